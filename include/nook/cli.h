@@ -1,0 +1,28 @@
+/* The command line: runc's global flags, then a command and its flags. */
+#ifndef NOOK_CLI_H
+#define NOOK_CLI_H
+
+#include <stdbool.h>
+
+#define NOOK_VERSION      "0.1.0"
+#define NOOK_SPEC_VERSION "1.3.0"
+
+struct nook_globals {
+	const char *root; /* --root: state directory */
+	const char *log;  /* --log FILE */
+	bool log_json;    /* --log-format json */
+	bool debug;
+};
+
+struct nook_command {
+	const char *name;
+	const char *summary;
+	int (*main)(const struct nook_globals *g, int argc, char **argv);
+};
+
+int nook_cli_main(int argc, char **argv);
+
+int nook_cmd_spec(const struct nook_globals *g, int argc, char **argv);
+int nook_cmd_run(const struct nook_globals *g, int argc, char **argv);
+
+#endif

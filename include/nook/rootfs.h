@@ -1,0 +1,34 @@
+/* The container's filesystem view, built inside its new mount namespace.
+ *
+ * Order in the init (see src/linux/init.c):
+ *   nook_rootfs_enter()   propagation, rootfs bind, every config mount in
+ *                         order, default and configured devices, /dev links,
+ *                         pivot_root (or chroot with no_pivot), cwd "/".
+ *   nook_sysctl_apply()   needs the container's /proc, before it is made
+ *                         read-only.
+ *   nook_rootfs_finish()  readonlyPaths, maskedPaths, root.readonly.
+ *
+ * Every path inside the rootfs is resolved with openat2(RESOLVE_IN_ROOT), so
+ * a symlink in the rootfs cannot send a mount to the host (CVE-2021-30465). */
+#ifndef NOOK_ROOTFS_H
+#define NOOK_ROOTFS_H
+
+#include <stdbool.h>
+
+#include "nook/error.h"
+#include "nook/spec.h"
+
+struct nook_rootfs_opts {
+	const char *rootfs; /* absolute host path of the root filesystem */
+	const char *bundle; /* absolute bundle dir: relative bind sources start here */
+	bool in_user_ns;    /* a new or joined user namespace: bind devices, no mknod */
+	bool no_pivot;      /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
+	int console_fd;     /* pty slave to bind at /dev/console, or -1 */
+};
+
+int nook_rootfs_enter(const struct nook_spec *spec, const struct nook_rootfs_opts *opts,
+                      struct nook_error *err);
+int nook_sysctl_apply(const struct nook_spec *spec, struct nook_error *err);
+int nook_rootfs_finish(const struct nook_spec *spec, struct nook_error *err);
+
+#endif

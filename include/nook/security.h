@@ -1,0 +1,68 @@
+/* What the init does to itself last, just before execve: user and groups,
+ * rlimits, capabilities, no_new_privs, seccomp, personality and the process
+ * attributes of config.md "process".
+ *
+ * Order in the init (see src/linux/init.c), each step a call below:
+ *   nook_process_setup()      oomScoreAdj, rlimits, personality, ioPriority
+ *                             (before the user change, while still root)
+ *   nook_seccomp_prepare()    compile linux.seccomp into a filter (no syscall)
+ *   nook_caps_prepare()       names to cap values; unknown: a warning
+ *   nook_caps_drop_bounding() PR_CAPBSET_DROP of all not in "bounding"
+ *   nook_user_switch()        setgroups/setresgid/setresuid with KEEPCAPS
+ *   nook_caps_apply()         capset effective/permitted/inheritable, ambient
+ *   nook_process_prepare_exec() cwd, env, find args[0] in the container's PATH
+ *   no_new_privs, then nook_seccomp_load() as late as possible, then execve. */
+#ifndef NOOK_SECURITY_H
+#define NOOK_SECURITY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nook/error.h"
+#include "nook/spec.h"
+
+/* ---- process attributes ---- */
+
+/* oomScoreAdj, rlimits (a hard limit above the current one without
+ * CAP_SYS_RESOURCE gets an error that says so), personality, ioPriority. */
+int nook_process_setup(const struct nook_spec *spec, struct nook_error *err);
+
+/* chdir(cwd), umask, and the absolute path of args[0] searched in the PATH of
+ * process.env (not the runtime's). `exe` gets a buffer of PATH_MAX. */
+int nook_process_prepare_exec(const struct nook_process *proc, char *exe, size_t exe_size,
+                              struct nook_error *err);
+
+/* ---- user ---- */
+
+/* setgroups(additionalGids), setresgid(gid), setresuid(uid), keeping the
+ * permitted capabilities across the uid change so nook_caps_apply can set
+ * them. */
+int nook_user_switch(const struct nook_user *user, struct nook_error *err);
+
+/* ---- capabilities ---- */
+
+struct nook_caps {
+	uint64_t bounding, effective, inheritable, permitted, ambient; /* bit masks */
+};
+
+/* Unknown or unavailable capability names are a warning (runtime-spec 1.3),
+ * never a failure. spec->process.capabilities absent: empty sets. */
+int nook_caps_prepare(const struct nook_capabilities *caps, struct nook_caps *out,
+                      struct nook_error *err);
+int nook_caps_drop_bounding(const struct nook_caps *caps, struct nook_error *err);
+int nook_caps_apply(const struct nook_caps *caps, struct nook_error *err);
+
+/* ---- seccomp ---- */
+
+struct nook_seccomp_filter; /* opaque: a compiled libseccomp context */
+
+/* NULL in *out when linux.seccomp is absent. Errors name the JSON path:
+ * "linux.seccomp.syscalls[2].names[0]: unknown syscall \"foo\"" (unknown
+ * names are skipped with a debug message, as runc and crun do, unless no
+ * architecture knows them at all). */
+int nook_seccomp_prepare(const struct nook_seccomp *seccomp, struct nook_seccomp_filter **out,
+                         struct nook_error *err);
+int nook_seccomp_load(struct nook_seccomp_filter *filter, struct nook_error *err);
+void nook_seccomp_free(struct nook_seccomp_filter *filter);
+
+#endif

@@ -1,0 +1,6 @@
+#include "nook/cli.h"
+
+int main(int argc, char **argv)
+{
+	return nook_cli_main(argc, argv);
+}
