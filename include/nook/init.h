@@ -1,0 +1,23 @@
+/* The container init: the process clone3() makes, from its first instruction
+ * to the execve of process.args. It reports its first failure to the runtime
+ * over the sync socket and exits; it never returns. */
+#ifndef NOOK_INIT_H
+#define NOOK_INIT_H
+
+#include <stdbool.h>
+
+#include "nook/spec.h"
+
+struct nook_init_args {
+	const struct nook_spec *spec;
+	const char *rootfs; /* absolute host path */
+	const char *bundle; /* absolute host path */
+	int sync_fd;        /* our end of the sync socketpair */
+	int fifo_fd;        /* exec.fifo, read-write: one byte from `start` means go */
+	int new_ns_flags;   /* CLONE_NEW* of the namespaces this process was born in */
+	bool no_pivot;
+};
+
+__attribute__((noreturn)) void nook_init_main(const struct nook_init_args *args);
+
+#endif

@@ -1,0 +1,49 @@
+/* Linux namespaces of the container: which are new, which are joined by
+ * path, the user namespace's id maps, and what a new namespace needs before
+ * the workload sees it (loopback up, hostname). */
+#ifndef NOOK_NAMESPACES_H
+#define NOOK_NAMESPACES_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "nook/error.h"
+#include "nook/spec.h"
+
+/* CLONE_NEW* flag of a namespace type. */
+int nook_ns_clone_flag(enum nook_ns_type type);
+
+/* The CLONE_NEW* flags of every namespace the config asks to be new. */
+int nook_ns_new_flags(const struct nook_spec *spec);
+
+/* Open the namespace file of linux.namespaces[i].path and check that it is a
+ * namespace of the configured type (runtime-spec: "MUST generate an error if
+ * path is not associated with a namespace of type type"). */
+int nook_ns_open_path(const struct nook_spec *spec, size_t index, struct nook_error *err);
+
+/* Join every namespace given by path, user first. `skip` holds CLONE_NEW*
+ * flags handled elsewhere (pid and time are joined by the runtime before
+ * clone, as they only apply to children). */
+int nook_ns_join_paths(const struct nook_spec *spec, int skip, struct nook_error *err);
+
+/* Write /proc/<pid>/uid_map and gid_map from linux.uidMappings/gidMappings. */
+int nook_ns_write_id_maps(const struct nook_spec *spec, pid_t pid, struct nook_error *err);
+
+/* In a new network namespace: bring the loopback interface up. */
+int nook_ns_loopback_up(struct nook_error *err);
+
+/* In a new UTS namespace: hostname and domainname from the config. */
+int nook_ns_set_uts(const struct nook_spec *spec, struct nook_error *err);
+
+/* Runtime-side work around the clone for namespaces that apply to children:
+ * join a pid or time namespace by path, or make a new time namespace with
+ * linux.timeOffsets, then clone, then undo with nook_ns_restore_for_children. */
+struct nook_ns_saved {
+	int pid_fd;  /* our own pid namespace, or -1 if untouched */
+	int time_fd; /* our own time namespace, or -1 if untouched */
+};
+int nook_ns_prepare_for_children(const struct nook_spec *spec, struct nook_ns_saved *saved,
+                                 int *clone_flags, struct nook_error *err);
+int nook_ns_restore_for_children(struct nook_ns_saved *saved, struct nook_error *err);
+
+#endif

@@ -1,0 +1,13 @@
+/* Facts about host processes from /proc. */
+#ifndef NOOK_PROCFS_H
+#define NOOK_PROCFS_H
+
+#include <sys/types.h>
+
+#include "nook/error.h"
+
+/* Field 22 of /proc/<pid>/stat: start time in clock ticks since boot. With
+ * the pid it names one process for good (a reused pid has another). */
+int nook_proc_start_time(pid_t pid, unsigned long long *out, struct nook_error *err);
+
+#endif

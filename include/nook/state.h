@@ -1,0 +1,42 @@
+/* The state of a container on disk: <root>/<id>/ holding state.json
+ * (written to a temp file and renamed), exec.fifo while it waits for start,
+ * and a lock (flock on the directory) held by whoever changes it. */
+#ifndef NOOK_STATE_H
+#define NOOK_STATE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "nook/error.h"
+#include "nook/spec.h"
+
+enum nook_status { NOOK_CREATING, NOOK_CREATED, NOOK_RUNNING, NOOK_STOPPED };
+
+struct nook_state {
+	const char *id;
+	enum nook_status status;
+	pid_t pid;                     /* 0 before the init exists */
+	unsigned long long start_time; /* of the init, /proc/<pid>/stat field 22 */
+	const char *bundle;            /* absolute */
+	const char *rootfs;            /* absolute */
+	char created[40];              /* RFC 3339 */
+	uid_t owner;
+	const struct nook_map *annotations;
+};
+
+const char *nook_status_name(enum nook_status status);
+
+/* An id is 1-1024 of [A-Za-z0-9_+.-], not "." or ".." (runc's rule). */
+int nook_id_check(const char *id, struct nook_error *err);
+
+/* Make <root> (0700) and <root>/<id>, refusing an id already in use; the
+ * returned directory fd holds an exclusive lock. */
+int nook_state_dir_create(const char *root, const char *id, struct nook_error *err);
+
+/* Write state.json atomically into the locked directory. */
+int nook_state_write(int dirfd, const struct nook_state *state, struct nook_error *err);
+
+/* Remove <root>/<id> and what nook put in it. */
+int nook_state_dir_remove(const char *root, const char *id, struct nook_error *err);
+
+#endif

@@ -1,0 +1,42 @@
+/* The runtime and the container init talk over a SOCK_SEQPACKET socketpair:
+ *
+ *   runtime -> init  GO      id maps written (and, later, cgroup joined)
+ *   init -> runtime  PTY     the terminal's master, with the fd attached
+ *   init -> runtime  READY   set up, now waiting for start
+ *   init -> runtime  ERROR   a nook_error: the first real cause, with its step
+ *
+ * The socket is close-on-exec in the init, so end-of-file after start means
+ * the execve succeeded. */
+#ifndef NOOK_SYNC_H
+#define NOOK_SYNC_H
+
+#include <stdint.h>
+
+#include "nook/error.h"
+
+enum nook_sync_type {
+	NOOK_SYNC_GO = 1,
+	NOOK_SYNC_PTY,
+	NOOK_SYNC_READY,
+	NOOK_SYNC_ERROR,
+};
+
+struct nook_sync_msg {
+	uint32_t type;
+	struct nook_error err; /* for NOOK_SYNC_ERROR */
+};
+
+/* Send a message; pass_fd >= 0 travels with it (SCM_RIGHTS). */
+int nook_sync_send(int sock, enum nook_sync_type type, const struct nook_error *payload,
+                   int pass_fd, struct nook_error *err);
+
+/* Receive one message. Returns 1 with a message, 0 at end of file, -1 on error.
+ * A passed fd lands in *fd_out (close-on-exec) when fd_out is not NULL. */
+int nook_sync_recv(int sock, struct nook_sync_msg *msg, int *fd_out, struct nook_error *err);
+
+/* Receive a message that must be of `want` type; an ERROR message is copied
+ * into err and returns -1, end of file gets `eof_what` as the message. */
+int nook_sync_expect(int sock, enum nook_sync_type want, const char *eof_what,
+                     struct nook_error *err);
+
+#endif

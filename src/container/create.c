@@ -1,0 +1,278 @@
+/* nook_container_create: DESIGN.md "the create path", steps 1 to 6.
+ * Every step that makes something on the host has its undo in
+ * nook_container_destroy, which a failure calls before returning. */
+#include "nook/container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nook/cleanup.h"
+#include "nook/init.h"
+#include "nook/log.h"
+#include "nook/namespaces.h"
+#include "nook/procfs.h"
+#include "nook/state.h"
+#include "nook/sync.h"
+
+void nook_container_init(struct nook_container *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->state_dirfd = -1;
+	c->sync_fd = -1;
+	c->fifo_fd = -1;
+	c->pty_master = -1;
+}
+
+static int load_config(const struct nook_create_opts *o, struct nook_container *c,
+                       struct nook_error *err)
+{
+	char path[PATH_MAX];
+
+	if (realpath(o->bundle, c->bundle) == NULL)
+		return nook_fail(err, errno, "bundle %s", o->bundle);
+	/* "config.json" when the bundle is the working directory, as the user
+	 * would name it. */
+	if (strcmp(o->bundle, ".") == 0)
+		snprintf(path, sizeof(path), "config.json");
+	else
+		snprintf(path, sizeof(path), "%s/config.json", o->bundle);
+	if (nook_spec_load(path, &c->spec, err) < 0)
+		return -1;
+	c->have_spec = true;
+	return nook_spec_check_supported(&c->spec, err);
+}
+
+/* What `run` needs beyond what the config model accepts. */
+static int check_runnable(const struct nook_spec *spec, struct nook_error *err)
+{
+	const struct nook_namespace *mnt = nook_spec_namespace(spec, NOOK_NS_MOUNT);
+	const struct nook_namespace *uts = nook_spec_namespace(spec, NOOK_NS_UTS);
+
+	if (!spec->has_process)
+		return nook_fail(err, 0, "process: missing; there is nothing to run");
+	if (spec->process.args.n == 0)
+		return nook_fail(err, 0, "process.args: must name the program to run");
+	if (mnt == NULL || mnt->path != NULL)
+		return nook_fail(err, 0,
+		                 "linux.namespaces: nook needs a new mount namespace "
+		                 "(an entry {\"type\": \"mount\"} without a path)");
+	if ((spec->hostname != NULL || spec->domainname != NULL) && (uts == NULL || uts->path))
+		return nook_fail(
+		    err, 0, "%s: set, but linux.namespaces has no new uts namespace to set it in",
+		    spec->hostname != NULL ? "hostname" : "domainname");
+	return 0;
+}
+
+static int find_rootfs(struct nook_container *c, struct nook_error *err)
+{
+	const char *root = c->spec.root.path;
+	char joined[PATH_MAX];
+	struct stat st;
+
+	if (root[0] == '/')
+		snprintf(joined, sizeof(joined), "%s", root);
+	else
+		snprintf(joined, sizeof(joined), "%s/%s", c->bundle, root);
+	if (realpath(joined, c->rootfs) == NULL)
+		return nook_fail(err, errno, "root.path: %s", joined);
+	if (stat(c->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
+		return nook_fail(err, ENOTDIR, "root.path: %s", c->rootfs);
+	return 0;
+}
+
+static void now_rfc3339(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	char base[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec);
+}
+
+static int save_state(const struct nook_container *c, enum nook_status status,
+                      struct nook_error *err)
+{
+	struct nook_state st = {
+	    .id = c->id,
+	    .status = status,
+	    .pid = c->pid,
+	    .start_time = c->start_time,
+	    .bundle = c->bundle,
+	    .rootfs = c->rootfs,
+	    .owner = geteuid(),
+	    .annotations = &c->spec.annotations,
+	};
+	memcpy(st.created, c->created, sizeof(st.created));
+	return nook_state_write(c->state_dirfd, &st, err);
+}
+
+static int make_state_dir(struct nook_container *c, struct nook_error *err)
+{
+	c->state_dirfd = nook_state_dir_create(c->root, c->id, err);
+	if (c->state_dirfd < 0)
+		return -1;
+	c->have_state_dir = true;
+	now_rfc3339(c->created, sizeof(c->created));
+	/* Written at once, so that a runtime killed mid-create still leaves
+	 * something `delete` can find (runc issue 3591). */
+	if (save_state(c, NOOK_CREATING, err) < 0)
+		return -1;
+	if (mkfifoat(c->state_dirfd, "exec.fifo", 0600) < 0)
+		return nook_fail(err, errno, "create %s/%s/exec.fifo", c->root, c->id);
+	/* Read-write: the init blocks in read() until `start` writes a byte,
+	 * and a writer never blocks while the init holds it open. */
+	c->fifo_fd = openat(c->state_dirfd, "exec.fifo", O_RDWR | O_CLOEXEC);
+	if (c->fifo_fd < 0)
+		return nook_fail(err, errno, "open %s/%s/exec.fifo", c->root, c->id);
+	return 0;
+}
+
+static pid_t clone_init(struct nook_container *c, bool no_pivot, struct nook_error *err)
+{
+	int flags = nook_ns_new_flags(&c->spec) & ~CLONE_NEWCGROUP;
+	struct nook_ns_saved saved;
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return nook_fail(err, errno, "create sync socket");
+	c->sync_fd = sv[0];
+	if (nook_ns_prepare_for_children(&c->spec, &saved, &flags, err) < 0) {
+		nook_ns_restore_for_children(&saved, NULL);
+		close(sv[1]);
+		return -1;
+	}
+	struct clone_args args = {.flags = (unsigned)flags, .exit_signal = SIGCHLD};
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0) {
+		const struct nook_init_args init = {
+		    .spec = &c->spec,
+		    .rootfs = c->rootfs,
+		    .bundle = c->bundle,
+		    .sync_fd = sv[1],
+		    .fifo_fd = c->fifo_fd,
+		    .new_ns_flags = flags,
+		    .no_pivot = no_pivot,
+		};
+		close(sv[0]);
+		nook_init_main(&init);
+	}
+	int clone_errno = errno;
+	close(sv[1]);
+	if (nook_ns_restore_for_children(&saved, err) < 0) {
+		if (pid > 0)
+			c->pid = pid;
+		return -1;
+	}
+	if (pid < 0)
+		return nook_fail(err, clone_errno, "clone the container init (namespaces 0x%x)",
+		                 flags);
+	c->pid = pid;
+	return pid;
+}
+
+/* Until READY: the pty master may come first, an ERROR ends it. */
+static int wait_until_ready(struct nook_container *c, struct nook_error *err)
+{
+	for (;;) {
+		struct nook_sync_msg msg;
+		int fd = -1;
+		int rc = nook_sync_recv(c->sync_fd, &msg, &fd, err);
+
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			return nook_fail(err, 0, "container init exited during setup");
+		switch (msg.type) {
+		case NOOK_SYNC_PTY:
+			c->pty_master = fd;
+			continue;
+		case NOOK_SYNC_READY:
+			return 0;
+		case NOOK_SYNC_ERROR:
+			*err = msg.err;
+			return -1;
+		default:
+			if (fd >= 0)
+				close(fd);
+			return nook_fail(err, EPROTO, "sync: unexpected message %u", msg.type);
+		}
+	}
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct nook_error *err)
+{
+	char tmp[PATH_MAX];
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%d", (int)pid);
+
+	snprintf(tmp, sizeof(tmp), "%s.nook-tmp", path);
+	autoclose int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return nook_fail(err, errno, "--pid-file: create %s", tmp);
+	if (write(fd, buf, (size_t)len) != len || rename(tmp, path) < 0) {
+		int saved = errno;
+		unlink(tmp);
+		return nook_fail(err, saved, "--pid-file: write %s", path);
+	}
+	return 0;
+}
+
+static int create_steps(const struct nook_create_opts *o, struct nook_container *c,
+                        struct nook_error *err)
+{
+	struct nook_error ignored;
+
+	if (nook_id_check(o->id, err) < 0 || load_config(o, c, err) < 0)
+		return -1;
+	if (check_runnable(&c->spec, err) < 0 || find_rootfs(c, err) < 0)
+		return -1;
+	if (make_state_dir(c, err) < 0)
+		return -1;
+	if (clone_init(c, o->no_pivot, err) < 0)
+		return -1;
+	if (nook_ns_write_id_maps(&c->spec, c->pid, err) < 0)
+		return -1;
+	if (nook_sync_send(c->sync_fd, NOOK_SYNC_GO, NULL, -1, err) < 0) {
+		/* The init died before GO: its own report is the better one. */
+		if (wait_until_ready(c, &ignored) < 0 && ignored.msg[0] != '\0')
+			*err = ignored;
+		return -1;
+	}
+	if (wait_until_ready(c, err) < 0)
+		return -1;
+	if (nook_proc_start_time(c->pid, &c->start_time, err) < 0)
+		return -1;
+	if (save_state(c, NOOK_CREATED, err) < 0)
+		return -1;
+	if (o->pid_file != NULL && write_pid_file(o->pid_file, c->pid, err) < 0)
+		return -1;
+	return 0;
+}
+
+int nook_container_create(const struct nook_create_opts *o, struct nook_container *c,
+                          struct nook_error *err)
+{
+	struct nook_error cleanup_err;
+
+	c->root = o->root;
+	c->id = o->id;
+	if (create_steps(o, c, err) == 0)
+		return 0;
+	if (nook_container_destroy(c, &cleanup_err) < 0)
+		nook_log_error(&cleanup_err);
+	return -1;
+}

@@ -1,0 +1,204 @@
+/* The container init, top to bottom (DESIGN.md "the create path", step 5):
+ *
+ *   wait for GO          the runtime has written our id maps
+ *   join namespaces      given by path (user first)
+ *   become root          of our user namespace, if we have one
+ *   cgroup namespace     unshared now, once we sit in our final cgroup
+ *   network, uts         loopback up, hostname, domainname
+ *   filesystem           mounts, devices, pivot_root, terminal, sysctl,
+ *                        read-only and masked paths, read-only root
+ *   process              oomScoreAdj, rlimits, personality, ioPriority
+ *   security             seccomp compiled; bounding set dropped; user and
+ *                        groups; capabilities; cwd, umask, executable found;
+ *                        no_new_privs; seccomp loaded (early without NNP,
+ *                        as it then still needs CAP_SYS_ADMIN)
+ *   READY, then wait     for one byte on exec.fifo from `nook start`
+ *   execve               with every fd but stdio closed on exec
+ *
+ * Every failure goes to the runtime as a nook_error naming its step. */
+#include "nook/init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "nook/namespaces.h"
+#include "nook/rootfs.h"
+#include "nook/security.h"
+#include "nook/sync.h"
+#include "nook/terminal.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+__attribute__((noreturn)) static void init_fail(const struct nook_init_args *a,
+                                                struct nook_error *err)
+{
+	struct nook_error ignored;
+
+	if (nook_sync_send(a->sync_fd, NOOK_SYNC_ERROR, err, -1, &ignored) < 0) {
+		/* Nobody listens any more (a separate `start`): the workload's
+		 * stderr is the only place left to tell. */
+		char text[NOOK_ERROR_MSG_MAX + 128];
+		dprintf(STDERR_FILENO, "nook: %s\n", nook_error_text(err, text, sizeof(text)));
+	}
+	_exit(255);
+}
+
+static int become_ns_root(const struct nook_init_args *a, struct nook_error *err)
+{
+	if (!(a->new_ns_flags & CLONE_NEWUSER) &&
+	    nook_spec_namespace(a->spec, NOOK_NS_USER) == NULL)
+		return 0;
+	if (setresgid(0, 0, 0) < 0)
+		return nook_fail(err, errno, "user namespace: become gid 0 (is gid 0 mapped?)");
+	if (setresuid(0, 0, 0) < 0)
+		return nook_fail(err, errno, "user namespace: become uid 0 (is uid 0 mapped?)");
+	return 0;
+}
+
+static int enter_namespaces(const struct nook_init_args *a, struct nook_error *err)
+{
+	const struct nook_namespace *cgroup_ns = nook_spec_namespace(a->spec, NOOK_NS_CGROUP);
+
+	if (nook_ns_join_paths(a->spec, CLONE_NEWPID | CLONE_NEWTIME, err) < 0)
+		return -1;
+	if (become_ns_root(a, err) < 0)
+		return -1;
+	if (cgroup_ns != NULL && cgroup_ns->path == NULL && unshare(CLONE_NEWCGROUP) < 0)
+		return nook_fail(err, errno, "linux.namespaces: new cgroup namespace");
+	if ((a->new_ns_flags & CLONE_NEWNET) && nook_ns_loopback_up(err) < 0)
+		return -1;
+	return nook_ns_set_uts(a->spec, err);
+}
+
+static bool in_user_namespace(const struct nook_init_args *a)
+{
+	return nook_spec_namespace(a->spec, NOOK_NS_USER) != NULL;
+}
+
+static int build_filesystem(const struct nook_init_args *a, struct nook_error *err)
+{
+	const struct nook_rootfs_opts opts = {
+	    .rootfs = a->rootfs,
+	    .bundle = a->bundle,
+	    .in_user_ns = in_user_namespace(a),
+	    .no_pivot = a->no_pivot,
+	    .console_fd = -1,
+	};
+
+	if (nook_rootfs_enter(a->spec, &opts, err) < 0)
+		return -1;
+	if (a->spec->process.terminal) {
+		int master = nook_terminal_open_in_container(&a->spec->process, err);
+		if (master < 0)
+			return -1;
+		int rc = nook_sync_send(a->sync_fd, NOOK_SYNC_PTY, NULL, master, err);
+		close(master);
+		if (rc < 0)
+			return -1;
+	}
+	if (nook_sysctl_apply(a->spec, err) < 0)
+		return -1;
+	return nook_rootfs_finish(a->spec, err);
+}
+
+static int load_seccomp(struct nook_seccomp_filter *filter, struct nook_error *err)
+{
+	if (filter == NULL)
+		return 0;
+	return nook_seccomp_load(filter, err);
+}
+
+static int lock_down(const struct nook_init_args *a, struct nook_seccomp_filter *filter, char *exe,
+                     size_t exe_size, struct nook_error *err)
+{
+	const struct nook_process *proc = &a->spec->process;
+	struct nook_caps caps;
+
+	if (nook_caps_prepare(&proc->capabilities, &caps, err) < 0)
+		return -1;
+	if (!proc->no_new_privileges && load_seccomp(filter, err) < 0)
+		return -1;
+	if (nook_caps_drop_bounding(&caps, err) < 0)
+		return -1;
+	if (nook_user_switch(&proc->user, err) < 0)
+		return -1;
+	if (nook_caps_apply(&caps, err) < 0)
+		return -1;
+	if (nook_process_prepare_exec(proc, exe, exe_size, err) < 0)
+		return -1;
+	if (proc->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return nook_fail(err, errno, "process.noNewPrivileges: prctl");
+	if (proc->no_new_privileges && load_seccomp(filter, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* No host fd but stdio reaches the workload (CVE-2024-21626). */
+static int close_fds_on_exec(struct nook_error *err)
+{
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return nook_fail(err, errno, "mark fds close-on-exec");
+	return 0;
+}
+
+static int wait_for_start(const struct nook_init_args *a, struct nook_error *err)
+{
+	char byte;
+	ssize_t n;
+
+	do
+		n = read(a->fifo_fd, &byte, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return nook_fail(err, n < 0 ? errno : 0, "wait for start on exec.fifo");
+	return 0;
+}
+
+__attribute__((noreturn)) void nook_init_main(const struct nook_init_args *a)
+{
+	const struct nook_spec *spec = a->spec;
+	struct nook_seccomp_filter *filter = NULL;
+	struct nook_error err;
+	char exe[PATH_MAX];
+
+	nook_error_clear(&err);
+	/* Default signal dispositions: the runtime may have handlers. */
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	if (nook_sync_expect(a->sync_fd, NOOK_SYNC_GO, "runtime went away before start", &err) < 0)
+		init_fail(a, &err);
+	if (enter_namespaces(a, &err) < 0)
+		init_fail(a, &err);
+	if (build_filesystem(a, &err) < 0)
+		init_fail(a, &err);
+	if (nook_process_setup(spec, &err) < 0)
+		init_fail(a, &err);
+	if (nook_seccomp_prepare(&spec->linux.seccomp, &filter, &err) < 0)
+		init_fail(a, &err);
+	if (lock_down(a, filter, exe, sizeof(exe), &err) < 0)
+		init_fail(a, &err);
+	if (close_fds_on_exec(&err) < 0)
+		init_fail(a, &err);
+	if (nook_sync_send(a->sync_fd, NOOK_SYNC_READY, NULL, -1, &err) < 0)
+		init_fail(a, &err);
+	if (wait_for_start(a, &err) < 0)
+		init_fail(a, &err);
+
+	execve(exe, spec->process.args.v, spec->process.env.v);
+	nook_fail(&err, errno, "process.args[0]: exec %s", exe);
+	init_fail(a, &err);
+}

@@ -1,0 +1,259 @@
+/* Namespaces: new ones from clone flags, joined ones with setns(2).
+ *
+ * pid and time namespaces only apply to the children of the process that
+ * enters them, so the runtime itself enters them (or, for a time namespace
+ * with offsets, creates it and writes the offsets before anyone lives in it)
+ * just before cloning the init, then returns to its own. */
+#include "nook/namespaces.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "nook/cleanup.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+int nook_ns_clone_flag(enum nook_ns_type type)
+{
+	switch (type) {
+	case NOOK_NS_PID:
+		return CLONE_NEWPID;
+	case NOOK_NS_NETWORK:
+		return CLONE_NEWNET;
+	case NOOK_NS_MOUNT:
+		return CLONE_NEWNS;
+	case NOOK_NS_IPC:
+		return CLONE_NEWIPC;
+	case NOOK_NS_UTS:
+		return CLONE_NEWUTS;
+	case NOOK_NS_USER:
+		return CLONE_NEWUSER;
+	case NOOK_NS_CGROUP:
+		return CLONE_NEWCGROUP;
+	case NOOK_NS_TIME:
+		return CLONE_NEWTIME;
+	case NOOK_NS_COUNT:
+		break;
+	}
+	return 0;
+}
+
+int nook_ns_new_flags(const struct nook_spec *spec)
+{
+	int flags = 0;
+
+	for (size_t i = 0; i < spec->linux.n_namespaces; i++)
+		if (spec->linux.namespaces[i].path == NULL)
+			flags |= nook_ns_clone_flag(spec->linux.namespaces[i].type);
+	return flags;
+}
+
+int nook_ns_open_path(const struct nook_spec *spec, size_t index, struct nook_error *err)
+{
+	const struct nook_namespace *ns = &spec->linux.namespaces[index];
+	autoclose int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+	int type;
+
+	if (fd < 0)
+		return nook_fail(err, errno, "linux.namespaces[%zu].path: open %s", index,
+		                 ns->path);
+	type = ioctl(fd, NS_GET_NSTYPE);
+	if (type < 0)
+		return nook_fail(err, errno, "linux.namespaces[%zu].path: %s is not a namespace",
+		                 index, ns->path);
+	if (type != nook_ns_clone_flag(ns->type))
+		return nook_fail(err, 0, "linux.namespaces[%zu].path: %s is not a %s namespace",
+		                 index, ns->path, nook_ns_type_name(ns->type));
+	return nook_steal_fd(&fd);
+}
+
+static int join_one(const struct nook_spec *spec, size_t index, struct nook_error *err)
+{
+	const struct nook_namespace *ns = &spec->linux.namespaces[index];
+	autoclose int fd = nook_ns_open_path(spec, index, err);
+
+	if (fd < 0)
+		return -1;
+	if (setns(fd, nook_ns_clone_flag(ns->type)) < 0)
+		return nook_fail(err, errno, "linux.namespaces[%zu]: join %s namespace %s", index,
+		                 nook_ns_type_name(ns->type), ns->path);
+	return 0;
+}
+
+int nook_ns_join_paths(const struct nook_spec *spec, int skip, struct nook_error *err)
+{
+	/* The user namespace first: it decides what the others may do. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < spec->linux.n_namespaces; i++) {
+			const struct nook_namespace *ns = &spec->linux.namespaces[i];
+			bool is_user = ns->type == NOOK_NS_USER;
+
+			if (ns->path == NULL || (nook_ns_clone_flag(ns->type) & skip))
+				continue;
+			if ((pass == 0) != is_user)
+				continue;
+			if (join_one(spec, i, err) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int write_map(pid_t pid, const char *file, const struct nook_id_mapping *maps, size_t n,
+                     const char *json_path, struct nook_error *err)
+{
+	char path[64];
+	char buf[4096];
+	size_t len = 0;
+	autoclose int fd = -1;
+
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", maps[i].container_id,
+		                 maps[i].host_id, maps[i].size);
+		if (w < 0 || (size_t)w >= sizeof(buf) - len)
+			return nook_fail(err, 0, "%s: too many mappings", json_path);
+		len += (size_t)w;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return nook_fail(err, errno, "%s: open %s", json_path, path);
+	if (write(fd, buf, len) != (ssize_t)len)
+		return nook_fail(err, errno, "%s: write %s (\"%.*s\")", json_path, path,
+		                 (int)strcspn(buf, "\n"), buf);
+	return 0;
+}
+
+int nook_ns_write_id_maps(const struct nook_spec *spec, pid_t pid, struct nook_error *err)
+{
+	if (write_map(pid, "uid_map", spec->linux.uid_mappings, spec->linux.n_uid_mappings,
+	              "linux.uidMappings", err) < 0)
+		return -1;
+	return write_map(pid, "gid_map", spec->linux.gid_mappings, spec->linux.n_gid_mappings,
+	                 "linux.gidMappings", err);
+}
+
+int nook_ns_loopback_up(struct nook_error *err)
+{
+	autoclose int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr = {0};
+
+	if (sock < 0)
+		return nook_fail(err, errno, "network namespace: socket");
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0)
+		return nook_fail(err, errno, "network namespace: get flags of lo");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0)
+		return nook_fail(err, errno, "network namespace: bring lo up");
+	return 0;
+}
+
+int nook_ns_set_uts(const struct nook_spec *spec, struct nook_error *err)
+{
+	if (spec->hostname != NULL && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+		return nook_fail(err, errno, "hostname: set \"%s\"", spec->hostname);
+	if (spec->domainname != NULL &&
+	    setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
+		return nook_fail(err, errno, "domainname: set \"%s\"", spec->domainname);
+	return 0;
+}
+
+static int write_time_offsets(const struct nook_spec *spec, struct nook_error *err)
+{
+	const struct nook_time_offset *offs[2] = {&spec->linux.time_monotonic,
+	                                          &spec->linux.time_boottime};
+	const char *names[2] = {"monotonic", "boottime"};
+	autoclose int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return nook_fail(err, errno, "linux.timeOffsets: open /proc/self/timens_offsets");
+	for (int i = 0; i < 2; i++) {
+		char line[96];
+		int len;
+
+		if (!offs[i]->present)
+			continue;
+		len = snprintf(line, sizeof(line), "%s %lld %u\n", names[i],
+		               (long long)offs[i]->secs, offs[i]->nanosecs);
+		if (write(fd, line, (size_t)len) != len)
+			return nook_fail(err, errno, "linux.timeOffsets.%s: write offset",
+			                 names[i]);
+	}
+	return 0;
+}
+
+static int save_own_ns(const char *name, int *fd, struct nook_error *err)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return nook_fail(err, errno, "open %s", path);
+	return 0;
+}
+
+int nook_ns_prepare_for_children(const struct nook_spec *spec, struct nook_ns_saved *saved,
+                                 int *clone_flags, struct nook_error *err)
+{
+	saved->pid_fd = -1;
+	saved->time_fd = -1;
+	for (size_t i = 0; i < spec->linux.n_namespaces; i++) {
+		const struct nook_namespace *ns = &spec->linux.namespaces[i];
+
+		if (ns->type != NOOK_NS_PID && ns->type != NOOK_NS_TIME)
+			continue;
+		bool is_pid = ns->type == NOOK_NS_PID;
+		int *slot = is_pid ? &saved->pid_fd : &saved->time_fd;
+		if (save_own_ns(is_pid ? "pid" : "time", slot, err) < 0)
+			return -1;
+		if (ns->path != NULL) {
+			if (join_one(spec, i, err) < 0)
+				return -1;
+			continue;
+		}
+		if (is_pid)
+			continue; /* a new pid namespace comes from the clone flag */
+		/* A new time namespace: make it here so the offsets can be written
+		 * before its first member (the init) exists. */
+		if (unshare(CLONE_NEWTIME) < 0)
+			return nook_fail(err, errno, "linux.namespaces[%zu]: new time namespace",
+			                 i);
+		if (write_time_offsets(spec, err) < 0)
+			return -1;
+		*clone_flags &= ~CLONE_NEWTIME;
+	}
+	return 0;
+}
+
+int nook_ns_restore_for_children(struct nook_ns_saved *saved, struct nook_error *err)
+{
+	int rc = 0;
+
+	if (saved->pid_fd >= 0) {
+		if (setns(saved->pid_fd, CLONE_NEWPID) < 0)
+			rc = nook_fail(err, errno, "return to the runtime's pid namespace");
+		close(saved->pid_fd);
+		saved->pid_fd = -1;
+	}
+	if (saved->time_fd >= 0) {
+		if (setns(saved->time_fd, CLONE_NEWTIME) < 0 && rc == 0)
+			rc = nook_fail(err, errno, "return to the runtime's time namespace");
+		close(saved->time_fd);
+		saved->time_fd = -1;
+	}
+	return rc;
+}
