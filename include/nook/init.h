@@ -14,7 +14,8 @@ struct nook_init_args {
 	const char *bundle; /* absolute host path */
 	int sync_fd;        /* our end of the sync socketpair */
 	int fifo_fd;        /* exec.fifo, read-write: one byte from `start` means go */
-	int new_ns_flags;   /* CLONE_NEW* of the namespaces this process was born in */
+	int new_ns_flags;   /* CLONE_NEW* of every new namespace but cgroup */
+	int unshare_flags;  /* those of them to unshare after joining a user namespace */
 	bool no_pivot;
 };
 

@@ -58,6 +58,7 @@ static int check_runnable(const struct nook_spec *spec, struct nook_error *err)
 {
 	const struct nook_namespace *mnt = nook_spec_namespace(spec, NOOK_NS_MOUNT);
 	const struct nook_namespace *uts = nook_spec_namespace(spec, NOOK_NS_UTS);
+	const struct nook_namespace *user = nook_spec_namespace(spec, NOOK_NS_USER);
 
 	if (!spec->has_process)
 		return nook_fail(err, 0, "process: missing; there is nothing to run");
@@ -67,6 +68,15 @@ static int check_runnable(const struct nook_spec *spec, struct nook_error *err)
 		return nook_fail(err, 0,
 		                 "linux.namespaces: nook needs a new mount namespace "
 		                 "(an entry {\"type\": \"mount\"} without a path)");
+	/* With a joined user namespace, the init makes its new namespaces with
+	 * unshare(2) after joining, so that they belong to that user namespace.
+	 * A new pid or time namespace would need one more fork for that. */
+	if (user != NULL && user->path != NULL &&
+	    (nook_ns_new_flags(spec) & (CLONE_NEWPID | CLONE_NEWTIME)) != 0)
+		return nook_fail(
+		    err, 0,
+		    "not supported: linux.namespaces: joining a user namespace by path "
+		    "together with a new pid or time namespace");
 	if ((spec->hostname != NULL || spec->domainname != NULL) && (uts == NULL || uts->path))
 		return nook_fail(
 		    err, 0, "%s: set, but linux.namespaces has no new uts namespace to set it in",
@@ -143,9 +153,16 @@ static int make_state_dir(struct nook_container *c, struct nook_error *err)
 
 static pid_t clone_init(struct nook_container *c, bool no_pivot, struct nook_error *err)
 {
+	const struct nook_namespace *user = nook_spec_namespace(&c->spec, NOOK_NS_USER);
 	int flags = nook_ns_new_flags(&c->spec) & ~CLONE_NEWCGROUP;
+	int unshare_flags = 0;
 	struct nook_ns_saved saved;
 	int sv[2];
+
+	if (user != NULL && user->path != NULL) {
+		unshare_flags = flags;
+		flags = 0;
+	}
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return nook_fail(err, errno, "create sync socket");
@@ -164,7 +181,8 @@ static pid_t clone_init(struct nook_container *c, bool no_pivot, struct nook_err
 		    .bundle = c->bundle,
 		    .sync_fd = sv[1],
 		    .fifo_fd = c->fifo_fd,
-		    .new_ns_flags = flags,
+		    .new_ns_flags = flags | unshare_flags,
+		    .unshare_flags = unshare_flags,
 		    .no_pivot = no_pivot,
 		};
 		close(sv[0]);

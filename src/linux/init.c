@@ -73,6 +73,11 @@ static int enter_namespaces(const struct nook_init_args *a, struct nook_error *e
 		return -1;
 	if (become_ns_root(a, err) < 0)
 		return -1;
+	if (a->unshare_flags != 0 && unshare(a->unshare_flags) < 0)
+		return nook_fail(err, errno,
+		                 "linux.namespaces: new namespaces in the joined user "
+		                 "namespace (flags 0x%x)",
+		                 a->unshare_flags);
 	if (cgroup_ns != NULL && cgroup_ns->path == NULL && unshare(CLONE_NEWCGROUP) < 0)
 		return nook_fail(err, errno, "linux.namespaces: new cgroup namespace");
 	if ((a->new_ns_flags & CLONE_NEWNET) && nook_ns_loopback_up(err) < 0)
