@@ -177,6 +177,10 @@ __attribute__((noreturn)) void nook_init_main(const struct nook_init_args *a)
 	char exe[PATH_MAX];
 
 	nook_error_clear(&err);
+	/* Until execve this process is the nook binary: non-dumpable, nothing
+	 * in the container may open its /proc/<pid>/exe to overwrite the
+	 * runtime on the host (CVE-2019-5736). execve resets it. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* Default signal dispositions: the runtime may have handlers. */
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
