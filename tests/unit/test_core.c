@@ -1,0 +1,188 @@
+/* Unit tests of the runtime's own plumbing: the error type, container ids,
+ * the state directory, the sync protocol and /proc facts. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "nook/error.h"
+#include "nook/procfs.h"
+#include "nook/state.h"
+#include "nook/sync.h"
+
+static void error_carries_context_and_errno(void **state)
+{
+	struct nook_error err;
+	char text[NOOK_ERROR_MSG_MAX + 64];
+
+	assert_int_equal(nook_fail(&err, ENOENT, "open %s", "/x"), -1);
+	assert_int_equal(nook_error_prefix(&err, "mounts[%d]", 3), -1);
+	assert_string_equal(err.msg, "mounts[3]: open /x");
+	assert_int_equal(err.errnum, ENOENT);
+	assert_string_equal(nook_error_text(&err, text, sizeof(text)),
+	                    "mounts[3]: open /x: No such file or directory");
+	nook_fail(&err, 0, "plain");
+	assert_string_equal(nook_error_text(&err, text, sizeof(text)), "plain");
+}
+
+static void error_prefix_truncates_long_messages(void **state)
+{
+	struct nook_error err;
+	char big[3000];
+
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	nook_fail(&err, 0, "%s", big);
+	nook_error_prefix(&err, "step");
+	assert_int_equal(strlen(err.msg), NOOK_ERROR_MSG_MAX - 1);
+	assert_memory_equal(err.msg, "step: aaa", 9);
+}
+
+static void ids_follow_runc_rules(void **state)
+{
+	struct nook_error err;
+	static const char *const good[] = {"a", "abc-123", "x_y.z+w", "A.B"};
+	static const char *const bad[] = {"", ".", "..", "../x", "a/b", "a b", "a\nb", "é"};
+	char long_id[1100];
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_int_equal(nook_id_check(good[i], &err), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(nook_id_check(bad[i], &err), -1);
+	nook_id_check("../x", &err);
+	assert_non_null(strstr(err.msg, "\"../x\""));
+	memset(long_id, 'a', sizeof(long_id) - 1);
+	long_id[sizeof(long_id) - 1] = '\0';
+	assert_int_equal(nook_id_check(long_id, &err), -1);
+}
+
+static char *read_file(const char *path)
+{
+	static char buf[8192];
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return buf;
+}
+
+static void state_dir_is_exclusive_and_removed(void **state)
+{
+	char root[] = "/tmp/nook-unit-state.XXXXXX";
+	char path[256];
+	struct nook_error err;
+	struct nook_map ann = {0};
+	struct nook_kv kv = {.key = "k", .value = "v\"q"};
+	struct nook_state st = {
+	    .id = "c1",
+	    .status = NOOK_CREATED,
+	    .pid = 42,
+	    .start_time = 7,
+	    .bundle = "/b",
+	    .rootfs = "/b/rootfs",
+	    .created = "2026-01-01T00:00:00Z",
+	    .owner = 0,
+	    .annotations = &ann,
+	};
+
+	ann.v = &kv;
+	ann.n = 1;
+	assert_non_null(mkdtemp(root));
+	int dirfd = nook_state_dir_create(root, "c1", &err);
+	assert_true(dirfd >= 0);
+	assert_int_equal(nook_state_dir_create(root, "c1", &err), -1);
+	assert_string_equal(err.msg, "container \"c1\" already exists");
+	assert_int_equal(nook_state_write(dirfd, &st, &err), 0);
+	snprintf(path, sizeof(path), "%s/c1/state.json", root);
+	const char *json = read_file(path);
+	assert_non_null(json);
+	assert_non_null(strstr(json, "\"status\":\"created\""));
+	assert_non_null(strstr(json, "\"pid\":42"));
+	assert_non_null(strstr(json, "\"ociVersion\":\"1.3.0\""));
+	assert_non_null(strstr(json, "\"annotations\":{\"k\":\"v\\\"q\"}"));
+	snprintf(path, sizeof(path), "%s/c1/state.json.tmp", root);
+	assert_int_equal(access(path, F_OK), -1);
+	close(dirfd);
+	assert_int_equal(nook_state_dir_remove(root, "c1", &err), 0);
+	snprintf(path, sizeof(path), "%s/c1", root);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(nook_state_dir_remove(root, "c1", &err), 0);
+	assert_int_equal(rmdir(root), 0);
+}
+
+static void sync_carries_errors_and_fds(void **state)
+{
+	int sv[2];
+	struct nook_error err, sent;
+	struct nook_sync_msg msg;
+	int fd = -1;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	nook_fail(&sent, EACCES, "mounts[1]: mount proc");
+	assert_int_equal(nook_sync_send(sv[1], NOOK_SYNC_PTY, NULL, STDIN_FILENO, &err), 0);
+	assert_int_equal(nook_sync_send(sv[1], NOOK_SYNC_ERROR, &sent, -1, &err), 0);
+	assert_int_equal(nook_sync_recv(sv[0], &msg, &fd, &err), 1);
+	assert_int_equal(msg.type, NOOK_SYNC_PTY);
+	assert_true(fd > 2);
+	assert_int_equal(fcntl(fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+	close(fd);
+	assert_int_equal(nook_sync_expect(sv[0], NOOK_SYNC_READY, "eof", &err), -1);
+	assert_string_equal(err.msg, "mounts[1]: mount proc");
+	assert_int_equal(err.errnum, EACCES);
+	close(sv[1]);
+	assert_int_equal(nook_sync_expect(sv[0], NOOK_SYNC_READY, "init went away", &err), -1);
+	assert_string_equal(err.msg, "init went away");
+	close(sv[0]);
+}
+
+static void start_time_names_one_process(void **state)
+{
+	struct nook_error err;
+	unsigned long long a = 0, b = 0, c = 0;
+	pid_t child;
+
+	assert_int_equal(nook_proc_start_time(getpid(), &a, &err), 0);
+	assert_true(a > 0);
+	assert_int_equal(nook_proc_start_time(getpid(), &b, &err), 0);
+	assert_true(a == b);
+	child = fork();
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(nook_proc_start_time(child, &c, &err), 0);
+	assert_true(c >= a);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	assert_int_equal(nook_proc_start_time(child, &c, &err), -1);
+	assert_int_equal(err.errnum, ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(error_carries_context_and_errno),
+	    cmocka_unit_test(error_prefix_truncates_long_messages),
+	    cmocka_unit_test(ids_follow_runc_rules),
+	    cmocka_unit_test(state_dir_is_exclusive_and_removed),
+	    cmocka_unit_test(sync_carries_errors_and_fds),
+	    cmocka_unit_test(start_time_names_one_process),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
