@@ -207,7 +207,9 @@ __attribute__((noreturn)) void nook_init_main(const struct nook_init_args *a)
 	if (wait_for_start(a, &err) < 0)
 		init_fail(a, &err);
 
-	execve(exe, spec->process.args.v, spec->process.env.v);
+	static char *no_env[] = {NULL};
+	execve(exe, spec->process.args.v,
+	       spec->process.env.v != NULL ? spec->process.env.v : no_env);
 	nook_fail(&err, errno, "process.args[0]: exec %s", exe);
 	init_fail(a, &err);
 }
