@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -51,7 +52,14 @@ static inline void run_in_child(child_fn fn, void *arg, struct child_result *r)
 		int rc;
 
 		close(fds[0]);
-		/* A child killed by SIGSYS must not leave a core dump. */
+		/* cmocka catches these to report a crashed test; in the child
+		 * they must kill it so the parent sees the signal. A child
+		 * killed by SIGSYS must not leave a core dump either. */
+		signal(SIGSYS, SIG_DFL);
+		signal(SIGSEGV, SIG_DFL);
+		signal(SIGBUS, SIG_DFL);
+		signal(SIGILL, SIG_DFL);
+		signal(SIGFPE, SIG_DFL);
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		rc = fn(arg, msg, sizeof(msg));
 		if (write(fds[1], msg, strlen(msg)) < 0)
