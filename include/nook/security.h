@@ -62,6 +62,11 @@ struct nook_seccomp_filter; /* opaque: a compiled libseccomp context */
  * crun do (profiles list syscalls newer than the library). */
 int nook_seccomp_prepare(const struct nook_seccomp *seccomp, struct nook_seccomp_filter **out,
                          struct nook_error *err);
+/* Loading does not set no_new_privs itself, so without it the kernel wants
+ * CAP_SYS_ADMIN in the effective set. When process.noNewPrivileges is false
+ * and the configured effective set lacks CAP_SYS_ADMIN, the init has to load
+ * before nook_user_switch/nook_caps_apply (runc does the same), else this
+ * fails with EACCES and says so. */
 int nook_seccomp_load(struct nook_seccomp_filter *filter, struct nook_error *err);
 void nook_seccomp_free(struct nook_seccomp_filter *filter);
 
