@@ -58,7 +58,8 @@ static int parse_action(const char *name, bool has_errno_ret, uint32_t errno_ret
 	if (strcmp(name, "SCMP_ACT_ERRNO") == 0 || strcmp(name, "SCMP_ACT_TRACE") == 0) {
 		if (errnum > 0xffff)
 			return nook_fail(err, EINVAL, "%s: %u is above 65535", errno_path, errnum);
-		*out = name[9] == 'E' ? SCMP_ACT_ERRNO(errnum) : SCMP_ACT_TRACE(errnum);
+		*out = strcmp(name, "SCMP_ACT_ERRNO") == 0 ? SCMP_ACT_ERRNO(errnum)
+		                                           : SCMP_ACT_TRACE(errnum);
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
