@@ -57,11 +57,16 @@ int nook_caps_apply(const struct nook_caps *caps, struct nook_error *err);
 struct nook_seccomp_filter; /* opaque: a compiled libseccomp context */
 
 /* NULL in *out when linux.seccomp is absent. Errors name the JSON path:
- * "linux.seccomp.syscalls[2].names[0]: unknown syscall \"foo\"" (unknown
- * names are skipped with a debug message, as runc and crun do, unless no
- * architecture knows them at all). */
+ * "linux.seccomp.syscalls[2].args[0].op: unknown operator \"X\"". A syscall
+ * name libseccomp does not know is skipped with a debug message, as runc and
+ * crun do (profiles list syscalls newer than the library). */
 int nook_seccomp_prepare(const struct nook_seccomp *seccomp, struct nook_seccomp_filter **out,
                          struct nook_error *err);
+/* Loading does not set no_new_privs itself, so without it the kernel wants
+ * CAP_SYS_ADMIN in the effective set. When process.noNewPrivileges is false
+ * and the configured effective set lacks CAP_SYS_ADMIN, the init has to load
+ * before nook_user_switch/nook_caps_apply (runc does the same), else this
+ * fails with EACCES and says so. */
 int nook_seccomp_load(struct nook_seccomp_filter *filter, struct nook_error *err);
 void nook_seccomp_free(struct nook_seccomp_filter *filter);
 

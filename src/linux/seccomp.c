@@ -1,0 +1,377 @@
+/* linux.seccomp compiled into a libseccomp filter (nook_seccomp_prepare,
+ * nothing but libseccomp's own work) and loaded as late as possible
+ * (nook_seccomp_load, just before execve).
+ *
+ * Compatibility with runc and crun where the spec leaves room:
+ *  - errnoRet defaults to EPERM for SCMP_ACT_ERRNO and SCMP_ACT_TRACE;
+ *  - a rule whose action equals the default action is skipped (libseccomp
+ *    refuses it);
+ *  - a syscall name libseccomp does not know is skipped with a debug line
+ *    (profiles list syscalls newer than the library);
+ *  - SCMP_CMP_MASKED_EQ matches (arg & value) == valueTwo: "value" is the
+ *    mask (libseccomp's datum_a), as in Docker's default profile where
+ *    clone's namespace flags are the value and valueTwo is 0;
+ *  - args sharing an index each become a rule of their own (OR), otherwise
+ *    all args of an entry form one rule (AND). */
+#include "nook/security.h"
+
+#include <errno.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nook/cleanup.h"
+#include "nook/log.h"
+
+#define MAX_ARGS 6 /* a syscall has at most six arguments */
+
+struct nook_seccomp_filter {
+	scmp_filter_ctx ctx;
+};
+
+/* ---- names to libseccomp values ---- */
+
+/* An action with its errnoRet. path: "linux.seccomp.defaultAction" or
+ * "linux.seccomp.syscalls[i].action"; errno_path the errnoRet next to it. */
+static int parse_action(const char *name, bool has_errno_ret, uint32_t errno_ret, const char *path,
+                        const char *errno_path, uint32_t *out, struct nook_error *err)
+{
+	static const struct {
+		const char *name;
+		uint32_t action;
+	} plain[] = {
+	    {"SCMP_ACT_KILL", SCMP_ACT_KILL},
+	    {"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS},
+	    {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD},
+	    {"SCMP_ACT_TRAP", SCMP_ACT_TRAP},
+	    {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW},
+	    {"SCMP_ACT_LOG", SCMP_ACT_LOG},
+	};
+	uint32_t errnum = has_errno_ret ? errno_ret : EPERM;
+
+	if (name == NULL)
+		return nook_fail(err, EINVAL, "%s: required", path);
+	if (strcmp(name, "SCMP_ACT_NOTIFY") == 0)
+		return nook_fail(err, 0, "not supported: %s: SCMP_ACT_NOTIFY needs a listener",
+		                 path);
+	if (strcmp(name, "SCMP_ACT_ERRNO") == 0 || strcmp(name, "SCMP_ACT_TRACE") == 0) {
+		if (errnum > 0xffff)
+			return nook_fail(err, EINVAL, "%s: %u is above 65535", errno_path, errnum);
+		*out = strcmp(name, "SCMP_ACT_ERRNO") == 0 ? SCMP_ACT_ERRNO(errnum)
+		                                           : SCMP_ACT_TRACE(errnum);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		if (strcmp(name, plain[i].name) != 0)
+			continue;
+		/* The spec: an errno on an action without one is an error. */
+		if (has_errno_ret)
+			return nook_fail(
+			    err, EINVAL,
+			    "%s: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, "
+			    "not %s",
+			    errno_path, name);
+		*out = plain[i].action;
+		return 0;
+	}
+	return nook_fail(err, EINVAL, "%s: unknown action \"%s\"", path, name);
+}
+
+static int parse_op(const char *name, enum scmp_compare *out)
+{
+	static const struct {
+		const char *name;
+		enum scmp_compare op;
+	} ops[] = {
+	    {"SCMP_CMP_NE", SCMP_CMP_NE},
+	    {"SCMP_CMP_LT", SCMP_CMP_LT},
+	    {"SCMP_CMP_LE", SCMP_CMP_LE},
+	    {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+	    {"SCMP_CMP_GE", SCMP_CMP_GE},
+	    {"SCMP_CMP_GT", SCMP_CMP_GT},
+	    {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
+	};
+
+	for (size_t i = 0; name != NULL && i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (strcmp(name, ops[i].name) == 0) {
+			*out = ops[i].op;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The spec's SCMP_ARCH_* names and libseccomp's names for them. */
+static const char *arch_library_name(const char *name)
+{
+	static const struct {
+		const char *spec, *lib;
+	} archs[] = {
+	    {"SCMP_ARCH_X86", "x86"},
+	    {"SCMP_ARCH_X86_64", "x86_64"},
+	    {"SCMP_ARCH_X32", "x32"},
+	    {"SCMP_ARCH_ARM", "arm"},
+	    {"SCMP_ARCH_AARCH64", "aarch64"},
+	    {"SCMP_ARCH_MIPS", "mips"},
+	    {"SCMP_ARCH_MIPS64", "mips64"},
+	    {"SCMP_ARCH_MIPS64N32", "mips64n32"},
+	    {"SCMP_ARCH_MIPSEL", "mipsel"},
+	    {"SCMP_ARCH_MIPSEL64", "mipsel64"},
+	    {"SCMP_ARCH_MIPSEL64N32", "mipsel64n32"},
+	    {"SCMP_ARCH_PPC", "ppc"},
+	    {"SCMP_ARCH_PPC64", "ppc64"},
+	    {"SCMP_ARCH_PPC64LE", "ppc64le"},
+	    {"SCMP_ARCH_S390", "s390"},
+	    {"SCMP_ARCH_S390X", "s390x"},
+	    {"SCMP_ARCH_PARISC", "parisc"},
+	    {"SCMP_ARCH_PARISC64", "parisc64"},
+	    {"SCMP_ARCH_RISCV64", "riscv64"},
+	    {"SCMP_ARCH_LOONGARCH64", "loongarch64"},
+	    {"SCMP_ARCH_M68K", "m68k"},
+	    {"SCMP_ARCH_SH", "sh"},
+	    {"SCMP_ARCH_SHEB", "sheb"},
+	};
+
+	for (size_t i = 0; name != NULL && i < sizeof(archs) / sizeof(archs[0]); i++)
+		if (strcmp(name, archs[i].spec) == 0)
+			return archs[i].lib;
+	return NULL;
+}
+
+/* ---- the steps of prepare ---- */
+
+static int add_architectures(scmp_filter_ctx ctx, const struct nook_strv *archs,
+                             struct nook_error *err)
+{
+	for (size_t i = 0; i < archs->n; i++) {
+		const char *lib = arch_library_name(archs->v[i]);
+		uint32_t token;
+		int rc;
+
+		if (lib == NULL)
+			return nook_fail(
+			    err, EINVAL,
+			    "linux.seccomp.architectures[%zu]: unknown architecture \"%s\"", i,
+			    archs->v[i]);
+		token = seccomp_arch_resolve_name(lib);
+		if (token == 0) {
+			/* A valid name this libseccomp predates: it cannot be the
+			 * architecture we run on, so no syscall of ours uses it. */
+			nook_warn("linux.seccomp.architectures[%zu]: %s is not known to libseccomp "
+			          "%d.%d.%d, ignored",
+			          i, archs->v[i], SCMP_VER_MAJOR, SCMP_VER_MINOR, SCMP_VER_MICRO);
+			continue;
+		}
+		rc = seccomp_arch_add(ctx, token);
+		if (rc < 0 && rc != -EEXIST)
+			return nook_fail(err, -rc, "linux.seccomp.architectures[%zu]: add %s", i,
+			                 archs->v[i]);
+	}
+	return 0;
+}
+
+static int set_flags(scmp_filter_ctx ctx, const struct nook_strv *flags, struct nook_error *err)
+{
+	for (size_t i = 0; i < flags->n; i++) {
+		const char *flag = flags->v[i];
+		enum scmp_filter_attr attr;
+		int rc;
+
+		if (strcmp(flag, "SECCOMP_FILTER_FLAG_TSYNC") == 0)
+			attr = SCMP_FLTATR_CTL_TSYNC;
+		else if (strcmp(flag, "SECCOMP_FILTER_FLAG_LOG") == 0)
+			attr = SCMP_FLTATR_CTL_LOG;
+		else if (strcmp(flag, "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
+			attr = SCMP_FLTATR_CTL_SSB;
+		else if (strcmp(flag, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") == 0)
+			return nook_fail(err, 0,
+			                 "not supported: linux.seccomp.flags[%zu]: %s (libseccomp "
+			                 "%d.%d cannot set it)",
+			                 i, flag, SCMP_VER_MAJOR, SCMP_VER_MINOR);
+		else
+			return nook_fail(err, EINVAL,
+			                 "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i, flag);
+		rc = seccomp_attr_set(ctx, attr, 1);
+		if (rc < 0)
+			return nook_fail(err, -rc, "linux.seccomp.flags[%zu]: set %s", i, flag);
+	}
+	return 0;
+}
+
+/* The args of one entry as libseccomp comparisons, checked. */
+static int parse_args(size_t i, const struct nook_seccomp_syscall *sc, struct scmp_arg_cmp *cmps,
+                      struct nook_error *err)
+{
+	for (size_t a = 0; a < sc->n_args; a++) {
+		const struct nook_seccomp_arg *arg = &sc->args[a];
+		enum scmp_compare op;
+
+		if (arg->index >= MAX_ARGS)
+			return nook_fail(
+			    err, EINVAL,
+			    "linux.seccomp.syscalls[%zu].args[%zu].index: %u is above 5", i, a,
+			    arg->index);
+		if (parse_op(arg->op, &op) < 0)
+			return nook_fail(
+			    err, EINVAL,
+			    "linux.seccomp.syscalls[%zu].args[%zu].op: unknown operator "
+			    "\"%s\"",
+			    i, a, arg->op != NULL ? arg->op : "");
+		cmps[a] = (struct scmp_arg_cmp){
+		    .arg = arg->index, .op = op, .datum_a = arg->value, .datum_b = arg->value_two};
+	}
+	return 0;
+}
+
+static bool index_repeats(const struct nook_seccomp_syscall *sc)
+{
+	unsigned seen = 0;
+
+	for (size_t a = 0; a < sc->n_args; a++) {
+		if (seen & (1u << sc->args[a].index))
+			return true;
+		seen |= 1u << sc->args[a].index;
+	}
+	return false;
+}
+
+static int add_rule(scmp_filter_ctx ctx, size_t i, size_t j, const char *name, uint32_t action,
+                    int nr, const struct scmp_arg_cmp *cmps, unsigned n, struct nook_error *err)
+{
+	int rc = seccomp_rule_add_array(ctx, action, nr, n, cmps);
+
+	if (rc < 0)
+		return nook_fail(err, -rc,
+		                 "linux.seccomp.syscalls[%zu].names[%zu]: add rule for %s", i, j,
+		                 name);
+	return 0;
+}
+
+/* One name of an entry: one rule, or one per arg if indexes repeat. */
+static int add_name(scmp_filter_ctx ctx, size_t i, size_t j, const struct nook_seccomp_syscall *sc,
+                    uint32_t action, const struct scmp_arg_cmp *cmps, struct nook_error *err)
+{
+	const char *name = sc->names.v[j];
+	int nr = seccomp_syscall_resolve_name(name);
+
+	if (nr == __NR_SCMP_ERROR) {
+		nook_debug(
+		    "linux.seccomp.syscalls[%zu].names[%zu]: unknown syscall \"%s\", skipped", i, j,
+		    name);
+		return 0;
+	}
+	if (!index_repeats(sc))
+		return add_rule(ctx, i, j, name, action, nr, cmps, (unsigned)sc->n_args, err);
+	for (size_t a = 0; a < sc->n_args; a++)
+		if (add_rule(ctx, i, j, name, action, nr, &cmps[a], 1, err) < 0)
+			return -1;
+	return 0;
+}
+
+static int add_syscall(scmp_filter_ctx ctx, size_t i, const struct nook_seccomp_syscall *sc,
+                       uint32_t default_action, struct nook_error *err)
+{
+	char path[64], errno_path[64];
+	uint32_t action;
+	autofree struct scmp_arg_cmp *cmps = NULL;
+
+	snprintf(path, sizeof(path), "linux.seccomp.syscalls[%zu].action", i);
+	snprintf(errno_path, sizeof(errno_path), "linux.seccomp.syscalls[%zu].errnoRet", i);
+	if (parse_action(sc->action, sc->has_errno_ret, sc->errno_ret, path, errno_path, &action,
+	                 err) < 0)
+		return -1;
+	if (sc->names.n == 0)
+		return nook_fail(err, EINVAL,
+		                 "linux.seccomp.syscalls[%zu].names: must not be empty", i);
+	cmps = calloc(sc->n_args + 1, sizeof(*cmps));
+	if (cmps == NULL)
+		return nook_fail(err, ENOMEM, "linux.seccomp.syscalls[%zu].args", i);
+	if (parse_args(i, sc, cmps, err) < 0)
+		return -1;
+	if (action == default_action) {
+		nook_debug("linux.seccomp.syscalls[%zu]: same action as the default, skipped", i);
+		return 0;
+	}
+	for (size_t j = 0; j < sc->names.n; j++)
+		if (add_name(ctx, i, j, sc, action, cmps, err) < 0)
+			return -1;
+	return 0;
+}
+
+static int compile(scmp_filter_ctx ctx, const struct nook_seccomp *seccomp, uint32_t default_action,
+                   struct nook_error *err)
+{
+	/* no_new_privs is process.noNewPrivileges' business, not the
+	 * filter's; loading without it needs CAP_SYS_ADMIN, which the init
+	 * still has. */
+	int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+
+	if (rc < 0)
+		return nook_fail(err, -rc, "linux.seccomp: clear the no_new_privs attribute");
+	/* The kernel's errno from seccomp_load rather than ECANCELED. */
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
+	if (rc < 0)
+		return nook_fail(err, -rc, "linux.seccomp: set the raw return code attribute");
+	if (add_architectures(ctx, &seccomp->architectures, err) < 0)
+		return -1;
+	if (set_flags(ctx, &seccomp->flags, err) < 0)
+		return -1;
+	for (size_t i = 0; i < seccomp->n_syscalls; i++)
+		if (add_syscall(ctx, i, &seccomp->syscalls[i], default_action, err) < 0)
+			return -1;
+	return 0;
+}
+
+int nook_seccomp_prepare(const struct nook_seccomp *seccomp, struct nook_seccomp_filter **out,
+                         struct nook_error *err)
+{
+	struct nook_seccomp_filter *filter;
+	uint32_t default_action;
+
+	*out = NULL;
+	if (seccomp == NULL || !seccomp->present)
+		return 0;
+	if (parse_action(seccomp->default_action, seccomp->has_default_errno_ret,
+	                 seccomp->default_errno_ret, "linux.seccomp.defaultAction",
+	                 "linux.seccomp.defaultErrnoRet", &default_action, err) < 0)
+		return -1;
+	filter = calloc(1, sizeof(*filter));
+	if (filter == NULL)
+		return nook_fail(err, ENOMEM, "linux.seccomp");
+	filter->ctx = seccomp_init(default_action);
+	if (filter->ctx == NULL) {
+		free(filter);
+		return nook_fail(err, EINVAL, "linux.seccomp: seccomp_init");
+	}
+	if (compile(filter->ctx, seccomp, default_action, err) < 0) {
+		nook_seccomp_free(filter);
+		return -1;
+	}
+	*out = filter;
+	return 0;
+}
+
+int nook_seccomp_load(struct nook_seccomp_filter *filter, struct nook_error *err)
+{
+	int rc;
+
+	if (filter == NULL)
+		return 0;
+	rc = seccomp_load(filter->ctx);
+	if (rc == -EACCES || rc == -EPERM)
+		return nook_fail(err, -rc,
+		                 "linux.seccomp: load the filter (without no_new_privs this needs "
+		                 "CAP_SYS_ADMIN)");
+	if (rc < 0)
+		return nook_fail(err, -rc, "linux.seccomp: load the filter");
+	return 0;
+}
+
+void nook_seccomp_free(struct nook_seccomp_filter *filter)
+{
+	if (filter == NULL)
+		return;
+	seccomp_release(filter->ctx);
+	free(filter);
+}
