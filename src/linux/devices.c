@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -152,17 +153,46 @@ static int dev_symlinks(int root_fd, struct nook_error *err)
 	return 0;
 }
 
+/* The pty was opened before the mount namespace was unshared, so its mount
+ * belongs to another namespace and cannot be cloned through the fd: take
+ * the same path in this namespace's copy and check it is the same node. */
+static int console_tree(int console_fd, struct nook_error *err)
+{
+	char link[64], path[PATH_MAX];
+	struct stat want, got;
+	autoclose int fd = -1;
+	ssize_t n;
+
+	if (fstat(console_fd, &want) < 0)
+		return nook_fail(err, errno, "/dev/console: stat the console pty");
+	if (!S_ISCHR(want.st_mode))
+		return nook_fail(err, ENOTTY, "/dev/console: the console fd is not a terminal");
+	n = readlink(nook_fd_path(console_fd, link, sizeof(link)), path, sizeof(path) - 1);
+	if (n < 0)
+		return nook_fail(err, errno, "/dev/console: find the console pty");
+	path[n] = '\0';
+	fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &got) < 0)
+		return nook_fail(err, errno, "/dev/console: open %s", path);
+	if (got.st_rdev != want.st_rdev || !S_ISCHR(got.st_mode))
+		return nook_fail(err, ENXIO, "/dev/console: %s is not the console pty", path);
+	n = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (n < 0)
+		return nook_fail(err, errno, "/dev/console: bind %s", path);
+	return (int)n;
+}
+
 static int dev_console(int root_fd, int console_fd, struct nook_error *err)
 {
 	autoclose int dest = -1;
 	autoclose int tree = -1;
 
+	tree = console_tree(console_fd, err);
+	if (tree < 0)
+		return -1;
 	dest = nook_resolve_create(root_fd, "/dev/console", NOOK_RESOLVE_MKFILE, err);
 	if (dest < 0)
 		return nook_error_prefix(err, "/dev/console");
-	tree = open_tree(console_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-	if (tree < 0)
-		return nook_fail(err, errno, "/dev/console: bind the console pty");
 	if (nook_move_mount_to(tree, dest) < 0)
 		return nook_fail(err, errno, "/dev/console: bind the console pty");
 	return 0;
