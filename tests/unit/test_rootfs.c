@@ -1019,7 +1019,11 @@ static void child_propagation(void *arg)
 
 	/* Play a host whose "/" is shared (as with systemd). */
 	CHECK(mount(NULL, "/", NULL, MS_SHARED | MS_REC, NULL) == 0);
-	CHECK(unshare(CLONE_NEWNS) == 0); /* peers of the namespace above */
+	/* The namespace above stays alive through this fd: its mounts are the
+	 * peers (the "host") of the copies made by this unshare. */
+	int host_ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	CHECK(host_ns >= 0);
+	CHECK(unshare(CLONE_NEWNS) == 0);
 	enter();
 	mountinfo_line("/", line, sizeof(line));
 	if (strcmp(want, "shared") == 0)
@@ -1030,6 +1034,10 @@ static void child_propagation(void *arg)
 		CHECK(strstr(line, " unbindable") != NULL);
 	else /* default: rslave */
 		CHECK(strstr(line, " shared:") == NULL && strstr(line, " master:") != NULL);
+	/* Nothing reached the "host": not the rootfs, not a later mount. */
+	CHECK(mount("tmpfs", "/tmp", "tmpfs", 0, NULL) == 0);
+	CHECK(setns(host_ns, CLONE_NEWNS) == 0);
+	CHECK(count_mounts(g_tmp) == 0);
 }
 
 static void test_propagation(void **state)
