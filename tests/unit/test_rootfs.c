@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <linux/magic.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,8 +175,8 @@ static int run_child(int ns_flags, child_fn fn, void *arg, char *msg, size_t msg
 /* The config, filled by hand. */
 struct cfg {
 	struct nook_spec spec;
-	struct nook_mount mounts[16];
-	char *opts[16][12];
+	struct nook_mount mounts[80];
+	char *opts[80][12];
 	struct nook_device devices[8];
 	struct nook_kv sysctl[8];
 	char *masked[8];
@@ -508,6 +509,60 @@ static void test_symlink_escape(void **state)
 			fail_msg("/tmp/%s was created on the host", e->d_name);
 	closedir(dir);
 	assert_int_equal(count_mounts("nook-escape"), 0);
+}
+
+/* CVE-2021-30465 proper: a path component flips between a directory and a
+ * symlink that, followed from the host, leads to the host's /tmp. Whatever
+ * the timing, every mount must land inside the rootfs. */
+static void child_race(void *arg)
+{
+	struct nook_error err;
+
+	/* Success or a clean failure (a lost race): both are fine, escaping is not. */
+	(void)nook_rootfs_enter(&g_cfg->spec, &g_cfg->opts_rootfs, &err);
+}
+
+static void test_symlink_swap_race(void **state)
+{
+	static char dests[64][96];
+	char dir[PATH_MAX + 16], link[PATH_MAX + 16];
+	int pid = getpid();
+	pid_t swapper;
+	DIR *d;
+	struct dirent *e;
+
+	snprintf(dir, sizeof(dir), "%s/swap", g_rootfs);
+	snprintf(link, sizeof(link), "%s/swap-link", g_rootfs);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(symlink("../../../../../../../../../../tmp", link), 0);
+	for (int i = 0; i < 64; i++) {
+		snprintf(dests[i], sizeof(dests[i]), "/swap/nook-race-%d-%d", pid, i);
+		add_mount(g_cfg, dests[i], "tmpfs", "tmpfs", "size=64k", NULL);
+	}
+	swapper = fork();
+	assert_true(swapper >= 0);
+	if (swapper == 0) {
+		for (;;)
+			renameat2(AT_FDCWD, dir, AT_FDCWD, link, RENAME_EXCHANGE);
+	}
+	for (int round = 0; round < 20; round++) {
+		char msg[4096];
+		int rc = run_child(0, child_race, NULL, msg, sizeof(msg));
+		if (rc != 0) {
+			kill(swapper, SIGKILL);
+			waitpid(swapper, NULL, 0);
+			fail_msg("child exited %d: %s", rc, msg);
+		}
+	}
+	kill(swapper, SIGKILL);
+	waitpid(swapper, NULL, 0);
+
+	d = opendir("/tmp");
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, "nook-race", 9) == 0)
+			fail_msg("/tmp/%s was created on the host", e->d_name);
+	closedir(d);
 }
 
 /* nook_resolve_create on its own (no mounts: runs in the runner). */
@@ -1089,6 +1144,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_basic, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_pivot, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_symlink_escape, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_symlink_swap_race, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_resolve_create_in_root, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bind_mounts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tmpfs_options, setup, teardown),
