@@ -1,0 +1,230 @@
+/* Device nodes in the container's /dev (runtime-linux.md, config-linux.md
+ * "Default Devices" and "Devices"), the /dev symlinks and /dev/console.
+ *
+ * Outside a user namespace a node is made with mknodat() in its resolved
+ * parent directory; inside one (mknod is refused there) an empty file is
+ * created and the host's node is bind-mounted on it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "nook/cleanup.h"
+#include "nook/resolve.h"
+#include "rootfs_steps.h"
+
+static const struct nook_device default_devices[] = {
+    {.type = 'c', .path = "/dev/null", .major = 1, .minor = 3},
+    {.type = 'c', .path = "/dev/zero", .major = 1, .minor = 5},
+    {.type = 'c', .path = "/dev/full", .major = 1, .minor = 7},
+    {.type = 'c', .path = "/dev/random", .major = 1, .minor = 8},
+    {.type = 'c', .path = "/dev/urandom", .major = 1, .minor = 9},
+    {.type = 'c', .path = "/dev/tty", .major = 5, .minor = 0},
+};
+
+static int device_bind(int root_fd, const struct nook_device *d, const char *what,
+                       struct nook_error *err)
+{
+	autoclose int dest = -1;
+	autoclose int tree = -1;
+
+	dest = nook_resolve_create(root_fd, d->path, NOOK_RESOLVE_MKFILE, err);
+	if (dest < 0)
+		return nook_error_prefix(err, "%s", what);
+	tree = open_tree(AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return nook_fail(err, errno, "%s: bind the host's %s", what, d->path);
+	if (nook_move_mount_to(tree, dest) < 0)
+		return nook_fail(err, errno, "%s: bind the host's %s", what, d->path);
+	return 0;
+}
+
+static int device_mknod(int root_fd, const struct nook_device *d, const char *what,
+                        struct nook_error *err)
+{
+	autofree char *dir_copy = strdup(d->path);
+	autofree char *base_copy = strdup(d->path);
+	autoclose int dir = -1;
+	mode_t perm = d->has_file_mode ? (mode_t)d->file_mode & 07777 : 0666;
+	mode_t type;
+	const char *name;
+	mode_t old_umask;
+	int rc;
+
+	if (dir_copy == NULL || base_copy == NULL)
+		return nook_fail(err, ENOMEM, "%s", what);
+	switch (d->type) {
+	case 'c':
+	case 'u':
+		type = S_IFCHR;
+		break;
+	case 'b':
+		type = S_IFBLK;
+		break;
+	case 'p':
+		type = S_IFIFO;
+		break;
+	default:
+		return nook_fail(err, EINVAL, "%s: unknown device type '%c'", what, d->type);
+	}
+	name = basename(base_copy);
+	if (strcmp(name, "") == 0 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+	    strcmp(name, "/") == 0)
+		return nook_fail(err, EINVAL, "%s: bad device path %s", what, d->path);
+	dir = nook_resolve_create(root_fd, dirname(dir_copy), NOOK_RESOLVE_MKDIR, err);
+	if (dir < 0)
+		return nook_error_prefix(err, "%s", what);
+
+	old_umask = umask(0);
+	rc = mknodat(dir, name, type | perm,
+	             type == S_IFIFO ? 0 : makedev((unsigned)d->major, (unsigned)d->minor));
+	umask(old_umask);
+	if (rc < 0 && errno == EEXIST) {
+		/* Something is there already: replace it unless it is a directory. */
+		if (unlinkat(dir, name, 0) < 0)
+			return nook_fail(err, errno, "%s: remove the existing %s", what, d->path);
+		old_umask = umask(0);
+		rc = mknodat(dir, name, type | perm,
+		             type == S_IFIFO ? 0 : makedev((unsigned)d->major, (unsigned)d->minor));
+		umask(old_umask);
+	}
+	if (rc < 0)
+		return nook_fail(err, errno, "%s: mknod %s", what, d->path);
+	if (fchownat(dir, name, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0,
+	             AT_SYMLINK_NOFOLLOW) < 0)
+		return nook_fail(err, errno, "%s: chown %s", what, d->path);
+	return 0;
+}
+
+static int device_create(int root_fd, const struct nook_device *d, bool in_user_ns,
+                         const char *what, struct nook_error *err)
+{
+	if (d->path == NULL || d->path[0] != '/')
+		return nook_fail(err, EINVAL, "%s: the path must be absolute", what);
+	if (in_user_ns)
+		return device_bind(root_fd, d, what, err);
+	return device_mknod(root_fd, d, what, err);
+}
+
+static bool configured(const struct nook_spec *spec, const char *path)
+{
+	for (size_t i = 0; i < spec->linux.n_devices; i++)
+		if (spec->linux.devices[i].path != NULL &&
+		    strcmp(spec->linux.devices[i].path, path) == 0)
+			return true;
+	return false;
+}
+
+static int dev_symlinks(int root_fd, struct nook_error *err)
+{
+	static const struct {
+		const char *target, *name;
+	} links[] = {
+	    {"/proc/self/fd", "fd"},
+	    {"/proc/self/fd/0", "stdin"},
+	    {"/proc/self/fd/1", "stdout"},
+	    {"/proc/self/fd/2", "stderr"},
+	};
+	autoclose int dev = nook_resolve_create(root_fd, "/dev", NOOK_RESOLVE_MKDIR, err);
+	struct stat st;
+
+	if (dev < 0)
+		return nook_error_prefix(err, "/dev symlinks");
+	for (size_t i = 0; i < NOOK_ARRAY_SIZE(links); i++)
+		if (symlinkat(links[i].target, dev, links[i].name) < 0 && errno != EEXIST)
+			return nook_fail(err, errno, "symlink /dev/%s -> %s", links[i].name,
+			                 links[i].target);
+	if (access("/proc/kcore", F_OK) == 0 && symlinkat("/proc/kcore", dev, "core") < 0 &&
+	    errno != EEXIST)
+		return nook_fail(err, errno, "symlink /dev/core -> /proc/kcore");
+	/* /dev/ptmx is the one of the container's devpts instance. */
+	if (fstatat(dev, "pts", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+		if (fstatat(dev, "ptmx", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    unlinkat(dev, "ptmx", 0) < 0)
+			return nook_fail(err, errno, "remove /dev/ptmx");
+		if (symlinkat("pts/ptmx", dev, "ptmx") < 0)
+			return nook_fail(err, errno, "symlink /dev/ptmx -> pts/ptmx");
+	}
+	return 0;
+}
+
+/* The pty was opened before the mount namespace was unshared, so its mount
+ * belongs to another namespace and cannot be cloned through the fd: take
+ * the same path in this namespace's copy and check it is the same node. */
+static int console_tree(int console_fd, struct nook_error *err)
+{
+	char link[64], path[PATH_MAX];
+	struct stat want, got;
+	autoclose int fd = -1;
+	ssize_t n;
+
+	if (fstat(console_fd, &want) < 0)
+		return nook_fail(err, errno, "/dev/console: stat the console pty");
+	if (!S_ISCHR(want.st_mode))
+		return nook_fail(err, ENOTTY, "/dev/console: the console fd is not a terminal");
+	n = readlink(nook_fd_path(console_fd, link, sizeof(link)), path, sizeof(path) - 1);
+	if (n < 0)
+		return nook_fail(err, errno, "/dev/console: find the console pty");
+	path[n] = '\0';
+	fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &got) < 0)
+		return nook_fail(err, errno, "/dev/console: open %s", path);
+	if (got.st_rdev != want.st_rdev || !S_ISCHR(got.st_mode))
+		return nook_fail(err, ENXIO, "/dev/console: %s is not the console pty", path);
+	n = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (n < 0)
+		return nook_fail(err, errno, "/dev/console: bind %s", path);
+	return (int)n;
+}
+
+static int dev_console(int root_fd, int console_fd, struct nook_error *err)
+{
+	autoclose int dest = -1;
+	autoclose int tree = -1;
+
+	tree = console_tree(console_fd, err);
+	if (tree < 0)
+		return -1;
+	dest = nook_resolve_create(root_fd, "/dev/console", NOOK_RESOLVE_MKFILE, err);
+	if (dest < 0)
+		return nook_error_prefix(err, "/dev/console");
+	if (nook_move_mount_to(tree, dest) < 0)
+		return nook_fail(err, errno, "/dev/console: bind the console pty");
+	return 0;
+}
+
+int nook_devices_setup(int root_fd, const struct nook_spec *spec,
+                       const struct nook_rootfs_opts *opts, struct nook_error *err)
+{
+	/* A bind of the host's /dev (privileged containers) is used as is. */
+	bool own_dev = !nook_mounts_bind_dev(spec);
+	char what[64];
+
+	if (own_dev) {
+		for (size_t i = 0; i < NOOK_ARRAY_SIZE(default_devices); i++) {
+			const struct nook_device *d = &default_devices[i];
+
+			if (configured(spec, d->path))
+				continue;
+			snprintf(what, sizeof(what), "default device %s", d->path);
+			if (device_create(root_fd, d, opts->in_user_ns, what, err) < 0)
+				return -1;
+		}
+	}
+	for (size_t i = 0; i < spec->linux.n_devices; i++) {
+		snprintf(what, sizeof(what), "linux.devices[%zu]", i);
+		if (device_create(root_fd, &spec->linux.devices[i], opts->in_user_ns, what, err) <
+		    0)
+			return -1;
+	}
+	if (own_dev && dev_symlinks(root_fd, err) < 0)
+		return -1;
+	if (opts->console_fd >= 0 && dev_console(root_fd, opts->console_fd, err) < 0)
+		return -1;
+	return 0;
+}
