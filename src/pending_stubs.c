@@ -27,16 +27,3 @@ const char *nook_ns_type_name(enum nook_ns_type type)
 {
 	return "?";
 }
-int nook_rootfs_enter(const struct nook_spec *spec, const struct nook_rootfs_opts *opts,
-                      struct nook_error *err)
-{
-	return 0;
-}
-int nook_sysctl_apply(const struct nook_spec *spec, struct nook_error *err)
-{
-	return 0;
-}
-int nook_rootfs_finish(const struct nook_spec *spec, struct nook_error *err)
-{
-	return 0;
-}
