@@ -27,6 +27,7 @@
 #define NOOK_SPEC_MAX_FILE_SIZE (16u * 1024 * 1024) /* bytes of config.json */
 #define NOOK_SPEC_MAX_DEPTH     64                  /* nesting of arrays and objects */
 
+/* v[n] is NULL, so v can be handed to execve() as it is. */
 struct nook_strv {
 	char **v;
 	size_t n;
@@ -409,6 +410,9 @@ struct nook_spec {
 	struct nook_hooks hooks;
 	struct nook_map annotations;
 	struct nook_linux linux;
+	/* Sections of other platforms that were given ("windows", "solaris",
+	 * "vm", "zos", "freebsd"): parsed as opaque, refused by the support check. */
+	struct nook_strv platforms;
 };
 
 /* Read `path` (a config.json) into `spec`. On failure `err` reads
