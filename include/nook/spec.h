@@ -426,8 +426,17 @@ int nook_spec_parse(const char *name, const char *json, size_t len, struct nook_
 
 void nook_spec_free(struct nook_spec *spec);
 
-/* Refuse what nook cannot run yet: "not supported: <json path>". */
+/* Refuse what nook cannot run yet: "not supported: <json path>: <why>".
+ * Reads /sys to learn whether AppArmor and SELinux are enabled. */
 int nook_spec_check_supported(const struct nook_spec *spec, struct nook_error *err);
+
+/* The same with the host's security modules given (pure, for tests). */
+struct nook_host_lsm {
+	bool apparmor; /* /sys/module/apparmor/parameters/enabled is "Y" */
+	bool selinux;  /* selinuxfs is mounted on /sys/fs/selinux */
+};
+int nook_spec_check_supported_on(const struct nook_spec *spec, const struct nook_host_lsm *host,
+                                 struct nook_error *err);
 
 /* Lookups that the runtime needs. */
 const struct nook_namespace *nook_spec_namespace(const struct nook_spec *spec,
