@@ -259,13 +259,14 @@ static int write_new_file(const char *path, const char *data, size_t len, struct
 int nook_spec_write_default(const char *out_path, bool rootless, uid_t uid, gid_t gid,
                             struct nook_error *err)
 {
-	struct gen g = {.g = yajl_gen_alloc(NULL)};
+	struct gen g = {0};
 	const unsigned char *buf;
 	size_t len;
 	int rc;
 
 	if (access(out_path, F_OK) == 0) /* a clear message before any work */
 		return nook_fail(err, 0, "File %s exists. Remove it first", out_path);
+	g.g = yajl_gen_alloc(NULL);
 	if (g.g == NULL)
 		return nook_fail(err, ENOMEM, "generate %s", out_path);
 	yajl_gen_config(g.g, yajl_gen_beautify, 1);
