@@ -27,6 +27,7 @@
 #define NOOK_SPEC_MAX_FILE_SIZE (16u * 1024 * 1024) /* bytes of config.json */
 #define NOOK_SPEC_MAX_DEPTH     64                  /* nesting of arrays and objects */
 
+/* v[n] is NULL, so v can be handed to execve() as it is. */
 struct nook_strv {
 	char **v;
 	size_t n;
@@ -409,6 +410,9 @@ struct nook_spec {
 	struct nook_hooks hooks;
 	struct nook_map annotations;
 	struct nook_linux linux;
+	/* Sections of other platforms that were given ("windows", "solaris",
+	 * "vm", "zos", "freebsd"): parsed as opaque, refused by the support check. */
+	struct nook_strv platforms;
 };
 
 /* Read `path` (a config.json) into `spec`. On failure `err` reads
@@ -422,8 +426,17 @@ int nook_spec_parse(const char *name, const char *json, size_t len, struct nook_
 
 void nook_spec_free(struct nook_spec *spec);
 
-/* Refuse what nook cannot run yet: "not supported: <json path>". */
+/* Refuse what nook cannot run yet: "not supported: <json path>: <why>".
+ * Reads /sys to learn whether AppArmor and SELinux are enabled. */
 int nook_spec_check_supported(const struct nook_spec *spec, struct nook_error *err);
+
+/* The same with the host's security modules given (pure, for tests). */
+struct nook_host_lsm {
+	bool apparmor; /* /sys/module/apparmor/parameters/enabled is "Y" */
+	bool selinux;  /* selinuxfs is mounted on /sys/fs/selinux */
+};
+int nook_spec_check_supported_on(const struct nook_spec *spec, const struct nook_host_lsm *host,
+                                 struct nook_error *err);
 
 /* Lookups that the runtime needs. */
 const struct nook_namespace *nook_spec_namespace(const struct nook_spec *spec,

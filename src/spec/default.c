@@ -1,0 +1,284 @@
+/* nook_spec_write_default(): the config.json of `nook spec`, after runc's.
+ *
+ * Differences from runc, on purpose: no linux.resources (cgroups are not
+ * implemented, and the support check would refuse them), terminal off and a
+ * writable root. The rootless variant follows runc's ToRootless(): a user
+ * namespace mapping the caller to root, no network namespace, /sys as a
+ * read-only rbind of the host's (which brings /sys/fs/cgroup along, so no
+ * cgroup mount of its own), and no gid= options. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yajl/yajl_gen.h>
+
+#include "nook/cleanup.h"
+#include "nook/spec.h"
+
+#define OUT_MAX 4096
+
+struct gen {
+	yajl_gen g;
+	bool failed;
+};
+
+static void check(struct gen *g, yajl_gen_status st)
+{
+	if (st != yajl_gen_status_ok)
+		g->failed = true;
+}
+
+static void str(struct gen *g, const char *s)
+{
+	check(g, yajl_gen_string(g->g, (const unsigned char *)s, strlen(s)));
+}
+
+static void key_str(struct gen *g, const char *k, const char *v)
+{
+	str(g, k);
+	str(g, v);
+}
+
+static void key_uint(struct gen *g, const char *k, unsigned long long v)
+{
+	str(g, k);
+	check(g, yajl_gen_integer(g->g, (long long)v));
+}
+
+static void key_bool(struct gen *g, const char *k, bool v)
+{
+	str(g, k);
+	check(g, yajl_gen_bool(g->g, v));
+}
+
+/* "key": [ ...NULL-terminated strings ] */
+static void key_strv(struct gen *g, const char *k, const char *const *v)
+{
+	str(g, k);
+	check(g, yajl_gen_array_open(g->g));
+	for (; *v != NULL; v++)
+		str(g, *v);
+	check(g, yajl_gen_array_close(g->g));
+}
+
+static void open_map(struct gen *g, const char *k)
+{
+	if (k != NULL)
+		str(g, k);
+	check(g, yajl_gen_map_open(g->g));
+}
+
+static void close_map(struct gen *g)
+{
+	check(g, yajl_gen_map_close(g->g));
+}
+
+static void process(struct gen *g)
+{
+	static const char *const args[] = {"sh", NULL};
+	static const char *const env[] = {
+	    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm",
+	    NULL};
+	static const char *const caps[] = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE",
+	                                   NULL};
+
+	open_map(g, "process");
+	key_bool(g, "terminal", false);
+	open_map(g, "user");
+	key_uint(g, "uid", 0);
+	key_uint(g, "gid", 0);
+	close_map(g);
+	key_strv(g, "args", args);
+	key_strv(g, "env", env);
+	key_str(g, "cwd", "/");
+	open_map(g, "capabilities");
+	key_strv(g, "bounding", caps);
+	key_strv(g, "effective", caps);
+	key_strv(g, "permitted", caps);
+	close_map(g);
+	str(g, "rlimits");
+	check(g, yajl_gen_array_open(g->g));
+	open_map(g, NULL);
+	key_str(g, "type", "RLIMIT_NOFILE");
+	key_uint(g, "hard", 1024);
+	key_uint(g, "soft", 1024);
+	close_map(g);
+	check(g, yajl_gen_array_close(g->g));
+	key_bool(g, "noNewPrivileges", true);
+	close_map(g);
+}
+
+static void mount(struct gen *g, const char *dest, const char *type, const char *source,
+                  const char *const *options)
+{
+	open_map(g, NULL);
+	key_str(g, "destination", dest);
+	key_str(g, "type", type);
+	key_str(g, "source", source);
+	if (options != NULL)
+		key_strv(g, "options", options);
+	close_map(g);
+}
+
+static void mounts(struct gen *g, bool rootless)
+{
+	static const char *const dev[] = {"nosuid", "strictatime", "mode=755", "size=65536k", NULL};
+	static const char *const pts[] = {"nosuid",    "noexec", "newinstance", "ptmxmode=0666",
+	                                  "mode=0620", "gid=5",  NULL};
+	static const char *const pts_rootless[] = {"nosuid",        "noexec",    "newinstance",
+	                                           "ptmxmode=0666", "mode=0620", NULL};
+	static const char *const shm[] = {"nosuid",    "noexec",      "nodev",
+	                                  "mode=1777", "size=65536k", NULL};
+	static const char *const mqueue[] = {"nosuid", "noexec", "nodev", NULL};
+	static const char *const sys[] = {"nosuid", "noexec", "nodev", "ro", NULL};
+	static const char *const sys_rootless[] = {"rbind", "nosuid", "noexec",
+	                                           "nodev", "ro",     NULL};
+	static const char *const cgroup[] = {"nosuid", "noexec", "nodev", "relatime", "ro", NULL};
+
+	str(g, "mounts");
+	check(g, yajl_gen_array_open(g->g));
+	mount(g, "/proc", "proc", "proc", NULL);
+	mount(g, "/dev", "tmpfs", "tmpfs", dev);
+	mount(g, "/dev/pts", "devpts", "devpts", rootless ? pts_rootless : pts);
+	mount(g, "/dev/shm", "tmpfs", "shm", shm);
+	mount(g, "/dev/mqueue", "mqueue", "mqueue", mqueue);
+	if (rootless) {
+		mount(g, "/sys", "none", "/sys", sys_rootless);
+	} else {
+		mount(g, "/sys", "sysfs", "sysfs", sys);
+		mount(g, "/sys/fs/cgroup", "cgroup", "cgroup", cgroup);
+	}
+	check(g, yajl_gen_array_close(g->g));
+}
+
+static void id_mapping(struct gen *g, const char *key, unsigned long long host_id)
+{
+	str(g, key);
+	check(g, yajl_gen_array_open(g->g));
+	open_map(g, NULL);
+	key_uint(g, "containerID", 0);
+	key_uint(g, "hostID", host_id);
+	key_uint(g, "size", 1);
+	close_map(g);
+	check(g, yajl_gen_array_close(g->g));
+}
+
+static void linux_section(struct gen *g, bool rootless, uid_t uid, gid_t gid)
+{
+	static const char *const masked[] = {"/proc/acpi",
+	                                     "/proc/asound",
+	                                     "/proc/kcore",
+	                                     "/proc/keys",
+	                                     "/proc/latency_stats",
+	                                     "/proc/timer_list",
+	                                     "/proc/timer_stats",
+	                                     "/proc/sched_debug",
+	                                     "/sys/firmware",
+	                                     "/proc/scsi",
+	                                     NULL};
+	static const char *const readonly[] = {
+	    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL};
+	static const char *const ns[] = {"pid", "network", "ipc", "uts", "mount", "cgroup", NULL};
+	static const char *const ns_rootless[] = {"pid",    "ipc",  "uts", "mount",
+	                                          "cgroup", "user", NULL};
+
+	open_map(g, "linux");
+	if (rootless) {
+		id_mapping(g, "uidMappings", uid);
+		id_mapping(g, "gidMappings", gid);
+	}
+	str(g, "namespaces");
+	check(g, yajl_gen_array_open(g->g));
+	for (const char *const *t = rootless ? ns_rootless : ns; *t != NULL; t++) {
+		open_map(g, NULL);
+		key_str(g, "type", *t);
+		close_map(g);
+	}
+	check(g, yajl_gen_array_close(g->g));
+	key_strv(g, "maskedPaths", masked);
+	key_strv(g, "readonlyPaths", readonly);
+	close_map(g);
+}
+
+static void document(struct gen *g, bool rootless, uid_t uid, gid_t gid)
+{
+	open_map(g, NULL);
+	key_str(g, "ociVersion", "1.3.0");
+	process(g);
+	open_map(g, "root");
+	key_str(g, "path", "rootfs");
+	key_bool(g, "readonly", false);
+	close_map(g);
+	key_str(g, "hostname", "nook");
+	mounts(g, rootless);
+	linux_section(g, rootless, uid, gid);
+	close_map(g);
+}
+
+/* Write `len` bytes to a new file next to `path`, then move it into place
+ * without replacing what may have appeared there meanwhile. */
+static int write_new_file(const char *path, const char *data, size_t len, struct nook_error *err)
+{
+	char tmp[OUT_MAX];
+	const char *slash = strrchr(path, '/');
+	int n = snprintf(tmp, sizeof(tmp), "%.*s.config.json.XXXXXX",
+	                 slash ? (int)(slash - path + 1) : 0, path);
+	autoclose int fd = -1;
+	size_t done = 0;
+
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return nook_fail(err, ENAMETOOLONG, "%s", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return nook_fail(err, errno, "create a temporary file for %s", path);
+	while (done < len) {
+		ssize_t w = write(fd, data + done, len - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			nook_fail(err, errno, "write %s", tmp);
+			unlink(tmp);
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0 ||
+	    renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) < 0) {
+		int e = errno;
+
+		unlink(tmp);
+		if (e == EEXIST)
+			return nook_fail(err, 0, "File %s exists. Remove it first", path);
+		return nook_fail(err, e, "write %s", path);
+	}
+	return 0;
+}
+
+int nook_spec_write_default(const char *out_path, bool rootless, uid_t uid, gid_t gid,
+                            struct nook_error *err)
+{
+	struct gen g = {0};
+	const unsigned char *buf;
+	size_t len;
+	int rc;
+
+	if (access(out_path, F_OK) == 0) /* a clear message before any work */
+		return nook_fail(err, 0, "File %s exists. Remove it first", out_path);
+	g.g = yajl_gen_alloc(NULL);
+	if (g.g == NULL)
+		return nook_fail(err, ENOMEM, "generate %s", out_path);
+	yajl_gen_config(g.g, yajl_gen_beautify, 1);
+	yajl_gen_config(g.g, yajl_gen_indent_string, "\t");
+	document(&g, rootless, uid, gid);
+	if (!g.failed)
+		check(&g, yajl_gen_get_buf(g.g, &buf, &len));
+	if (g.failed) {
+		yajl_gen_free(g.g);
+		return nook_fail(err, ENOMEM, "generate %s", out_path);
+	}
+	rc = write_new_file(out_path, (const char *)buf, len, err);
+	yajl_gen_free(g.g);
+	return rc;
+}

@@ -1,0 +1,71 @@
+/* mounts[], id mappings and hooks: the parts shared by all platforms. */
+#include "json.h"
+
+int spec_parse_id_mapping(struct jctx *c, yajl_val v, void *out)
+{
+	struct nook_id_mapping *m = out;
+
+	if (j_u32(c, v, "containerID", true, &m->container_id, NULL) < 0 ||
+	    j_u32(c, v, "hostID", true, &m->host_id, NULL) < 0 ||
+	    j_u32(c, v, "size", true, &m->size, NULL) < 0)
+		return -1;
+	return 0;
+}
+
+/* A relative destination is allowed: "it MUST be interpreted as relative
+ * to /" (config.md), which is the runtime's business. */
+int spec_parse_mount(struct jctx *c, yajl_val v, void *out)
+{
+	struct nook_mount *m = out;
+
+	if (j_str(c, v, "destination", true, &m->destination) < 0 ||
+	    j_str(c, v, "type", false, &m->type) < 0 ||
+	    j_str(c, v, "source", false, &m->source) < 0 ||
+	    j_strv(c, v, "options", NULL, &m->options) < 0 ||
+	    j_arr(c, v, "uidMappings", sizeof(*m->uid_mappings), &m->uid_mappings,
+	          &m->n_uid_mappings, spec_parse_id_mapping) < 0 ||
+	    j_arr(c, v, "gidMappings", sizeof(*m->gid_mappings), &m->gid_mappings,
+	          &m->n_gid_mappings, spec_parse_id_mapping) < 0)
+		return -1;
+	/* "If specified, it MUST be specified along with gidMappings." */
+	if ((m->uid_mappings != NULL) != (m->gid_mappings != NULL)) {
+		j_push_key(c, m->uid_mappings != NULL ? "uidMappings" : "gidMappings");
+		return j_error(c, "set without %s",
+		               m->uid_mappings != NULL ? "gidMappings" : "uidMappings");
+	}
+	return 0;
+}
+
+static int parse_hook(struct jctx *c, yajl_val v, void *out)
+{
+	struct nook_hook *h = out;
+
+	if (j_str(c, v, "path", true, &h->path) < 0 || j_strv(c, v, "args", NULL, &h->args) < 0 ||
+	    j_strv(c, v, "env", NULL, &h->env) < 0 ||
+	    j_i64(c, v, "timeout", false, &h->timeout, &h->has_timeout) < 0)
+		return -1;
+	if (h->has_timeout && h->timeout < 1) {
+		j_push_key(c, "timeout");
+		return j_error(c, "expected an integer >= 1, got %lld", (long long)h->timeout);
+	}
+	return 0;
+}
+
+static int hook_list(struct jctx *c, yajl_val v, const char *key, struct nook_hook_list *l)
+{
+	return j_arr(c, v, key, sizeof(*l->v), &l->v, &l->n, parse_hook);
+}
+
+int spec_parse_hooks(struct jctx *c, yajl_val v, void *out)
+{
+	struct nook_hooks *h = out;
+
+	if (hook_list(c, v, "prestart", &h->prestart) < 0 ||
+	    hook_list(c, v, "createRuntime", &h->create_runtime) < 0 ||
+	    hook_list(c, v, "createContainer", &h->create_container) < 0 ||
+	    hook_list(c, v, "startContainer", &h->start_container) < 0 ||
+	    hook_list(c, v, "poststart", &h->poststart) < 0 ||
+	    hook_list(c, v, "poststop", &h->poststop) < 0)
+		return -1;
+	return 0;
+}

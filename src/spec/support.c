@@ -1,0 +1,153 @@
+/* nook_spec_check_supported(): what nook can parse but cannot run yet.
+ *
+ * Everything a config may ask for is either implemented or refused here
+ * with "not supported: <json path>: <why>"; nothing is silently ignored.
+ * The checks below are the whole list, in document order: delete a line
+ * when the runtime learns the feature. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nook/cleanup.h"
+#include "nook/spec.h"
+
+#define NOT_YET "not implemented yet"
+
+static int refuse(struct nook_error *err, const char *path, const char *why)
+{
+	return nook_fail(err, 0, "not supported: %s: %s", path, why);
+}
+
+#define REFUSE_IF(cond, path, why)                                                                 \
+	do {                                                                                       \
+		if (cond)                                                                          \
+			return refuse(err, path, why);                                             \
+	} while (0)
+
+static int check_top(const struct nook_spec *s, struct nook_error *err)
+{
+	REFUSE_IF(!s->has_root, "root", "a Linux container needs root.path");
+	REFUSE_IF(s->platforms.n > 0, s->platforms.v[0], "the section of another platform");
+	REFUSE_IF(s->hooks.prestart.n > 0, "hooks.prestart", "hooks are " NOT_YET);
+	REFUSE_IF(s->hooks.create_runtime.n > 0, "hooks.createRuntime", "hooks are " NOT_YET);
+	REFUSE_IF(s->hooks.create_container.n > 0, "hooks.createContainer", "hooks are " NOT_YET);
+	REFUSE_IF(s->hooks.start_container.n > 0, "hooks.startContainer", "hooks are " NOT_YET);
+	REFUSE_IF(s->hooks.poststart.n > 0, "hooks.poststart", "hooks are " NOT_YET);
+	REFUSE_IF(s->hooks.poststop.n > 0, "hooks.poststop", "hooks are " NOT_YET);
+	return 0;
+}
+
+static int check_process(const struct nook_process *p, const struct nook_host_lsm *host,
+                         struct nook_error *err)
+{
+	REFUSE_IF(p->user.username != NULL, "process.user.username", "Windows only");
+	REFUSE_IF(p->command_line != NULL, "process.commandLine", "Windows only");
+	for (size_t i = 0; i < p->n_rlimits; i++) {
+		if (p->rlimits[i].resource < 0)
+			return nook_fail(err, 0,
+			                 "not supported: process.rlimits[%zu].type: %s is not a "
+			                 "Linux resource limit",
+			                 i, p->rlimits[i].type_name);
+	}
+	REFUSE_IF(p->apparmor_profile != NULL && !host->apparmor, "process.apparmorProfile",
+	          "AppArmor is not enabled on this host");
+	REFUSE_IF(p->selinux_label != NULL && !host->selinux, "process.selinuxLabel",
+	          "SELinux is not enabled on this host");
+	REFUSE_IF(p->scheduler.present, "process.scheduler", NOT_YET);
+	REFUSE_IF(p->exec_cpu_affinity.present, "process.execCPUAffinity", NOT_YET);
+	return 0;
+}
+
+static int check_mounts(const struct nook_spec *s, struct nook_error *err)
+{
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const struct nook_mount *m = &s->mounts[i];
+
+		if (m->uid_mappings != NULL || m->gid_mappings != NULL)
+			return nook_fail(
+			    err, 0, "not supported: mounts[%zu].%s: id-mapped mounts are " NOT_YET,
+			    i, m->uid_mappings != NULL ? "uidMappings" : "gidMappings");
+	}
+	return 0;
+}
+
+/* cgroups are not implemented: an empty "resources" object is fine. */
+static int check_resources(const struct nook_resources *r, struct nook_error *err)
+{
+	static const char *why = "cgroups are " NOT_YET;
+
+	REFUSE_IF(r->devices != NULL, "linux.resources.devices", why);
+	REFUSE_IF(r->memory.present, "linux.resources.memory", why);
+	REFUSE_IF(r->cpu.present, "linux.resources.cpu", why);
+	REFUSE_IF(r->has_pids_limit, "linux.resources.pids", why);
+	REFUSE_IF(r->block_io.present, "linux.resources.blockIO", why);
+	REFUSE_IF(r->hugepage_limits != NULL, "linux.resources.hugepageLimits", why);
+	REFUSE_IF(r->network.present, "linux.resources.network", why);
+	REFUSE_IF(r->rdma != NULL, "linux.resources.rdma", why);
+	REFUSE_IF(r->unified.v != NULL, "linux.resources.unified", why);
+	return 0;
+}
+
+static int check_seccomp(const struct nook_seccomp *sc, struct nook_error *err)
+{
+	static const char *notify = "SCMP_ACT_NOTIFY needs a seccomp agent, " NOT_YET;
+
+	REFUSE_IF(sc->listener_path != NULL, "linux.seccomp.listenerPath",
+	          "seccomp agents are " NOT_YET);
+	REFUSE_IF(sc->default_action != NULL && strcmp(sc->default_action, "SCMP_ACT_NOTIFY") == 0,
+	          "linux.seccomp.defaultAction", notify);
+	for (size_t i = 0; i < sc->n_syscalls; i++) {
+		if (strcmp(sc->syscalls[i].action, "SCMP_ACT_NOTIFY") == 0)
+			return nook_fail(err, 0,
+			                 "not supported: linux.seccomp.syscalls[%zu].action: %s", i,
+			                 notify);
+	}
+	return 0;
+}
+
+static int check_linux(const struct nook_linux *l, const struct nook_host_lsm *host,
+                       struct nook_error *err)
+{
+	REFUSE_IF(l->net_devices != NULL, "linux.netDevices", NOT_YET);
+	REFUSE_IF(l->cgroups_path != NULL, "linux.cgroupsPath", "cgroups are " NOT_YET);
+	if (check_resources(&l->resources, err) < 0 || check_seccomp(&l->seccomp, err) < 0)
+		return -1;
+	REFUSE_IF(l->mount_label != NULL && !host->selinux, "linux.mountLabel",
+	          "SELinux is not enabled on this host");
+	REFUSE_IF(l->intel_rdt.present, "linux.intelRdt", NOT_YET);
+	REFUSE_IF(l->memory_policy.present, "linux.memoryPolicy", NOT_YET);
+	return 0;
+}
+
+int nook_spec_check_supported_on(const struct nook_spec *spec, const struct nook_host_lsm *host,
+                                 struct nook_error *err)
+{
+	if (check_top(spec, err) < 0 || check_process(&spec->process, host, err) < 0 ||
+	    check_mounts(spec, err) < 0 || check_linux(&spec->linux, host, err) < 0)
+		return -1;
+	return 0;
+}
+
+static bool apparmor_enabled(void)
+{
+	autofclose FILE *f = fopen("/sys/module/apparmor/parameters/enabled", "re");
+
+	return f != NULL && fgetc(f) == 'Y';
+}
+
+static bool selinux_enabled(void)
+{
+	return access("/sys/fs/selinux/enforce", F_OK) == 0;
+}
+
+int nook_spec_check_supported(const struct nook_spec *spec, struct nook_error *err)
+{
+	/* /sys is read only when the config asks for a label. */
+	struct nook_host_lsm host = {
+	    .apparmor = spec->process.apparmor_profile != NULL && apparmor_enabled(),
+	    .selinux = (spec->process.selinux_label != NULL || spec->linux.mount_label != NULL) &&
+	               selinux_enabled(),
+	};
+
+	return nook_spec_check_supported_on(spec, &host, err);
+}

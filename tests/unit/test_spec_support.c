@@ -1,0 +1,175 @@
+/* nook_spec_check_supported(): each thing the runtime cannot run yet. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "nook/spec.h"
+
+#define DOC(x)   "{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"rootfs\"}," x "}"
+#define PROC(x)  DOC("\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"]," x "}")
+#define LINUX(x) DOC("\"linux\":{" x "}")
+#define RES(x)   LINUX("\"resources\":{" x "}")
+
+static const struct nook_host_lsm no_lsm = {false, false};
+static const struct nook_host_lsm all_lsm = {true, true};
+
+static int check(const char *json, const struct nook_host_lsm *host, struct nook_error *err)
+{
+	struct nook_spec s;
+	int rc;
+
+	if (nook_spec_parse("config.json", json, strlen(json), &s, err) < 0)
+		fail_msg("does not parse: %s", err->msg);
+	rc = nook_spec_check_supported_on(&s, host, err);
+	nook_spec_free(&s);
+	return rc;
+}
+
+static void test_supported(void **state)
+{
+	static const char *const ok[] = {
+	    DOC("\"hostname\":\"h\",\"domainname\":\"d\",\"annotations\":{\"a\":\"b\"}"),
+	    PROC("\"terminal\":true,\"consoleSize\":{\"height\":1,\"width\":2},"
+	         "\"user\":{\"uid\":1,\"gid\":1,\"umask\":18,\"additionalGids\":[2]},"
+	         "\"env\":[\"A=b\"],\"capabilities\":{\"bounding\":[\"CAP_KILL\"]},"
+	         "\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1,\"hard\":2}],"
+	         "\"oomScoreAdj\":5,\"noNewPrivileges\":true,"
+	         "\"ioPriority\":{\"class\":\"IOPRIO_CLASS_IDLE\"}"),
+	    DOC("\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/y\","
+	        "\"options\":[\"rbind\"]}],\"hooks\":{\"prestart\":[]}"),
+	    LINUX("\"namespaces\":[{\"type\":\"user\"},{\"type\":\"time\"}],"
+	          "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],"
+	          "\"gidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],"
+	          "\"devices\":[{\"type\":\"p\",\"path\":\"/dev/fifo\"}],"
+	          "\"rootfsPropagation\":\"private\",\"sysctl\":{\"kernel.x\":\"1\"},"
+	          "\"maskedPaths\":[\"/proc/kcore\"],\"readonlyPaths\":[\"/proc/sys\"],"
+	          "\"personality\":{\"domain\":\"LINUX32\"},"
+	          "\"timeOffsets\":{\"monotonic\":{\"secs\":1}},"
+	          "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":"
+	          "[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}]},\"resources\":{}"),
+	};
+	struct nook_error err;
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (check(ok[i], &no_lsm, &err) < 0)
+			fail_msg("case %zu refused: %s", i, err.msg);
+}
+
+static void test_labels_need_their_lsm(void **state)
+{
+	struct nook_error err;
+
+	assert_int_equal(check(PROC("\"apparmorProfile\":\"p\""), &no_lsm, &err), -1);
+	assert_string_equal(err.msg, "not supported: process.apparmorProfile: AppArmor is not "
+	                             "enabled on this host");
+	assert_int_equal(check(PROC("\"apparmorProfile\":\"p\""), &all_lsm, &err), 0);
+	assert_int_equal(check(PROC("\"selinuxLabel\":\"l\""), &no_lsm, &err), -1);
+	assert_string_equal(err.msg, "not supported: process.selinuxLabel: SELinux is not enabled "
+	                             "on this host");
+	assert_int_equal(check(LINUX("\"mountLabel\":\"l\""), &no_lsm, &err), -1);
+	assert_string_equal(err.msg, "not supported: linux.mountLabel: SELinux is not enabled on "
+	                             "this host");
+	assert_int_equal(check(LINUX("\"mountLabel\":\"l\""), &all_lsm, &err), 0);
+}
+
+static void test_unsupported(void **state)
+{
+	static const struct {
+		const char *json;
+		const char *msg;
+	} cases[] = {
+	    {"{\"ociVersion\":\"1.3.0\"}",
+	     "not supported: root: a Linux container needs root.path"},
+	    {DOC("\"windows\":{}"), "not supported: windows: the section of another platform"},
+	    {DOC("\"solaris\":{}"), "not supported: solaris: "},
+	    {DOC("\"vm\":{}"), "not supported: vm: "},
+	    {DOC("\"zos\":{}"), "not supported: zos: "},
+	    {DOC("\"freebsd\":{}"), "not supported: freebsd: "},
+	    {DOC("\"hooks\":{\"prestart\":[{\"path\":\"/x\"}]}"),
+	     "not supported: hooks.prestart: hooks are not implemented yet"},
+	    {DOC("\"hooks\":{\"createRuntime\":[{\"path\":\"/x\"}]}"),
+	     "not supported: hooks.createRuntime: "},
+	    {DOC("\"hooks\":{\"createContainer\":[{\"path\":\"/x\"}]}"),
+	     "not supported: hooks.createContainer: "},
+	    {DOC("\"hooks\":{\"startContainer\":[{\"path\":\"/x\"}]}"),
+	     "not supported: hooks.startContainer: "},
+	    {DOC("\"hooks\":{\"poststart\":[{\"path\":\"/x\"}]}"),
+	     "not supported: hooks.poststart: "},
+	    {DOC("\"hooks\":{\"poststop\":[{\"path\":\"/x\"}]}"),
+	     "not supported: hooks.poststop: "},
+	    {PROC("\"user\":{\"uid\":0,\"gid\":0,\"username\":\"u\"}"),
+	     "not supported: process.user.username: Windows only"},
+	    {PROC("\"commandLine\":\"sh\""), "not supported: process.commandLine: Windows only"},
+	    {PROC("\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"soft\":1,\"hard\":1},"
+	          "{\"type\":\"RLIMIT_FOO\",\"soft\":1,\"hard\":1}]"),
+	     "not supported: process.rlimits[1].type: RLIMIT_FOO is not a Linux resource limit"},
+	    {PROC("\"scheduler\":{\"policy\":\"SCHED_OTHER\"}"),
+	     "not supported: process.scheduler: not implemented yet"},
+	    {PROC("\"execCPUAffinity\":{\"initial\":\"0\"}"),
+	     "not supported: process.execCPUAffinity: not implemented yet"},
+	    {DOC("\"mounts\":[{\"destination\":\"/a\"},{\"destination\":\"/b\","
+	         "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],"
+	         "\"gidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}]"),
+	     "not supported: mounts[1].uidMappings: id-mapped mounts are not implemented yet"},
+	    {LINUX("\"netDevices\":{\"eth0\":{}}"), "not supported: linux.netDevices: "},
+	    {LINUX("\"cgroupsPath\":\"/a\""), "not supported: linux.cgroupsPath: cgroups are not "
+	                                      "implemented yet"},
+	    {RES("\"devices\":[]"), "not supported: linux.resources.devices: cgroups are "},
+	    {RES("\"memory\":{}"), "not supported: linux.resources.memory: "},
+	    {RES("\"cpu\":{\"shares\":2}"), "not supported: linux.resources.cpu: "},
+	    {RES("\"pids\":{\"limit\":5}"), "not supported: linux.resources.pids: "},
+	    {RES("\"blockIO\":{}"), "not supported: linux.resources.blockIO: "},
+	    {RES("\"hugepageLimits\":[]"), "not supported: linux.resources.hugepageLimits: "},
+	    {RES("\"network\":{}"), "not supported: linux.resources.network: "},
+	    {RES("\"rdma\":{}"), "not supported: linux.resources.rdma: "},
+	    {RES("\"unified\":{}"), "not supported: linux.resources.unified: "},
+	    {LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/s\"}"),
+	     "not supported: linux.seccomp.listenerPath: "},
+	    {LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_NOTIFY\"}"),
+	     "not supported: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY needs a seccomp agent"},
+	    {LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
+	           "[\"read\"],\"action\":\"SCMP_ACT_LOG\"},{\"names\":[\"open\"],\"action\":"
+	           "\"SCMP_ACT_NOTIFY\"}]}"),
+	     "not supported: linux.seccomp.syscalls[1].action: SCMP_ACT_NOTIFY"},
+	    {LINUX("\"intelRdt\":{\"closID\":\"x\"}"), "not supported: linux.intelRdt: "},
+	    {LINUX("\"memoryPolicy\":{\"mode\":\"MPOL_BIND\"}"),
+	     "not supported: linux.memoryPolicy: "},
+	};
+	struct nook_error err;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (check(cases[i].json, &all_lsm, &err) != -1)
+			fail_msg("case %zu accepted: %s", i, cases[i].json);
+		if (strncmp(err.msg, cases[i].msg, strlen(cases[i].msg)) != 0)
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i, err.msg, cases[i].msg);
+	}
+}
+
+static void test_spec_example_refused_for_hooks(void **state)
+{
+	struct nook_spec s;
+	struct nook_error err;
+	const char *json = DOC("\"hooks\":{\"prestart\":[{\"path\":\"/x\"}]}");
+
+	assert_int_equal(nook_spec_parse("config.json", json, strlen(json), &s, &err), 0);
+	assert_int_equal(nook_spec_check_supported(&s, &err), -1);
+	assert_string_equal(err.msg,
+	                    "not supported: hooks.prestart: hooks are not implemented yet");
+	nook_spec_free(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_supported),
+	    cmocka_unit_test(test_labels_need_their_lsm),
+	    cmocka_unit_test(test_unsupported),
+	    cmocka_unit_test(test_spec_example_refused_for_hooks),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
