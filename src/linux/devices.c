@@ -1,5 +1,6 @@
 /* Device nodes in the container's /dev (runtime-linux.md, config-linux.md
- * "Default Devices" and "Devices"), the /dev symlinks and /dev/console.
+ * "Default Devices" and "Devices") and the /dev symlinks. /dev/console is
+ * the terminal's business (src/linux/terminal.c).
  *
  * Outside a user namespace a node is made with mknodat() in its resolved
  * parent directory; inside one (mknod is refused there) an empty file is
@@ -153,51 +154,6 @@ static int dev_symlinks(int root_fd, struct nook_error *err)
 	return 0;
 }
 
-/* The pty was opened before the mount namespace was unshared, so its mount
- * belongs to another namespace and cannot be cloned through the fd: take
- * the same path in this namespace's copy and check it is the same node. */
-static int console_tree(int console_fd, struct nook_error *err)
-{
-	char link[64], path[PATH_MAX];
-	struct stat want, got;
-	autoclose int fd = -1;
-	ssize_t n;
-
-	if (fstat(console_fd, &want) < 0)
-		return nook_fail(err, errno, "/dev/console: stat the console pty");
-	if (!S_ISCHR(want.st_mode))
-		return nook_fail(err, ENOTTY, "/dev/console: the console fd is not a terminal");
-	n = readlink(nook_fd_path(console_fd, link, sizeof(link)), path, sizeof(path) - 1);
-	if (n < 0)
-		return nook_fail(err, errno, "/dev/console: find the console pty");
-	path[n] = '\0';
-	fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &got) < 0)
-		return nook_fail(err, errno, "/dev/console: open %s", path);
-	if (got.st_rdev != want.st_rdev || !S_ISCHR(got.st_mode))
-		return nook_fail(err, ENXIO, "/dev/console: %s is not the console pty", path);
-	n = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-	if (n < 0)
-		return nook_fail(err, errno, "/dev/console: bind %s", path);
-	return (int)n;
-}
-
-static int dev_console(int root_fd, int console_fd, struct nook_error *err)
-{
-	autoclose int dest = -1;
-	autoclose int tree = -1;
-
-	tree = console_tree(console_fd, err);
-	if (tree < 0)
-		return -1;
-	dest = nook_resolve_create(root_fd, "/dev/console", NOOK_RESOLVE_MKFILE, err);
-	if (dest < 0)
-		return nook_error_prefix(err, "/dev/console");
-	if (nook_move_mount_to(tree, dest) < 0)
-		return nook_fail(err, errno, "/dev/console: bind the console pty");
-	return 0;
-}
-
 int nook_devices_setup(int root_fd, const struct nook_spec *spec,
                        const struct nook_rootfs_opts *opts, struct nook_error *err)
 {
@@ -223,8 +179,6 @@ int nook_devices_setup(int root_fd, const struct nook_spec *spec,
 			return -1;
 	}
 	if (own_dev && dev_symlinks(root_fd, err) < 0)
-		return -1;
-	if (opts->console_fd >= 0 && dev_console(root_fd, opts->console_fd, err) < 0)
 		return -1;
 	return 0;
 }

@@ -97,7 +97,6 @@ static int build_filesystem(const struct nook_init_args *a, struct nook_error *e
 	    .bundle = a->bundle,
 	    .in_user_ns = in_user_namespace(a),
 	    .no_pivot = a->no_pivot,
-	    .console_fd = -1,
 	};
 
 	if (nook_rootfs_enter(a->spec, &opts, err) < 0)

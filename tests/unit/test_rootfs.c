@@ -194,7 +194,6 @@ static void cfg_init(struct cfg *c)
 	c->spec.linux.readonly_paths.v = c->readonly;
 	c->opts_rootfs.rootfs = g_rootfs;
 	c->opts_rootfs.bundle = g_bundle;
-	c->opts_rootfs.console_fd = -1;
 }
 
 /* add_mount(c, dest, type, source, "opt", ..., NULL) */
@@ -846,23 +845,10 @@ static void child_devices(void *arg)
 		CHECK(mountinfo_line("/dev/null", line, sizeof(line))[0] != '\0');
 	}
 	CHECK(lstat("/dev/urandom", &st) == 0 && S_ISCHR(st.st_mode) && minor(st.st_rdev) == 9);
-	/* console: the pty slave */
-	struct stat want;
-	CHECK(fstat(g_cfg->opts_rootfs.console_fd, &want) == 0);
-	CHECK(stat("/dev/console", &st) == 0 && st.st_rdev == want.st_rdev);
 }
 
 static void run_devices(bool in_user_ns)
 {
-	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	int slave;
-
-	assert_true(master >= 0);
-	assert_int_equal(grantpt(master), 0);
-	assert_int_equal(unlockpt(master), 0);
-	slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
-	assert_true(slave >= 0);
-
 	struct nook_device *d = g_cfg->devices;
 	d[0] = (struct nook_device){.type = 'c', .path = "/dev/mynull", .major = 1, .minor = 3};
 	d[0].has_file_mode = d[0].has_uid = d[0].has_gid = true;
@@ -888,10 +874,7 @@ static void run_devices(bool in_user_ns)
 		g_cfg->spec.linux.n_devices = 1;
 	}
 	g_cfg->opts_rootfs.in_user_ns = in_user_ns;
-	g_cfg->opts_rootfs.console_fd = slave;
 	RUN_CHILD(0, child_devices, NULL);
-	close(slave);
-	close(master);
 }
 
 static void test_devices(void **state)
@@ -902,7 +885,6 @@ static void test_devices(void **state)
 static void child_devices_userns(void *arg)
 {
 	struct stat st;
-	struct stat want;
 
 	enter();
 	CHECK(lstat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode) && minor(st.st_rdev) == 3);
@@ -910,28 +892,15 @@ static void child_devices_userns(void *arg)
 	char line[4096];
 	CHECK(mountinfo_line("/dev/null", line, sizeof(line))[0] != '\0');
 	CHECK(mountinfo_line("/dev/zero", line, sizeof(line))[0] != '\0');
-	CHECK(fstat(g_cfg->opts_rootfs.console_fd, &want) == 0);
-	CHECK(stat("/dev/console", &st) == 0 && st.st_rdev == want.st_rdev);
 }
 
 /* in_user_ns: no mknod, every node is a bind of the host's. (Run as real
  * root here: the bind path is the same.) */
 static void test_devices_user_ns_binds(void **state)
 {
-	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	int slave;
-
-	assert_true(master >= 0);
-	assert_int_equal(grantpt(master), 0);
-	assert_int_equal(unlockpt(master), 0);
-	slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
-	assert_true(slave >= 0);
 	add_proc(g_cfg);
 	g_cfg->opts_rootfs.in_user_ns = true;
-	g_cfg->opts_rootfs.console_fd = slave;
 	RUN_CHILD(0, child_devices_userns, NULL);
-	close(slave);
-	close(master);
 }
 
 static void child_paths(void *arg)
