@@ -296,11 +296,11 @@ harness_unescape() { printf '%b' "${1//\\/\\0}"; }
 harness_mounts() {
 	local mp
 	while read -r _ _ _ _ mp _; do
-		mp=$(harness_unescape "$mp")
+		[[ $mp == *\\* ]] && mp=$(harness_unescape "$mp")
 		if [[ $mp == "$T" || $mp == "$T"/* || $mp == *"$ID"* ]]; then
-			echo "$mp"
+			echo "${#mp} $mp"
 		fi
-	done </proc/self/mountinfo | awk '{print length($0) " " $0}' | sort -rn | cut -d' ' -f2-
+	done </proc/self/mountinfo | sort -rn | cut -d' ' -f2-
 }
 
 # Is PID a descendant of the harness?
@@ -319,26 +319,33 @@ harness_is_descendant() {
 # Processes this test started that are still alive: those in another pid
 # namespace that descend from the harness or whose cmdline, mounts or cgroup
 # name $T or $ID, and those in ours whose cmdline names $T (a runtime left
-# running). Unrelated processes are never listed.
+# running). Unrelated processes are never listed. (Forks are slow on some
+# machines: one find and one grep scan everything, the rest looks only at
+# processes in other pid namespaces.)
 harness_procs() {
-	local mypidns d pid ns cmd
+	local mypidns pid ns cmd f
 	mypidns=$(readlink /proc/self/ns/pid)
-	for d in /proc/[0-9]*; do
-		pid=${d#/proc/}
-		[ "$pid" = "$HARNESS_PID" ] && continue
-		[ "$pid" = "$BASHPID" ] && continue
-		ns=$(readlink "$d/ns/pid" 2>/dev/null) || continue
-		{ cmd=$(tr '\0' ' ' <"$d/cmdline"); } 2>/dev/null || continue
-		if [ "$ns" = "$mypidns" ]; then
-			[[ $cmd == *"$T"* ]] && echo "$pid $cmd"
-			continue
-		fi
+	while read -r pid ns; do
+		# find cannot always read the link (pid 1 here): ask readlink then
+		[ -n "$ns" ] || ns=$(readlink "/proc/$pid/ns/pid" 2>/dev/null) || continue
+		[ "$ns" = "$mypidns" ] && continue
+		{ cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline"); } 2>/dev/null || continue
 		if harness_is_descendant "$pid" || [[ $cmd == *"$T"* || $cmd == *"$ID"* ]] ||
-			grep -qF -e "$T" "$d/mountinfo" 2>/dev/null ||
-			grep -qF -e "/$ID" "$d/cgroup" 2>/dev/null; then
+			grep -qF -e "$T" "/proc/$pid/mountinfo" 2>/dev/null ||
+			grep -qF -e "/$ID" "/proc/$pid/cgroup" 2>/dev/null; then
 			echo "$pid $cmd"
 		fi
-	done
+	done < <(find /proc -mindepth 3 -maxdepth 3 -path '/proc/[0-9]*/ns/pid' -printf '%h %l\n' 2>/dev/null |
+		sed 's|^/proc/\([0-9]*\)/ns |\1 |')
+	while read -r f; do
+		[ -n "$f" ] || continue
+		pid=${f#/proc/}
+		pid=${pid%/cmdline}
+		[ "$pid" = "$HARNESS_PID" ] && continue
+		[ "$(readlink "/proc/$pid/ns/pid" 2>/dev/null)" = "$mypidns" ] || continue
+		{ cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline"); } 2>/dev/null || continue
+		echo "$pid $cmd"
+	done < <(grep -lsaF -e "$T" /proc/[0-9]*/cmdline)
 }
 
 # cgroup directories named $ID (only looked at, never touched).
