@@ -194,4 +194,11 @@ test_spec_config_runs() {
 	assert_eq $'from-spec\n1' "$OUT"
 }
 
+test_example_config_runs() {
+	cp "$HARNESS_REPO/config.example.json" "$BUNDLE/config.json"
+	run_ctr
+	assert_ok
+	assert_eq "hello from nook: hostname=nook-example pid=1 uid_map: 0 0 65536 net: lo" "$OUT"
+}
+
 harness_main "$@"

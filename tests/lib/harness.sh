@@ -468,6 +468,18 @@ harness_run_one() {
 	fi
 }
 
+# Stopped in the middle: clean up the current test's dir and our cache.
+harness_interrupted() {
+	trap - INT TERM HUP PIPE
+	if [ -n "${T:-}" ] && [ -d "$T" ]; then
+		harness_leftovers >/dev/null 2>&1 || true
+		[ -n "$(harness_mounts)" ] || rm -rf --one-file-system "$T"
+	fi
+	rm -f "${log:-}"
+	[ -z "${HARNESS_OWN_CACHE:-}" ] || rm -rf "$HARNESS_OWN_CACHE"
+	exit 130
+}
+
 # harness_main [FILTER]: run every test_* function of the file (or those
 # matching the ERE FILTER / $HARNESS_FILTER).
 harness_main() {
@@ -482,6 +494,7 @@ harness_main() {
 		return 0
 	fi
 	HARNESS_OWN_CACHE=
+	trap 'harness_interrupted' INT TERM HUP PIPE
 	harness_rootfs
 	for fn in $(declare -F | awk '{print $3}' | grep '^test_'); do
 		if [ -n "$filter" ] && ! [[ $fn =~ $filter || "$HARNESS_FILE::$fn" =~ $filter ]]; then
