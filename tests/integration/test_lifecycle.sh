@@ -29,6 +29,20 @@ wait_bg_quietly() {
 	wait "$BG" 2>/dev/null || true
 }
 
+# wait_ready PATH: wait (10 s at most) for PATH while the background runtime lives.
+wait_ready() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[ -e "$1" ] && return 0
+		if ! kill -0 "$BG" 2>/dev/null; then
+			wait_bg
+			fail "the runtime exited ($RC) before $1 appeared; stderr: $ERR"
+		fi
+		sleep 0.05
+	done
+	fail "timed out waiting for $1"
+}
+
 # wait_bg: wait for the background runtime (at most 20 s); sets RC, OUT, ERR.
 wait_bg() {
 	local i
@@ -47,8 +61,8 @@ wait_bg() {
 test_pid_file_has_host_pid_of_init() {
 	sync_container
 	start_bg --pid-file "$T/pidfile"
-	wait_for_file "$T/sync/ready"
-	wait_for_file "$T/pidfile"
+	wait_ready "$T/sync/ready"
+	wait_ready "$T/pidfile"
 	local pid nspid
 	pid=$(cat "$T/pidfile")
 	assert_match "$pid" '^[0-9]+$' "pid file content"
@@ -67,8 +81,8 @@ test_pid_file_relative_path() {
 		</dev/null >"$T/stdout" 2>"$T/stderr") &
 	BG=$!
 	on_exit 'touch "$T/sync/go"; wait_bg_quietly'
-	wait_for_file "$T/sync/ready"
-	wait_for_file "$T/cwd/rel.pid"
+	wait_ready "$T/sync/ready"
+	wait_ready "$T/cwd/rel.pid"
 	local pid
 	pid=$(cat "$T/cwd/rel.pid")
 	assert_eq "$pid 1" "$(awk '/^NSpid:/ {print $2, $3}' "/proc/$pid/status")" "NSpid"
@@ -81,7 +95,7 @@ test_sigterm_forwarded_to_container() {
 	sync_container "trap 'exit 42' TERM;" ""
 	# the container waits in the foreground loop; TERM runs the trap
 	start_bg
-	wait_for_file "$T/sync/ready"
+	wait_ready "$T/sync/ready"
 	kill -TERM "$BG"
 	wait_bg
 	assert_exit 42
@@ -90,7 +104,7 @@ test_sigterm_forwarded_to_container() {
 test_sigusr1_forwarded_to_container() {
 	sync_container "trap 'exit 44' USR1;" ""
 	start_bg
-	wait_for_file "$T/sync/ready"
+	wait_ready "$T/sync/ready"
 	kill -USR1 "$BG"
 	wait_bg
 	assert_exit 44
@@ -102,7 +116,7 @@ test_sigterm_forwarded_while_init_waits() {
 	add_mount "$(jq -cn --arg s "$T/sync" '{destination: "/sync", type: "bind", source: $s, options: ["bind", "rw"]}')"
 	set_args sh -c "trap 'exit 42' TERM; sleep 100 & touch /sync/ready; wait"
 	start_bg
-	wait_for_file "$T/sync/ready"
+	wait_ready "$T/sync/ready"
 	sleep 0.1
 	kill -TERM "$BG"
 	wait_bg
@@ -112,8 +126,8 @@ test_sigterm_forwarded_while_init_waits() {
 test_init_killed_from_host_gives_137() {
 	sync_container
 	start_bg --pid-file "$T/pidfile"
-	wait_for_file "$T/sync/ready"
-	wait_for_file "$T/pidfile"
+	wait_ready "$T/sync/ready"
+	wait_ready "$T/pidfile"
 	kill -KILL "$(cat "$T/pidfile")"
 	wait_bg
 	assert_exit 137
@@ -131,7 +145,7 @@ test_same_id_can_run_again() {
 test_duplicate_id_refused_while_running() {
 	sync_container
 	start_bg
-	wait_for_file "$T/sync/ready"
+	wait_ready "$T/sync/ready"
 	local rc=0
 	"$NOOK" --root "$STATE" run --bundle "$BUNDLE" "$ID" </dev/null >"$T/out2" 2>"$T/err2" || rc=$?
 	echo "second run: exit $rc; stderr: $(cat "$T/err2")" >&2
@@ -148,6 +162,8 @@ test_stdin_passed_through() {
 	RC=0
 	printf 'line one\nline two\n' | timeout -k 5 20 "$NOOK" --root "$STATE" run --bundle "$BUNDLE" "$ID" \
 		>"$T/stdout" 2>"$T/stderr" || RC=$?
+	OUT=$(cat "$T/stdout")
+	ERR=$(cat "$T/stderr")
 	assert_ok
 	assert_eq $'line one\nline two' "$(cat "$T/stdout")"
 }

@@ -81,6 +81,10 @@ test_rlimit_nproc_and_core() {
 
 runc_gap test_rlimit_duplicate_refused "runc 1.1 applies both entries"
 test_rlimit_duplicate_refused() {
+	# control: one entry runs
+	cfg '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: 100, hard: 200}]'
+	run_ok 'ulimit -n'
+	assert_eq 100 "$OUT" "soft limit with one entry"
 	cfg '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: 100, hard: 200},
 	                          {type: "RLIMIT_NOFILE", soft: 50, hard: 60}]'
 	run_sh 'echo ran'
