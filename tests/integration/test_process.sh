@@ -1,0 +1,174 @@
+#!/bin/bash
+# process: user, umask, cwd, env, args, rlimits, oomScoreAdj, personality,
+# exit codes, terminal.
+# shellcheck source=tests/lib/harness.sh
+source "$(dirname "$0")/../lib/harness.sh"
+
+status_field() { # FIELD: awk program printing a /proc/self/status field inside
+	printf 'awk -F"\\t" "/^%s:/ {print \\$2}" /proc/self/status' "$1"
+}
+
+test_user_uid_gid() {
+	cfg '.process.user = {uid: 1000, gid: 1001}'
+	run_ok 'id -u; id -g; grep -E "^(Uid|Gid):" /proc/self/status | tr -s "\t " " "'
+	assert_eq $'1000\n1001\nUid: 1000 1000 1000 1000\nGid: 1001 1001 1001 1001' "$OUT"
+}
+
+test_user_additional_gids() {
+	cfg '.process.user = {uid: 1000, gid: 1001, additionalGids: [5, 100, 2000]}'
+	run_ok "$(status_field Groups) | tr -s ' ' '\n' | grep . | sort -n | tr '\n' ' '"
+	assert_eq "5 100 2000 " "$OUT" "supplementary groups"
+}
+
+test_user_no_additional_gids_means_none() {
+	cfg '.process.user = {uid: 1000, gid: 1001}'
+	run_ok "$(status_field Groups) | tr -d ' '"
+	assert_eq "" "$OUT" "supplementary groups"
+}
+
+test_umask() {
+	cfg '.process.user.umask = 23' # 0027
+	run_ok 'umask; touch /tmp/f; stat -c %a /tmp/f'
+	assert_eq $'0027\n640' "$OUT"
+}
+
+test_cwd() {
+	mkdir -p "$ROOTFS/work/dir"
+	cfg '.process.cwd = "/work/dir"'
+	run_ok 'pwd'
+	assert_eq /work/dir "$OUT"
+}
+
+test_env() {
+	cfg '.process.env += ["NOOK_GREETING=hello world", "EMPTY="]'
+	run_ok 'echo "$NOOK_GREETING"; env | grep -c "^EMPTY=$"; echo "$PATH"'
+	assert_eq $'hello world\n1\n/usr/sbin:/usr/bin:/sbin:/bin' "$OUT"
+}
+
+test_env_only_from_config() {
+	export NOOK_HOST_ONLY=leak
+	run_ok 'env | grep -c NOOK_HOST_ONLY || true'
+	assert_eq 0 "$OUT" "host environment variables in the container"
+}
+
+test_args_passed_verbatim() {
+	set_args sh -c 'for a in "$@"; do printf "[%s]" "$a"; done' argv0 "a b" "" '$HOME' "-x"
+	run_ctr
+	assert_ok
+	assert_eq '[a b][][$HOME][-x]' "$OUT"
+}
+
+test_args_path_lookup() {
+	# args[0] without a slash is looked up in the config's PATH
+	set_args busybox echo found
+	run_ctr
+	assert_ok
+	assert_eq found "$OUT"
+}
+
+test_rlimit_nofile_lowered() {
+	cfg '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: 100, hard: 200}]'
+	run_ok 'ulimit -n; ulimit -Hn; grep "Max open files" /proc/self/limits | tr -s " "'
+	assert_eq $'100\n200\nMax open files 100 200 files ' "$OUT"
+}
+
+test_rlimit_nproc_and_core() {
+	cfg '.process.rlimits = [{type: "RLIMIT_CORE", soft: 0, hard: 0},
+	                          {type: "RLIMIT_NPROC", soft: 50, hard: 60}]'
+	run_ok 'grep -E "Max (core file size|processes)" /proc/self/limits | tr -s " "'
+	assert_eq $'Max core file size 0 0 bytes \nMax processes 50 60 processes ' "$OUT"
+}
+
+runc_gap test_rlimit_duplicate_refused "runc 1.1 applies both entries"
+test_rlimit_duplicate_refused() {
+	# control: one entry runs
+	cfg '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: 100, hard: 200}]'
+	run_ok 'ulimit -n'
+	assert_eq 100 "$OUT" "soft limit with one entry"
+	cfg '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: 100, hard: 200},
+	                          {type: "RLIMIT_NOFILE", soft: 50, hard: 60}]'
+	run_sh 'echo ran'
+	assert_failed
+	assert_eq "" "$OUT" "the process must not run"
+}
+
+nook_specific test_rlimit_hard_above_host_needs_cap_sys_resource
+test_rlimit_hard_above_host_needs_cap_sys_resource() {
+	if host_has_cap 24; then
+		skip "this host has CAP_SYS_RESOURCE: hard limits can be raised"
+	fi
+	local hard
+	hard=$(ulimit -Hn)
+	[ "$hard" != unlimited ] || skip "the hard limit of open files is unlimited here"
+	cfg '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: 1024, hard: $h}]' --argjson h $((hard + 1))
+	run_sh 'echo ran'
+	assert_failed
+	assert_eq "" "$OUT" "the process must not run"
+	assert_error_line 'RLIMIT_NOFILE' 'CAP_SYS_RESOURCE'
+}
+
+test_oom_score_adj_raised() {
+	cfg '.process.oomScoreAdj = 500'
+	run_ok 'cat /proc/self/oom_score_adj'
+	assert_eq 500 "$OUT"
+}
+
+test_oom_score_adj_unset_inherits() {
+	run_ok 'cat /proc/self/oom_score_adj'
+	assert_eq "$(cat /proc/self/oom_score_adj)" "$OUT" "oom_score_adj without oomScoreAdj (the runtime's own)"
+}
+
+runc_gap test_personality_linux32 "runc 1.1 ignores linux.personality"
+test_personality_linux32() {
+	[ "$(uname -m)" = x86_64 ] || skip "LINUX32 is checked on x86_64 only (this is $(uname -m))"
+	cfg '.linux.personality = {domain: "LINUX32"}'
+	run_ok 'uname -m'
+	assert_match "$OUT" '^i[3-6]86$' "uname -m under LINUX32"
+}
+
+test_exit_code_passed_through() {
+	run_sh 'exit 3'
+	assert_exit 3
+}
+
+test_exit_code_zero_and_max() {
+	run_sh 'exit 255'
+	assert_exit 255
+}
+
+test_exit_killed_by_sigkill_is_137() {
+	# pid 1 of a pid namespace cannot be SIGKILLed from inside it, so run
+	# without one: `kill -9 $$` then kills the container process itself
+	remove_ns pid
+	run_sh 'kill -9 $$; echo survived'
+	assert_exit 137
+	assert_eq "" "$OUT"
+}
+
+test_exit_killed_by_sigterm_is_143() {
+	remove_ns pid
+	run_sh 'kill -TERM $$; sleep 5; echo survived'
+	assert_exit 143
+}
+
+test_stdout_and_stderr_separate() {
+	run_ok 'echo to-out; echo to-err >&2'
+	assert_eq to-out "$OUT"
+	assert_eq to-err "$ERR"
+}
+
+test_terminal_without_console_socket() {
+	command -v script >/dev/null || skip "script (bsdutils) is not installed"
+	cfg '.process.terminal = true'
+	set_args sh -c 'tty; echo "stdin-is-tty=$([ -t 0 ] && echo yes || echo no)"'
+	local rc=0
+	timeout -k 5 20 script -qec "$(printf '%q ' "$NOOK" --root "$STATE" run --bundle "$BUNDLE" "$ID")" /dev/null \
+		</dev/null >"$T/out" 2>&1 || rc=$?
+	OUT=$(tr -d '\r' <"$T/out")
+	echo "script: exit $rc, output: $OUT" >&2
+	assert_eq 0 "$rc" "exit code"
+	assert_match "$OUT" '/dev/(pts/[0-9]+|console)'$'\n' "tty inside"
+	assert_contains "$OUT" "stdin-is-tty=yes"
+}
+
+harness_main "$@"

@@ -1,0 +1,177 @@
+#!/bin/bash
+# The one test runner: `make check` and friends call it.
+#
+#   tests/run-all.sh [FILE|NAME|FILTER...]
+#   tests/run-all.sh --list-marked     list nook-specific and runc-gap tests
+#
+# Environment:
+#   SUITES     suites to run, default "unit integration"
+#   UNIT_DIRS  dirs whose executables are cmocka test binaries
+#   NOOK       the runtime command for the integration tests
+#   SKIP_NOOK_SPECIFIC=1  skip tests that assert nook's own message texts
+#
+# Arguments choose integration tests: a path to a test file, a file name
+# (test_mounts.sh or test_mounts), or else an extended regex matched against
+# test function names ("test_mounts.sh::test_bind" form works too).
+# Prints one line per test and ends with exactly one line
+# "N passed, N failed[, N skipped]"; exits non-zero if anything failed.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+SUITES=${SUITES:-unit integration}
+UNIT_DIRS=${UNIT_DIRS:-}
+NOOK=${NOOK:-$repo/build/nook}
+export NOOK
+
+work=$(mktemp -d /tmp/nook-run-all.XXXXXX)
+cleanup() { rm -rf "$work"; }
+trap cleanup EXIT
+results=$work/results
+: >"$results"
+
+record() { echo "$1 $2" >>"$results"; }
+
+if [ "${1:-}" = "--list-marked" ]; then
+	for f in "$here"/integration/test_*.sh; do
+		HARNESS_LIST_MARKED=1 bash "$f"
+	done | sort
+	exit 0
+fi
+
+# ------------------------------------------------------------------ unit
+
+# run_unit BINARY: run one cmocka binary, one line per test, count them.
+run_unit() {
+	local bin=$1 name out rc passed=0 failed=0 line n
+	name=$(basename "$(dirname "$bin")")/$(basename "$bin")
+	out=$work/unit.out
+	rc=0
+	CMOCKA_MESSAGE_OUTPUT=STDOUT timeout -k 5 300 "$bin" >"$out" 2>&1 || rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"[       OK ] "*)
+			echo "PASS unit:$name::${line#"[       OK ] "}"
+			record PASS "unit:$name::${line#"[       OK ] "}"
+			passed=$((passed + 1))
+			;;
+		"[  FAILED  ] "*" test(s)"*) ;;
+		"[  FAILED  ] "*)
+			n=${line#"[  FAILED  ] "}
+			# the summary repeats each failed test's name; count it once
+			if ! grep -qxF "FAIL unit:$name::$n" "$results"; then
+				echo "FAIL unit:$name::$n"
+				record FAIL "unit:$name::$n"
+				failed=$((failed + 1))
+			fi
+			;;
+		esac
+	done <"$out"
+	if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+		# crashed, timed out or failed outside a test: that is a failure too
+		echo "FAIL unit:$name (exit status $rc, no failed test reported: crash?)"
+		record FAIL "unit:$name"
+		failed=1
+	fi
+	if [ "$failed" -ne 0 ]; then sed 's/^/    | /' "$out"; fi
+	if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
+		echo "FAIL unit:$name (ran no tests)"
+		sed 's/^/    | /' "$out"
+		record FAIL "unit:$name"
+	fi
+}
+
+suite_unit() {
+	local dir bin any=0
+	if [ -z "$UNIT_DIRS" ]; then
+		echo "SKIP unit: UNIT_DIRS is empty, no unit test binaries to run"
+		record SKIP unit
+		return
+	fi
+	for dir in $UNIT_DIRS; do
+		if [ ! -d "$dir" ]; then
+			echo "SKIP unit:$dir: no such directory"
+			record SKIP "unit:$dir"
+			continue
+		fi
+		for bin in "$dir"/*; do
+			if [ ! -f "$bin" ] || [ ! -x "$bin" ]; then continue; fi
+			any=1
+			run_unit "$bin"
+		done
+	done
+	if [ "$any" -eq 0 ]; then
+		echo "SKIP unit: no test binaries in $UNIT_DIRS"
+		record SKIP unit
+	fi
+}
+
+# ------------------------------------------------------------------ integration
+
+suite_integration() {
+	local files=() filters=() arg f base
+	for arg in "$@"; do
+		if [ -f "$arg" ]; then
+			files+=("$arg")
+			continue
+		fi
+		base=${arg%.sh}
+		if [ -f "$here/integration/$base.sh" ]; then
+			files+=("$here/integration/$base.sh")
+		else
+			filters+=("$arg")
+		fi
+	done
+	if [ ${#files[@]} -eq 0 ]; then files=("$here"/integration/test_*.sh); fi
+	local filter=""
+	if [ ${#filters[@]} -gt 0 ]; then
+		filter=$(
+			IFS='|'
+			echo "${filters[*]}"
+		)
+	fi
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP integration: needs root"
+		record SKIP integration
+		return
+	fi
+	if ! command -v "$NOOK" >/dev/null 2>&1; then
+		echo "FAIL integration: NOOK=$NOOK is not an executable (build it, or set NOOK)"
+		record FAIL integration
+		return
+	fi
+	# one busybox rootfs for the whole run
+	export NOOK_TEST_CACHE=$work/cache
+	bash "$here/lib/make-rootfs.sh" "$NOOK_TEST_CACHE/rootfs" >/dev/null
+	for f in "${files[@]}"; do
+		local before after rc=0
+		before=$(grep -c '^FAIL ' "$results" || true)
+		NOOK_RESULTS=$results HARNESS_FILTER=$filter bash "$f" || rc=$?
+		after=$(grep -c '^FAIL ' "$results" || true)
+		if [ "$rc" -ne 0 ] && [ "$before" = "$after" ]; then
+			echo "FAIL $(basename "$f"): exited $rc without a failed test (broken test file?)"
+			record FAIL "$(basename "$f")"
+		fi
+	done
+}
+
+for suite in $SUITES; do
+	case $suite in
+	unit) suite_unit ;;
+	integration) suite_integration "$@" ;;
+	*)
+		echo "FAIL $suite: unknown suite (SUITES may name unit and integration)"
+		record FAIL "$suite"
+		;;
+	esac
+done
+
+pass=$(grep -c '^PASS ' "$results" || true)
+fail=$(grep -c '^FAIL ' "$results" || true)
+skipped=$(grep -c '^SKIP ' "$results" || true)
+if [ "$skipped" -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skipped skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+[ "$fail" -eq 0 ]
