@@ -1,0 +1,98 @@
+/* The container's cgroup, on pure v2 (unified), v1 (legacy) and hybrid
+ * hosts (v1 controllers plus a cgroup2 mount, e.g. /sys/fs/cgroup/unified).
+ *
+ * One container has one directory per hierarchy it uses. Which directories
+ * they are, and whether nook made them, is kept in state.json so that later
+ * commands (delete, update, pause, events, exec) find them again.
+ *
+ * Create path (src/container/create.c):
+ *   nook_cgroup_create()       resolve linux.cgroupsPath, make the dirs,
+ *                              enable v2 controllers, apply linux.resources
+ *   nook_cgroup_open_unified() fd for clone3(CLONE_INTO_CGROUP) on v2
+ *   nook_cgroup_attach()       the init's pid into every other hierarchy,
+ *                              before GO (the init then unshares its cgroup
+ *                              namespace)
+ * Delete: nook_cgroup_destroy() kills what is left and removes what nook made. */
+#ifndef NOOK_CGROUP_H
+#define NOOK_CGROUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#include "nook/error.h"
+#include "nook/spec.h"
+
+enum nook_cgroup_mode { NOOK_CGROUP_UNIFIED, NOOK_CGROUP_LEGACY, NOOK_CGROUP_HYBRID };
+
+struct nook_cgroup_dir {
+	char *hierarchy; /* "" for the v2 hierarchy; else the v1 controllers as
+			    /proc/self/cgroup names them: "cpu,cpuacct", "name=systemd" */
+	char *path;      /* absolute path of the container's directory */
+	bool created;    /* nook made it, so nook removes it */
+};
+
+struct nook_cgroup {
+	enum nook_cgroup_mode mode;
+	struct nook_cgroup_dir *dirs;
+	size_t n_dirs;
+};
+
+/* What mode this host is in (from /proc/self/mountinfo). */
+int nook_cgroup_detect(enum nook_cgroup_mode *mode, struct nook_error *err);
+
+/* Resolve linux.cgroupsPath (absent: the container id; relative: under the
+ * caller's own cgroup of each hierarchy; absolute: under each hierarchy's
+ * root), make the directories, and apply linux.resources. On failure nothing
+ * nook made is left. */
+int nook_cgroup_create(const struct nook_spec *spec, const char *id, struct nook_cgroup *cg,
+                       struct nook_error *err);
+
+/* O_PATH|O_DIRECTORY fd of the v2 directory for CLONE_INTO_CGROUP, or -1
+ * (no v2 directory). */
+int nook_cgroup_open_unified(const struct nook_cgroup *cg, struct nook_error *err);
+
+/* Write pid into cgroup.procs of every directory (skip_unified: the v2 one
+ * is already joined through clone3). Also for `exec` processes. */
+int nook_cgroup_attach(const struct nook_cgroup *cg, pid_t pid, bool skip_unified,
+                       struct nook_error *err);
+
+/* Apply limits (create and `update`). Errors name the config path and the
+ * file: "linux.resources.blockIO.leafWeight: blkio.leaf_weight: no such file". */
+int nook_cgroup_apply(const struct nook_cgroup *cg, const struct nook_resources *res,
+                      struct nook_error *err);
+
+/* pause / resume: v1 freezer, v2 cgroup.freeze; waits until frozen. */
+int nook_cgroup_freeze(const struct nook_cgroup *cg, bool frozen, struct nook_error *err);
+int nook_cgroup_is_frozen(const struct nook_cgroup *cg, bool *frozen, struct nook_error *err);
+
+/* Every pid in the container's cgroup (`ps`, `kill --all`). *pids is malloc'd. */
+int nook_cgroup_pids(const struct nook_cgroup *cg, pid_t **pids, size_t *n, struct nook_error *err);
+
+/* Send sig to every process in the cgroup (v2 SIGKILL: cgroup.kill). */
+int nook_cgroup_signal_all(const struct nook_cgroup *cg, int sig, struct nook_error *err);
+
+/* runc's stats JSON object (the "data" of `events --stats`): cpu, memory
+ * (usage, max, failcnt, ...), pids, blkio, hugetlb. */
+int nook_cgroup_stats(const struct nook_cgroup *cg, yajl_gen g, struct nook_error *err);
+
+/* OOM kills so far (memory.events oom_kill on v2, memory.oom_control
+ * oom_kill on v1); and an fd that becomes readable when it may have changed
+ * (v2: inotify on memory.events; v1: eventfd via cgroup.event_control). */
+int nook_cgroup_oom_count(const struct nook_cgroup *cg, uint64_t *count, struct nook_error *err);
+int nook_cgroup_oom_watch(const struct nook_cgroup *cg, struct nook_error *err);
+
+/* Kill what is left (and wait until the cgroup is empty), then remove the
+ * directories nook made, deepest first. Never removes one it did not make. */
+int nook_cgroup_destroy(struct nook_cgroup *cg, struct nook_error *err);
+
+void nook_cgroup_free(struct nook_cgroup *cg);
+
+/* In state.json: {"mode": "hybrid", "dirs": [{"hierarchy": "cpu,cpuacct",
+ * "path": "/sys/fs/cgroup/cpu,cpuacct/nook/x", "created": true}, ...]} */
+int nook_cgroup_to_json(const struct nook_cgroup *cg, yajl_gen g);
+int nook_cgroup_from_json(yajl_val v, struct nook_cgroup *cg, struct nook_error *err);
+
+#endif
