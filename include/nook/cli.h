@@ -22,7 +22,15 @@ struct nook_command {
 
 int nook_cli_main(int argc, char **argv);
 
-int nook_cmd_spec(const struct nook_globals *g, int argc, char **argv);
+int nook_cmd_create(const struct nook_globals *g, int argc, char **argv);
+int nook_cmd_delete(const struct nook_globals *g, int argc, char **argv);
+int nook_cmd_features(const struct nook_globals *g, int argc, char **argv);
+int nook_cmd_kill(const struct nook_globals *g, int argc, char **argv);
+int nook_cmd_list(const struct nook_globals *g, int argc, char **argv);
+int nook_cmd_ps(const struct nook_globals *g, int argc, char **argv);
 int nook_cmd_run(const struct nook_globals *g, int argc, char **argv);
+int nook_cmd_spec(const struct nook_globals *g, int argc, char **argv);
+int nook_cmd_start(const struct nook_globals *g, int argc, char **argv);
+int nook_cmd_state(const struct nook_globals *g, int argc, char **argv);
 
 #endif

@@ -4,6 +4,7 @@
  *   nook_container_start    one byte on exec.fifo; the init execs
  *   nook_container_wait     forward signals, relay the terminal, reap the init
  *   nook_container_destroy  kill what is left, remove everything nook made
+ *   nook_container_release  free memory and fds (the container stays as it is)
  *
  * `nook run` is these four in a row. */
 #ifndef NOOK_CONTAINER_H
@@ -20,9 +21,13 @@
 struct nook_create_opts {
 	const char *root; /* state directory root */
 	const char *id;
-	const char *bundle;   /* as given; "." by default */
-	const char *pid_file; /* or NULL */
+	const char *bundle;         /* as given; "." by default */
+	const char *pid_file;       /* or NULL */
+	const char *console_socket; /* process.terminal: where the pty master goes */
+	int preserve_fds;           /* fds 3 .. 3+N-1 stay open in the container */
 	bool no_pivot;
+	bool no_new_keyring;
+	bool relay_terminal; /* foreground run: keep the pty master to relay it */
 };
 
 struct nook_container {
@@ -40,17 +45,49 @@ struct nook_container {
 	pid_t pid;      /* container init, 0 before clone */
 	unsigned long long start_time;
 	char created[40];
+	uid_t owner;
+	int saved_status; /* enum nook_status as state.json has it */
+	bool is_parent;   /* the init is our child: waitpid works */
 	bool exited;
 	int wait_status;
 };
 
 void nook_container_init(struct nook_container *c);
+
+/* An existing container from <root>/<id>: state.json and the config it was
+ * created with. `lock`: LOCK_EX for commands that change it, else 0. */
+int nook_container_load(const char *root, const char *id, int lock, struct nook_container *c,
+                        struct nook_error *err);
+/* Close and free what load or create holds, without touching the container. */
+void nook_container_release(struct nook_container *c);
+
+/* The status, derived from the live process, not trusted from the file: a
+ * dead init, or a pid now used by another process (start time differs),
+ * reads "stopped"; exec.fifo present reads "created". Returns an enum
+ * nook_status. */
+int nook_container_status(struct nook_container *c);
+
+/* The state JSON of the spec (plus runc's rootfs, created, owner). */
+char *nook_container_state_json(struct nook_container *c, bool pretty, struct nook_error *err);
+
+/* Host pids of every process of the container (*pids is malloc'd). */
+int nook_container_pids(struct nook_container *c, pid_t **pids, size_t *n, struct nook_error *err);
+
+/* Is the init alive and the same process (pid + start time)? */
+bool nook_container_init_alive(const struct nook_container *c);
 int nook_container_create(const struct nook_create_opts *opts, struct nook_container *c,
                           struct nook_error *err);
 int nook_container_start(struct nook_container *c, struct nook_error *err);
 /* Returns the exit code as a shell reports it: status, or 128+signal. */
 int nook_container_wait(struct nook_container *c, struct nook_error *err);
 int nook_container_destroy(struct nook_container *c, struct nook_error *err);
+
+/* kill: `all` signals every process of the container, not only the init. */
+int nook_container_kill(struct nook_container *c, int sig, bool all, struct nook_error *err);
+
+/* delete: refuses a container that is not stopped unless `force` (runtime.md:
+ * deleting one that is not stopped MUST have no effect and MUST fail). */
+int nook_container_delete(struct nook_container *c, bool force, struct nook_error *err);
 
 /* Signals the runtime forwards to the container while it waits. */
 void nook_forwarded_signals(sigset_t *set);

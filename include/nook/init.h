@@ -16,7 +16,9 @@ struct nook_init_args {
 	int fifo_fd;        /* exec.fifo, read-write: one byte from `start` means go */
 	int new_ns_flags;   /* CLONE_NEW* of every new namespace but cgroup */
 	int unshare_flags;  /* those of them to unshare after joining a user namespace */
+	int preserve_fds;   /* --preserve-fds: fds 3 .. 3+N-1 reach the workload */
 	bool no_pivot;
+	bool no_new_keyring; /* keep the runtime's session keyring */
 };
 
 __attribute__((noreturn)) void nook_init_main(const struct nook_init_args *args);

@@ -10,4 +10,7 @@
  * the pid it names one process for good (a reused pid has another). */
 int nook_proc_start_time(pid_t pid, unsigned long long *out, struct nook_error *err);
 
+/* Field 3 of /proc/<pid>/stat: R, S, D, Z (zombie), X (dead), ... */
+int nook_proc_state(pid_t pid, char *out, struct nook_error *err);
+
 #endif

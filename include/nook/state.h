@@ -10,7 +10,7 @@
 #include "nook/error.h"
 #include "nook/spec.h"
 
-enum nook_status { NOOK_CREATING, NOOK_CREATED, NOOK_RUNNING, NOOK_STOPPED };
+enum nook_status { NOOK_CREATING, NOOK_CREATED, NOOK_RUNNING, NOOK_STOPPED, NOOK_PAUSED };
 
 struct nook_state {
 	const char *id;
@@ -25,6 +25,7 @@ struct nook_state {
 };
 
 const char *nook_status_name(enum nook_status status);
+int nook_status_parse(const char *name, enum nook_status *out);
 
 /* An id is 1-1024 of [A-Za-z0-9_+.-], not "." or ".." (runc's rule). */
 int nook_id_check(const char *id, struct nook_error *err);
@@ -33,8 +34,21 @@ int nook_id_check(const char *id, struct nook_error *err);
  * returned directory fd holds an exclusive lock. */
 int nook_state_dir_create(const char *root, const char *id, struct nook_error *err);
 
+/* Open <root>/<id> ("container \"x\" does not exist" when it doesn't) and
+ * flock it with `lock` (LOCK_EX, LOCK_SH, or 0 for none). */
+int nook_state_dir_open(const char *root, const char *id, int lock, struct nook_error *err);
+
 /* Write state.json atomically into the locked directory. */
 int nook_state_write(int dirfd, const struct nook_state *state, struct nook_error *err);
+
+/* The state as the spec's JSON (what `nook state` prints and hooks read on
+ * stdin), in a malloc'd string. */
+char *nook_state_render(const struct nook_state *state, bool pretty, struct nook_error *err);
+
+/* Copy the bundle's config.json into the state directory: the container
+ * keeps the config it was created with (runtime.md: later changes to
+ * config.json do not affect it). */
+int nook_state_pin_config(int dirfd, const char *config_path, struct nook_error *err);
 
 /* Remove <root>/<id> and what nook put in it. */
 int nook_state_dir_remove(const char *root, const char *id, struct nook_error *err);

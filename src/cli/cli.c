@@ -1,16 +1,26 @@
 /* Global flags and command dispatch, as runc takes them:
- *   nook [--root DIR] [--log FILE] [--log-format text|json] [--debug] COMMAND ... */
+ *   nook [--root DIR] [--log FILE] [--log-format text|json] [--debug]
+ *        [--systemd-cgroup] [--rootless auto|true|false] COMMAND ... */
 #include "nook/cli.h"
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "nook/log.h"
 
 static const struct nook_command commands[] = {
-    {"run", "create and run a container in the foreground", nook_cmd_run},
+    {"create", "create a container; its process waits for start", nook_cmd_create},
+    {"start", "start the process of a created container", nook_cmd_start},
+    {"run", "create and start a container, and wait for it", nook_cmd_run},
+    {"state", "print the state of a container as JSON", nook_cmd_state},
+    {"kill", "send a signal to a container's process", nook_cmd_kill},
+    {"delete", "delete a container and everything nook made for it", nook_cmd_delete},
+    {"list", "list containers", nook_cmd_list},
+    {"ps", "list the processes of a container", nook_cmd_ps},
+    {"features", "print what nook implements (features.md JSON)", nook_cmd_features},
     {"spec", "write a default config.json", nook_cmd_spec},
 };
 
@@ -20,13 +30,76 @@ static void usage(FILE *out)
 	             "nook runs OCI containers (runtime-spec " NOOK_SPEC_VERSION ").\n\n"
 	             "commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\nglobal options:\n"
-	             "  --root DIR           state directory (default /run/nook)\n"
-	             "  --log FILE           write diagnostics to FILE\n"
-	             "  --log-format FORMAT  text or json\n"
-	             "  --debug              more diagnostics\n"
-	             "  --version, --help\n");
+	             "  --root DIR              state directory (default /run/nook; for a "
+	             "non-root\n"
+	             "                          caller $XDG_RUNTIME_DIR/nook)\n"
+	             "  --log FILE              write diagnostics to FILE\n"
+	             "  --log-format FORMAT     text or json\n"
+	             "  --debug                 more diagnostics\n"
+	             "  --systemd-cgroup        not supported yet\n"
+	             "  --rootless auto|true|false\n"
+	             "  --version, --help\n\n"
+	             "nook COMMAND --help tells about a command.\n");
+}
+
+static const char *default_root(void)
+{
+	static char buf[4096];
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0 || xdg == NULL || xdg[0] == '\0')
+		return "/run/nook";
+	snprintf(buf, sizeof(buf), "%s/nook", xdg);
+	return buf;
+}
+
+/* Returns -1 to go on, else the exit code. */
+static int global_flag(int c, struct nook_globals *g)
+{
+	switch (c) {
+	case 'r':
+		g->root = optarg;
+		return -1;
+	case 'l':
+		g->log = optarg;
+		return -1;
+	case 'f':
+		if (strcmp(optarg, "json") == 0) {
+			g->log_json = true;
+		} else if (strcmp(optarg, "text") != 0) {
+			fprintf(stderr, "nook: --log-format: expected text or json, got \"%s\"\n",
+			        optarg);
+			return 1;
+		}
+		return -1;
+	case 'd':
+		g->debug = true;
+		return -1;
+	case 's':
+		fprintf(stderr, "nook: --systemd-cgroup: not supported: nook manages cgroups "
+		                "through cgroupfs (no systemd on this path yet)\n");
+		return 1;
+	case 'R':
+		if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "true") != 0 &&
+		    strcmp(optarg, "false") != 0) {
+			fprintf(stderr,
+			        "nook: --rootless: expected auto, true or false, got \"%s\"\n",
+			        optarg);
+			return 1;
+		}
+		return -1;
+	case 'v':
+		printf("nook version %s\nspec: %s\n", NOOK_VERSION, NOOK_SPEC_VERSION);
+		return 0;
+	case 'h':
+		usage(stdout);
+		return 0;
+	default:
+		usage(stderr);
+		return 1;
+	}
 }
 
 int nook_cli_main(int argc, char **argv)
@@ -36,46 +109,21 @@ int nook_cli_main(int argc, char **argv)
 	    {"log", required_argument, NULL, 'l'},
 	    {"log-format", required_argument, NULL, 'f'},
 	    {"debug", no_argument, NULL, 'd'},
+	    {"systemd-cgroup", no_argument, NULL, 's'},
+	    {"rootless", required_argument, NULL, 'R'},
 	    {"version", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	struct nook_globals g = {.root = "/run/nook"};
+	struct nook_globals g = {.root = default_root()};
 	struct nook_error err;
 	int c;
 
 	/* '+': stop at the command, its flags are its own. */
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			g.root = optarg;
-			break;
-		case 'l':
-			g.log = optarg;
-			break;
-		case 'f':
-			if (strcmp(optarg, "json") == 0) {
-				g.log_json = true;
-			} else if (strcmp(optarg, "text") != 0) {
-				fprintf(stderr,
-				        "nook: --log-format: expected text or json, got \"%s\"\n",
-				        optarg);
-				return 1;
-			}
-			break;
-		case 'd':
-			g.debug = true;
-			break;
-		case 'v':
-			printf("nook version %s\nspec: %s\n", NOOK_VERSION, NOOK_SPEC_VERSION);
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 1;
-		}
+	while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
+		int code = global_flag(c, &g);
+		if (code >= 0)
+			return code;
 	}
 	if (nook_log_open(g.log, g.log_json ? NOOK_LOG_JSON : NOOK_LOG_TEXT, g.debug, &err) < 0) {
 		nook_log_error(&err);

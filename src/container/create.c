@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "nook/cleanup.h"
+#include "nook/console_socket.h"
 #include "nook/init.h"
 #include "nook/log.h"
 #include "nook/namespaces.h"
@@ -34,6 +35,16 @@ void nook_container_init(struct nook_container *c)
 	c->pty_master = -1;
 }
 
+static void config_path(const struct nook_create_opts *o, char *path, size_t size)
+{
+	/* "config.json" when the bundle is the working directory, as the user
+	 * would name it. */
+	if (strcmp(o->bundle, ".") == 0)
+		snprintf(path, size, "config.json");
+	else
+		snprintf(path, size, "%s/config.json", o->bundle);
+}
+
 static int load_config(const struct nook_create_opts *o, struct nook_container *c,
                        struct nook_error *err)
 {
@@ -41,29 +52,32 @@ static int load_config(const struct nook_create_opts *o, struct nook_container *
 
 	if (realpath(o->bundle, c->bundle) == NULL)
 		return nook_fail(err, errno, "bundle %s", o->bundle);
-	/* "config.json" when the bundle is the working directory, as the user
-	 * would name it. */
-	if (strcmp(o->bundle, ".") == 0)
-		snprintf(path, sizeof(path), "config.json");
-	else
-		snprintf(path, sizeof(path), "%s/config.json", o->bundle);
+	config_path(o, path, sizeof(path));
 	if (nook_spec_load(path, &c->spec, err) < 0)
 		return -1;
 	c->have_spec = true;
 	return nook_spec_check_supported(&c->spec, err);
 }
 
-/* What `run` needs beyond what the config model accepts. */
-static int check_runnable(const struct nook_spec *spec, struct nook_error *err)
+/* What nook needs beyond what the config model accepts. */
+static int check_runnable(const struct nook_spec *spec, const struct nook_create_opts *o,
+                          struct nook_error *err)
 {
 	const struct nook_namespace *mnt = nook_spec_namespace(spec, NOOK_NS_MOUNT);
 	const struct nook_namespace *uts = nook_spec_namespace(spec, NOOK_NS_UTS);
 	const struct nook_namespace *user = nook_spec_namespace(spec, NOOK_NS_USER);
 
-	if (!spec->has_process)
-		return nook_fail(err, 0, "process: missing; there is nothing to run");
-	if (spec->process.args.n == 0)
+	bool terminal = spec->has_process && spec->process.terminal;
+
+	if (spec->has_process && spec->process.args.n == 0)
 		return nook_fail(err, 0, "process.args: must name the program to run");
+	if (terminal && o->console_socket == NULL && !o->relay_terminal)
+		return nook_fail(err, 0,
+		                 "process.terminal is true: --console-socket is needed when nook "
+		                 "does not stay in the foreground to relay the terminal");
+	if (!terminal && o->console_socket != NULL)
+		return nook_fail(err, 0,
+		                 "--console-socket given, but process.terminal is not true");
 	if (mnt == NULL || mnt->path != NULL)
 		return nook_fail(err, 0,
 		                 "linux.namespaces: nook needs a new mount namespace "
@@ -113,9 +127,9 @@ static void now_rfc3339(char *buf, size_t size)
 	snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec);
 }
 
-static int save_state(const struct nook_container *c, enum nook_status status,
-                      struct nook_error *err)
+static int save_state(struct nook_container *c, enum nook_status status, struct nook_error *err)
 {
+	c->saved_status = (int)status;
 	struct nook_state st = {
 	    .id = c->id,
 	    .status = status,
@@ -151,7 +165,17 @@ static int make_state_dir(struct nook_container *c, struct nook_error *err)
 	return 0;
 }
 
-static pid_t clone_init(struct nook_container *c, bool no_pivot, struct nook_error *err)
+static int pin_config(const struct nook_create_opts *o, struct nook_container *c,
+                      struct nook_error *err)
+{
+	char path[PATH_MAX];
+
+	config_path(o, path, sizeof(path));
+	return nook_state_pin_config(c->state_dirfd, path, err);
+}
+
+static pid_t clone_init(struct nook_container *c, const struct nook_create_opts *o,
+                        struct nook_error *err)
 {
 	const struct nook_namespace *user = nook_spec_namespace(&c->spec, NOOK_NS_USER);
 	int flags = nook_ns_new_flags(&c->spec) & ~CLONE_NEWCGROUP;
@@ -183,7 +207,9 @@ static pid_t clone_init(struct nook_container *c, bool no_pivot, struct nook_err
 		    .fifo_fd = c->fifo_fd,
 		    .new_ns_flags = flags | unshare_flags,
 		    .unshare_flags = unshare_flags,
-		    .no_pivot = no_pivot,
+		    .no_pivot = o->no_pivot,
+		    .no_new_keyring = o->no_new_keyring,
+		    .preserve_fds = o->preserve_fds,
 		};
 		close(sv[0]);
 		nook_init_main(&init);
@@ -199,6 +225,7 @@ static pid_t clone_init(struct nook_container *c, bool no_pivot, struct nook_err
 		return nook_fail(err, clone_errno, "clone the container init (namespaces 0x%x)",
 		                 flags);
 	c->pid = pid;
+	c->is_parent = true;
 	return pid;
 }
 
@@ -256,11 +283,16 @@ static int create_steps(const struct nook_create_opts *o, struct nook_container 
 
 	if (nook_id_check(o->id, err) < 0 || load_config(o, c, err) < 0)
 		return -1;
-	if (check_runnable(&c->spec, err) < 0 || find_rootfs(c, err) < 0)
+	if (check_runnable(&c->spec, o, err) < 0 || find_rootfs(c, err) < 0)
 		return -1;
-	if (make_state_dir(c, err) < 0)
+	if (make_state_dir(c, err) < 0 || pin_config(o, c, err) < 0)
 		return -1;
-	if (clone_init(c, o->no_pivot, err) < 0)
+	if (clone_init(c, o, err) < 0)
+		return -1;
+	/* Recorded at once: a runtime killed from here on leaves a pid that
+	 * `delete --force` can kill. */
+	if (nook_proc_start_time(c->pid, &c->start_time, err) < 0 ||
+	    save_state(c, NOOK_CREATING, err) < 0)
 		return -1;
 	if (nook_ns_write_id_maps(&c->spec, c->pid, err) < 0)
 		return -1;
@@ -272,8 +304,12 @@ static int create_steps(const struct nook_create_opts *o, struct nook_container 
 	}
 	if (wait_until_ready(c, err) < 0)
 		return -1;
-	if (nook_proc_start_time(c->pid, &c->start_time, err) < 0)
-		return -1;
+	if (o->console_socket != NULL && c->pty_master >= 0) {
+		if (nook_console_socket_send(o->console_socket, c->pty_master, err) < 0)
+			return -1;
+		close(c->pty_master);
+		c->pty_master = -1;
+	}
 	if (save_state(c, NOOK_CREATED, err) < 0)
 		return -1;
 	if (o->pid_file != NULL && write_pid_file(o->pid_file, c->pid, err) < 0)
@@ -292,5 +328,6 @@ int nook_container_create(const struct nook_create_opts *o, struct nook_containe
 		return 0;
 	if (nook_container_destroy(c, &cleanup_err) < 0)
 		nook_log_error(&cleanup_err);
+	nook_container_release(c);
 	return -1;
 }

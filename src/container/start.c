@@ -1,38 +1,96 @@
-/* nook_container_start: DESIGN.md step 7. One byte on exec.fifo lets the
- * init execve; end of file on the sync socket then says the exec happened
- * (the socket is close-on-exec), an ERROR message says it did not. */
+/* nook_container_start: DESIGN.md step 7.
+ *
+ * The init holds exec.fifo open read-write and blocks reading it. `start`
+ * opens the fifo for reading first (so it sees the writers come and go),
+ * then for writing (ENXIO: no reader, the init is gone), writes one byte
+ * and closes its writer. The init's fd is close-on-exec, so when the last
+ * writer is gone (POLLHUP) the init has either called execve or died. A
+ * runtime that created the container in this same process also holds the
+ * sync socket, and reads the init's own report of a failed execve there. */
 #include "nook/container.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
+#include "nook/cleanup.h"
 #include "nook/state.h"
 #include "nook/sync.h"
 
-int nook_container_start(struct nook_container *c, struct nook_error *err)
+static int open_fifo(int dirfd, int flags, struct nook_error *err)
+{
+	int fd = openat(dirfd, "exec.fifo", flags | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENXIO)
+		return nook_fail(err, 0, "the container's init is not running");
+	if (fd < 0)
+		return nook_fail(err, errno, "open exec.fifo");
+	return fd;
+}
+
+static int release_init(struct nook_container *c, struct nook_error *err)
+{
+	autoclose int reader = open_fifo(c->state_dirfd, O_RDONLY, err);
+	autoclose int writer = -1;
+	struct pollfd pfd;
+
+	if (reader < 0)
+		return -1;
+	writer = open_fifo(c->state_dirfd, O_WRONLY, err);
+	if (writer < 0)
+		return -1;
+	if (c->fifo_fd >= 0) { /* created by this process: drop our own end */
+		close(c->fifo_fd);
+		c->fifo_fd = -1;
+	}
+	if (write(writer, "1", 1) != 1)
+		return nook_fail(err, errno, "write exec.fifo");
+	close(writer);
+	writer = -1;
+	/* No events asked: only POLLHUP wakes us, not the unread byte. */
+	pfd = (struct pollfd){.fd = reader, .events = 0};
+	while (poll(&pfd, 1, -1) < 0)
+		if (errno != EINTR)
+			return nook_fail(err, errno, "wait for the container's process to start");
+	unlinkat(c->state_dirfd, "exec.fifo", 0);
+	return 0;
+}
+
+/* Same-process create: the init reports a failed execve on the sync socket;
+ * end of file means the exec happened. */
+static int exec_report(struct nook_container *c, struct nook_error *err)
 {
 	struct nook_sync_msg msg;
-	ssize_t n;
 	int rc;
 
-	do
-		n = write(c->fifo_fd, "1", 1);
-	while (n < 0 && errno == EINTR);
-	if (n != 1)
-		return nook_fail(err, errno, "start: write exec.fifo");
-	close(c->fifo_fd);
-	c->fifo_fd = -1;
-	unlinkat(c->state_dirfd, "exec.fifo", 0);
-
+	if (c->sync_fd < 0)
+		return 0;
 	rc = nook_sync_recv(c->sync_fd, &msg, NULL, err);
+	close(c->sync_fd);
+	c->sync_fd = -1;
 	if (rc < 0)
 		return -1;
 	if (rc == 1 && msg.type == NOOK_SYNC_ERROR) {
 		*err = msg.err;
 		return -1;
 	}
-	close(c->sync_fd);
-	c->sync_fd = -1;
+	return 0;
+}
+
+int nook_container_start(struct nook_container *c, struct nook_error *err)
+{
+	int status = nook_container_status(c);
+
+	if (status != NOOK_CREATED)
+		return nook_fail(err, 0,
+		                 "container \"%s\" is %s, not created: it cannot be started", c->id,
+		                 nook_status_name((enum nook_status)status));
+	if (!c->have_spec || !c->spec.has_process)
+		return nook_fail(err, 0,
+		                 "container \"%s\" has no process in its config: nothing to start",
+		                 c->id);
+	if (release_init(c, err) < 0 || exec_report(c, err) < 0)
+		return -1;
 	return 0;
 }

@@ -22,8 +22,21 @@ const char *nook_status_name(enum nook_status status)
 		return "running";
 	case NOOK_STOPPED:
 		return "stopped";
+	case NOOK_PAUSED:
+		return "paused";
 	}
 	return "unknown";
+}
+
+int nook_status_parse(const char *name, enum nook_status *out)
+{
+	for (enum nook_status s = NOOK_CREATING; s <= NOOK_PAUSED; s++) {
+		if (strcmp(name, nook_status_name(s)) == 0) {
+			*out = s;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 static int mkdir_p(const char *path, mode_t mode, struct nook_error *err)
@@ -43,6 +56,25 @@ static int mkdir_p(const char *path, mode_t mode, struct nook_error *err)
 	if (mkdir(buf, mode) < 0 && errno != EEXIST)
 		return nook_fail(err, errno, "create state root %s", buf);
 	return 0;
+}
+
+int nook_state_dir_open(const char *root, const char *id, int lock, struct nook_error *err)
+{
+	char path[4096];
+	autoclose int dirfd = -1;
+
+	if (nook_id_check(id, err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s", root, id);
+	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0) {
+		if (errno == ENOENT)
+			return nook_fail(err, 0, "container \"%s\" does not exist", id);
+		return nook_fail(err, errno, "open state directory %s", path);
+	}
+	if (lock != 0 && flock(dirfd, lock) < 0)
+		return nook_fail(err, errno, "lock state directory %s", path);
+	return nook_steal_fd(&dirfd);
 }
 
 int nook_state_dir_create(const char *root, const char *id, struct nook_error *err)
@@ -140,26 +172,65 @@ static int write_file_atomic(int dirfd, const char *name, const unsigned char *b
 	return 0;
 }
 
-int nook_state_write(int dirfd, const struct nook_state *state, struct nook_error *err)
+char *nook_state_render(const struct nook_state *state, bool pretty, struct nook_error *err)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
 	const unsigned char *buf;
 	size_t len;
-	int rc;
+	char *out = NULL;
 
-	if (g == NULL)
-		return nook_fail(err, ENOMEM, "state.json");
+	if (g == NULL) {
+		nook_fail(err, ENOMEM, "render state");
+		return NULL;
+	}
+	yajl_gen_config(g, yajl_gen_beautify, pretty ? 1 : 0);
+	yajl_gen_config(g, yajl_gen_indent_string, "  ");
 	if (render_state(g, state) < 0 || yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
-		rc = nook_fail(err, 0, "state.json: could not render");
-	else
-		rc = write_file_atomic(dirfd, "state.json", buf, len, err);
+		nook_fail(err, 0, "render state: yajl failed");
+	else if ((out = strndup((const char *)buf, len)) == NULL)
+		nook_fail(err, ENOMEM, "render state");
 	yajl_gen_free(g);
-	return rc;
+	return out;
+}
+
+int nook_state_write(int dirfd, const struct nook_state *state, struct nook_error *err)
+{
+	autofree char *json = nook_state_render(state, false, err);
+
+	if (json == NULL)
+		return nook_error_prefix(err, "state.json");
+	return write_file_atomic(dirfd, "state.json", (const unsigned char *)json, strlen(json),
+	                         err);
+}
+
+int nook_state_pin_config(int dirfd, const char *config_path, struct nook_error *err)
+{
+	autoclose int src = open(config_path, O_RDONLY | O_CLOEXEC);
+	autofree unsigned char *buf = NULL;
+	struct stat st;
+	size_t got = 0;
+
+	if (src < 0 || fstat(src, &st) < 0)
+		return nook_fail(err, errno, "keep a copy of %s", config_path);
+	buf = malloc((size_t)st.st_size + 1);
+	if (buf == NULL)
+		return nook_fail(err, ENOMEM, "keep a copy of %s", config_path);
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(src, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return nook_fail(err, n < 0 ? errno : EIO, "keep a copy of %s",
+			                 config_path);
+		got += (size_t)n;
+	}
+	return write_file_atomic(dirfd, "config.json", buf, got, err);
 }
 
 int nook_state_dir_remove(const char *root, const char *id, struct nook_error *err)
 {
-	static const char *const files[] = {"state.json", "state.json.tmp", "exec.fifo"};
+	static const char *const files[] = {"state.json", "state.json.tmp", "exec.fifo",
+	                                    "config.json", "config.json.tmp"};
 	char path[4096];
 	autoclose int dirfd = -1;
 

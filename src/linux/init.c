@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -101,7 +102,7 @@ static int build_filesystem(const struct nook_init_args *a, struct nook_error *e
 
 	if (nook_rootfs_enter(a->spec, &opts, err) < 0)
 		return -1;
-	if (a->spec->process.terminal) {
+	if (a->spec->has_process && a->spec->process.terminal) {
 		int master = nook_terminal_open_in_container(&a->spec->process, err);
 		if (master < 0)
 			return -1;
@@ -147,12 +148,69 @@ static int lock_down(const struct nook_init_args *a, struct nook_seccomp_filter 
 	return 0;
 }
 
-/* No host fd but stdio reaches the workload (CVE-2024-21626). */
-static int close_fds_on_exec(struct nook_error *err)
+/* No host fd but stdio and --preserve-fds reaches the workload
+ * (CVE-2024-21626). */
+static int close_fds_on_exec(const struct nook_init_args *a, struct nook_error *err)
 {
-	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+	unsigned first_closed = 3U + (unsigned)a->preserve_fds;
+
+	for (int fd = 3; fd < (int)first_closed; fd++) {
+		int flags = fcntl(fd, F_GETFD);
+		if (flags < 0 || fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+			return nook_fail(err, errno, "--preserve-fds: fd %d", fd);
+	}
+	if (syscall(SYS_close_range, first_closed, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return nook_fail(err, errno, "mark fds close-on-exec");
 	return 0;
+}
+
+/* Keep only stdio, --preserve-fds, the sync socket and exec.fifo: above all
+ * not the state directory, whose flock `start` and `delete` wait for. */
+static void close_inherited_fds(const struct nook_init_args *a)
+{
+	unsigned keep[2] = {(unsigned)a->sync_fd, (unsigned)a->fifo_fd};
+	unsigned from = 3U + (unsigned)a->preserve_fds;
+
+	if (keep[0] > keep[1]) {
+		unsigned t = keep[0];
+		keep[0] = keep[1];
+		keep[1] = t;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (keep[i] < from)
+			continue;
+		if (keep[i] > from)
+			syscall(SYS_close_range, from, keep[i] - 1, 0U);
+		from = keep[i] + 1;
+	}
+	syscall(SYS_close_range, from, ~0U, 0U);
+}
+
+/* A session keyring of its own, so containers do not share the host's keys
+ * (as runc does; --no-new-keyring keeps the runtime's). Kernels without
+ * keyrings, or that refuse them, are not an error. */
+static int join_new_keyring(const struct nook_init_args *a, struct nook_error *err)
+{
+	if (a->no_new_keyring)
+		return 0;
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS &&
+	    errno != EPERM && errno != EACCES && errno != EDQUOT)
+		return nook_fail(err, errno, "join a new session keyring");
+	return 0;
+}
+
+/* config.md: process may be absent at create; `start` then refuses. The
+ * init keeps the namespaces alive until the container is deleted. */
+__attribute__((noreturn)) static void wait_without_process(const struct nook_init_args *a)
+{
+	struct nook_error err;
+
+	if (close_fds_on_exec(a, &err) < 0 ||
+	    nook_sync_send(a->sync_fd, NOOK_SYNC_READY, NULL, -1, &err) < 0)
+		init_fail(a, &err);
+	close(a->sync_fd);
+	for (;;)
+		pause();
 }
 
 static int wait_for_start(const struct nook_init_args *a, struct nook_error *err)
@@ -180,6 +238,7 @@ __attribute__((noreturn)) void nook_init_main(const struct nook_init_args *a)
 	 * in the container may open its /proc/<pid>/exe to overwrite the
 	 * runtime on the host (CVE-2019-5736). execve resets it. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	close_inherited_fds(a);
 	/* Default signal dispositions: the runtime may have handlers. */
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
@@ -191,15 +250,17 @@ __attribute__((noreturn)) void nook_init_main(const struct nook_init_args *a)
 		init_fail(a, &err);
 	if (enter_namespaces(a, &err) < 0)
 		init_fail(a, &err);
-	if (build_filesystem(a, &err) < 0)
+	if (join_new_keyring(a, &err) < 0 || build_filesystem(a, &err) < 0)
 		init_fail(a, &err);
+	if (!spec->has_process)
+		wait_without_process(a);
 	if (nook_process_setup(spec, &err) < 0)
 		init_fail(a, &err);
 	if (nook_seccomp_prepare(&spec->linux.seccomp, &filter, &err) < 0)
 		init_fail(a, &err);
 	if (lock_down(a, filter, exe, sizeof(exe), &err) < 0)
 		init_fail(a, &err);
-	if (close_fds_on_exec(&err) < 0)
+	if (close_fds_on_exec(a, &err) < 0)
 		init_fail(a, &err);
 	if (nook_sync_send(a->sync_fd, NOOK_SYNC_READY, NULL, -1, &err) < 0)
 		init_fail(a, &err);

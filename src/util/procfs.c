@@ -9,7 +9,8 @@
 
 #include "nook/cleanup.h"
 
-int nook_proc_start_time(pid_t pid, unsigned long long *out, struct nook_error *err)
+/* Field `want` (3 or more) of /proc/<pid>/stat, as text. */
+static int stat_field(pid_t pid, int want, char *out, size_t size, struct nook_error *err)
 {
 	char path[64];
 	char buf[1024];
@@ -25,16 +26,17 @@ int nook_proc_start_time(pid_t pid, unsigned long long *out, struct nook_error *
 		return nook_fail(err, n < 0 ? errno : EIO, "read %s", path);
 	buf[n] = '\0';
 	/* The command name (field 2) may hold spaces and parentheses: skip to
-	 * the last ')'. Field 3 follows it; field 22 is 19 fields later. */
+	 * the last ')'. Field 3 follows it. */
 	char *p = strrchr(buf, ')');
 	if (p == NULL)
 		return nook_fail(err, EPROTO, "parse %s", path);
 	p++;
-	for (int field = 3; field <= 22; field++) {
+	for (int field = 3; field <= want; field++) {
 		while (*p == ' ')
 			p++;
-		if (field == 22) {
-			*out = strtoull(p, NULL, 10);
+		if (field == want) {
+			size_t len = strcspn(p, " \n");
+			snprintf(out, size, "%.*s", (int)len, p);
 			return 0;
 		}
 		p = strchr(p, ' ');
@@ -42,4 +44,24 @@ int nook_proc_start_time(pid_t pid, unsigned long long *out, struct nook_error *
 			break;
 	}
 	return nook_fail(err, EPROTO, "parse %s", path);
+}
+
+int nook_proc_start_time(pid_t pid, unsigned long long *out, struct nook_error *err)
+{
+	char field[32];
+
+	if (stat_field(pid, 22, field, sizeof(field), err) < 0)
+		return -1;
+	*out = strtoull(field, NULL, 10);
+	return 0;
+}
+
+int nook_proc_state(pid_t pid, char *out, struct nook_error *err)
+{
+	char field[8];
+
+	if (stat_field(pid, 3, field, sizeof(field), err) < 0)
+		return -1;
+	*out = field[0];
+	return 0;
 }
