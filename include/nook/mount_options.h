@@ -34,6 +34,12 @@ void nook_mount_options_free(struct nook_mount_options *opts);
 void nook_mount_flags_to_attr(unsigned long flags, unsigned long clear_flags, uint64_t *set,
                               uint64_t *clr);
 
+/* The i-th option name nook's table knows ("ro", "rbind", "rprivate", ...),
+ * NULL past the last: what `nook features` lists. Not in the table, so not
+ * listed: "tmpcopyup" (accepted but not implemented) and "idmap"/"ridmap"
+ * (refused). */
+const char *nook_mount_option_name(size_t i);
+
 /* "private" / "rslave" ... → MS_* propagation, 0 if not one of them. */
 unsigned long nook_propagation_from_name(const char *name);
 

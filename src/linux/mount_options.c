@@ -90,6 +90,11 @@ static const struct opt *opt_lookup(const char *name)
 	return NULL;
 }
 
+const char *nook_mount_option_name(size_t i)
+{
+	return i < NOOK_ARRAY_SIZE(opt_table) ? opt_table[i].name : NULL;
+}
+
 unsigned long nook_propagation_from_name(const char *name)
 {
 	const struct opt *o = name ? opt_lookup(name) : NULL;
