@@ -125,6 +125,7 @@ static int save_state(const struct nook_container *c, enum nook_status status,
 	    .rootfs = c->rootfs,
 	    .owner = geteuid(),
 	    .annotations = &c->spec.annotations,
+	    .cgroup = c->have_cgroup ? &c->cgroup : NULL,
 	};
 	memcpy(st.created, c->created, sizeof(st.created));
 	return nook_state_write(c->state_dirfd, &st, err);
@@ -151,6 +152,36 @@ static int make_state_dir(struct nook_container *c, struct nook_error *err)
 	return 0;
 }
 
+/* The container's cgroup: made and limited before the init exists. */
+static int make_cgroup(struct nook_container *c, struct nook_error *err)
+{
+	if (nook_cgroup_create(&c->spec, c->id, &c->cgroup, err) < 0)
+		return -1;
+	c->have_cgroup = true;
+	return save_state(c, NOOK_CREATING, err);
+}
+
+/* clone3 straight into the v2 directory (CLONE_INTO_CGROUP); the caller
+ * falls back to a plain clone3 and nook_cgroup_attach when the kernel
+ * refuses it. */
+static pid_t clone3_init(struct clone_args *args, int cgroup_fd, bool *into_cgroup)
+{
+	pid_t pid;
+
+	*into_cgroup = false;
+	if (cgroup_fd >= 0) {
+		struct clone_args with = *args;
+		with.flags |= CLONE_INTO_CGROUP;
+		with.cgroup = (uint64_t)cgroup_fd;
+		pid = (pid_t)syscall(SYS_clone3, &with, sizeof(with));
+		if (pid >= 0 || (errno != EINVAL && errno != ENOSYS && errno != E2BIG)) {
+			*into_cgroup = pid >= 0;
+			return pid;
+		}
+	}
+	return (pid_t)syscall(SYS_clone3, args, sizeof(*args));
+}
+
 static pid_t clone_init(struct nook_container *c, bool no_pivot, struct nook_error *err)
 {
 	const struct nook_namespace *user = nook_spec_namespace(&c->spec, NOOK_NS_USER);
@@ -172,8 +203,9 @@ static pid_t clone_init(struct nook_container *c, bool no_pivot, struct nook_err
 		close(sv[1]);
 		return -1;
 	}
+	autoclose int cgroup_fd = c->have_cgroup ? nook_cgroup_open_unified(&c->cgroup, err) : -1;
 	struct clone_args args = {.flags = (unsigned)flags, .exit_signal = SIGCHLD};
-	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	pid_t pid = clone3_init(&args, cgroup_fd, &c->in_unified_cgroup);
 	if (pid == 0) {
 		const struct nook_init_args init = {
 		    .spec = &c->spec,
@@ -260,7 +292,11 @@ static int create_steps(const struct nook_create_opts *o, struct nook_container 
 		return -1;
 	if (make_state_dir(c, err) < 0)
 		return -1;
+	if (make_cgroup(c, err) < 0)
+		return -1;
 	if (clone_init(c, o->no_pivot, err) < 0)
+		return -1;
+	if (nook_cgroup_attach(&c->cgroup, c->pid, c->in_unified_cgroup, err) < 0)
 		return -1;
 	if (nook_ns_write_id_maps(&c->spec, c->pid, err) < 0)
 		return -1;

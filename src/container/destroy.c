@@ -34,8 +34,17 @@ int nook_container_destroy(struct nook_container *c, struct nook_error *err)
 	close_fd(&c->sync_fd);
 	close_fd(&c->fifo_fd);
 	close_fd(&c->pty_master);
+	if (c->have_cgroup) {
+		rc = nook_cgroup_destroy(&c->cgroup, err);
+		nook_cgroup_free(&c->cgroup);
+		c->have_cgroup = false;
+	}
 	if (c->have_state_dir) {
-		rc = nook_state_dir_remove(c->root, c->id, err);
+		struct nook_error state_err;
+		if (nook_state_dir_remove(c->root, c->id, &state_err) < 0 && rc == 0) {
+			*err = state_err;
+			rc = -1;
+		}
 		c->have_state_dir = false;
 	}
 	close_fd(&c->state_dirfd);

@@ -29,8 +29,7 @@ static int apply_memory(const struct nook_cgroup *cg, const struct nook_memory *
 	                : nook_cg_apply_v1_memory(d->path, m, err);
 }
 
-static int apply_cpu(const struct nook_cgroup *cg, const struct nook_cpu *c,
-                     struct nook_error *err)
+static int apply_cpu(const struct nook_cgroup *cg, const struct nook_cpu *c, struct nook_error *err)
 {
 	const struct nook_cgroup_dir *d;
 
@@ -62,7 +61,8 @@ static int apply_pids(const struct nook_cgroup *cg, const struct nook_resources 
 		return -1;
 	if (r->pids_limit <= 0)
 		return nook_cg_write(d->path, "pids.max", "max", RES "pids.limit", err);
-	return nook_cg_writef(d->path, "pids.max", RES "pids.limit", err, "%" PRId64, r->pids_limit);
+	return nook_cg_writef(d->path, "pids.max", RES "pids.limit", err, "%" PRId64,
+	                      r->pids_limit);
 }
 
 static int apply_block_io(const struct nook_cgroup *cg, const struct nook_block_io *b,
@@ -182,7 +182,8 @@ static int apply_unified(const struct nook_cgroup *cg, const struct nook_map *u,
 		if (strcmp(ctl, "cgroup") != 0) {
 			d = nook_cg_need(cg, ctl, cfg, err);
 			if (d != NULL && !is_v2(d))
-				return nook_fail(err, 0, "%s: controller \"%s\" is a v1 hierarchy here",
+				return nook_fail(err, 0,
+				                 "%s: controller \"%s\" is a v1 hierarchy here",
 				                 cfg, ctl);
 		}
 		if (d == NULL || nook_cg_write(d->path, key, u->v[i].value, cfg, err) < 0)

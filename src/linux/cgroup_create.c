@@ -104,48 +104,57 @@ static bool needs(const struct nook_resources *r, const char *ctl)
 
 /* Enable ctl in the subtree_control of every directory from the hierarchy
  * root (mount) down to the parent of the container's directory. */
+static int enable_in(const char *dir, const char *ctl, struct nook_error *err)
+{
+	char have[1024];
+
+	if (nook_cg_read(dir, "cgroup.subtree_control", have, sizeof(have), err) < 0)
+		return -1;
+	if (nook_cg_list_has(strtok(have, "\n"), ' ', ctl))
+		return 0;
+	if (nook_cg_read(dir, "cgroup.controllers", have, sizeof(have), err) < 0)
+		return -1;
+	if (!nook_cg_list_has(strtok(have, "\n"), ' ', ctl))
+		return nook_fail(err, 0, "cgroup controller \"%s\" is not available in %s", ctl,
+		                 dir);
+	if (nook_cg_writef(dir, "cgroup.subtree_control", NULL, err, "+%s", ctl) == 0)
+		return 0;
+	if (err->errnum == EBUSY)
+		return nook_fail(
+		    err, 0,
+		    "cgroup controller \"%s\" cannot be enabled in %s: it has processes "
+		    "of its own (cgroup v2 no-internal-process rule); use an absolute "
+		    "linux.cgroupsPath",
+		    ctl, dir);
+	return -1;
+}
+
+/* Enable ctl in the subtree_control of every directory from the hierarchy
+ * root (mount) down to the parent of the container's directory. */
 static int enable_in_parents(const char *mount, const char *leaf, const char *ctl,
                              struct nook_error *err)
 {
 	char dir[4096];
-	size_t mlen = strlen(mount);
+	const char *p = leaf + strlen(mount); /* "/a/b/leaf" */
 
 	snprintf(dir, sizeof(dir), "%s", mount);
-	for (const char *p = leaf + mlen; *p != '\0';) {
+	for (;;) {
 		const char *next = strchr(p + 1, '/');
-		char have[1024];
-
-		if (next == NULL)
-			break; /* dir is the parent of leaf now */
-		if (nook_cg_read(dir, "cgroup.subtree_control", have, sizeof(have), err) < 0)
+		if (enable_in(dir, ctl, err) < 0)
 			return -1;
-		if (!nook_cg_list_has(strtok(have, "\n"), ' ', ctl)) {
-			if (nook_cg_read(dir, "cgroup.controllers", have, sizeof(have), err) < 0)
-				return -1;
-			if (!nook_cg_list_has(strtok(have, "\n"), ' ', ctl))
-				return nook_fail(err, 0, "cgroup controller \"%s\" is not available in %s",
-				                 ctl, dir);
-			if (nook_cg_writef(dir, "cgroup.subtree_control", NULL, err, "+%s", ctl) < 0) {
-				if (err->errnum == EBUSY)
-					return nook_fail(
-					    err, 0,
-					    "cgroup controller \"%s\" cannot be enabled in %s: it has "
-					    "processes of its own (cgroup v2 no-internal-process rule); "
-					    "use an absolute linux.cgroupsPath",
-					    ctl, dir);
-				return -1;
-			}
-		}
-		snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "%.*s", (int)(next - p), p);
+		if (next == NULL)
+			return 0; /* what is left is the leaf */
+		size_t len = strlen(dir);
+		snprintf(dir + len, sizeof(dir) - len, "%.*s", (int)(next - p), p);
 		p = next;
 	}
-	return 0;
 }
 
 static int enable_v2(const struct nook_cgroup *cg, const struct nook_cgroup_dir *d,
                      const char *mount, const struct nook_resources *r, struct nook_error *err)
 {
-	static const char *const ctls[] = {"cpu", "cpuset", "memory", "io", "pids", "hugetlb", "rdma"};
+	static const char *const ctls[] = {"cpu",  "cpuset",  "memory", "io",
+	                                   "pids", "hugetlb", "rdma"};
 
 	for (size_t i = 0; i < NOOK_ARRAY_SIZE(ctls); i++) {
 		if (!needs(r, ctls[i]) || nook_cgroup_dir_for(cg, ctls[i]) != d)
@@ -156,8 +165,7 @@ static int enable_v2(const struct nook_cgroup *cg, const struct nook_cgroup_dir 
 	return 0;
 }
 
-static int make_dirs(struct nook_cgroup *cg, const struct nook_resources *r,
-                     struct nook_error *err)
+static int make_dirs(struct nook_cgroup *cg, const struct nook_resources *r, struct nook_error *err)
 {
 	for (size_t i = 0; i < cg->n_dirs; i++) {
 		struct nook_cgroup_dir *d = &cg->dirs[i];

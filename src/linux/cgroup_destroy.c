@@ -35,7 +35,8 @@ static const struct nook_cgroup_dir *made_dir(const struct nook_cgroup *cg)
 static int kill_rest(const struct nook_cgroup *cg, struct nook_error *err)
 {
 	const struct nook_cgroup_dir *d = made_dir(cg);
-	struct nook_cgroup only = {.mode = cg->mode, .dirs = (struct nook_cgroup_dir *)d, .n_dirs = 1};
+	struct nook_cgroup only = {
+	    .mode = cg->mode, .dirs = (struct nook_cgroup_dir *)d, .n_dirs = 1};
 	struct nook_error ignored;
 	bool frozen;
 

@@ -14,7 +14,7 @@
 static bool is_v1_controller(const char *opt)
 {
 	static const char *const known[] = {
-	    "cpu",     "cpuacct",  "cpuset",     "memory",  "devices", "freezer", "net_cls",
+	    "cpu",      "cpuacct", "cpuset",     "memory",  "devices", "freezer", "net_cls",
 	    "net_prio", "blkio",   "perf_event", "hugetlb", "pids",    "rdma",    "misc",
 	};
 
@@ -118,7 +118,8 @@ static int parse_line(char *line, struct nook_cg_layout *l, bool *v1, bool *v2)
 	if (sep == NULL)
 		return 0;
 	*sep = '\0';
-	for (char *t = strtok_r(line, " ", &save); t != NULL && i < 5; t = strtok_r(NULL, " ", &save))
+	for (char *t = strtok_r(line, " ", &save); t != NULL && i < 5;
+	     t = strtok_r(NULL, " ", &save))
 		f[i++] = t;
 	char *type = strtok_r(sep + 3, " ", &save);
 	strtok_r(NULL, " ", &save); /* source */
@@ -177,8 +178,8 @@ void nook_cg_layout_free(struct nook_cg_layout *l)
 }
 
 /* "4:memory:/process_api/x": hierarchy id, controllers, path. v2 is "0::/p". */
-int nook_cg_own_path(const char *proc_cgroup, const struct nook_cg_hier *h, char *out,
-                     size_t size, struct nook_error *err)
+int nook_cg_own_path(const char *proc_cgroup, const struct nook_cg_hier *h, char *out, size_t size,
+                     struct nook_error *err)
 {
 	autofree char *copy = strdup(proc_cgroup);
 	char *save = NULL;
@@ -193,8 +194,8 @@ int nook_cg_own_path(const char *proc_cgroup, const struct nook_cg_hier *h, char
 			continue;
 		*c2 = '\0';
 		bool match = h->controllers[0] == '\0'
-		                 ? strcmp(line, "0") == 0 && c1[1] == '\0'
-		                 : c1[1] != '\0' && same_set(c1 + 1, h->controllers);
+		                 ? c1 + 1 == c2 && strncmp(line, "0:", 2) == 0
+		                 : c1 + 1 != c2 && same_set(c1 + 1, h->controllers);
 		if (match) {
 			snprintf(out, size, "%s", c2 + 1);
 			return 0;
@@ -217,8 +218,8 @@ static int clean_path(const char *in, char *out, size_t size, struct nook_error 
 		if (strcmp(c, ".") == 0)
 			continue;
 		if (strcmp(c, "..") == 0)
-			return nook_fail(err, EINVAL, "linux.cgroupsPath: \"%s\": \"..\" is not allowed",
-			                 in);
+			return nook_fail(err, EINVAL,
+			                 "linux.cgroupsPath: \"%s\": \"..\" is not allowed", in);
 		size_t len = strlen(out);
 		if (snprintf(out + len, size - len, "%s%s", len ? "/" : "", c) >= (int)(size - len))
 			return nook_fail(err, ENAMETOOLONG, "linux.cgroupsPath");
@@ -262,8 +263,8 @@ int nook_cg_resolve(const struct nook_cg_layout *l, const char *proc_cgroup,
 		else if (nook_cg_own_path(proc_cgroup, h, own, sizeof(own), err) < 0)
 			goto fail;
 		size_t olen = strlen(own);
-		snprintf(full, sizeof(full), "%s%s%s/%s", h->mountpoint,
-		         own[0] == '/' ? "" : "/", olen > 1 ? own : "", inner);
+		snprintf(full, sizeof(full), "%s%s%s/%s", h->mountpoint, own[0] == '/' ? "" : "/",
+		         olen > 1 ? own : "", inner);
 		if (add_dir(cg, h->controllers, full) < 0) {
 			nook_fail(err, ENOMEM, "cgroup");
 			goto fail;

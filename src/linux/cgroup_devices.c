@@ -71,25 +71,27 @@ static void emit(struct prog *p, struct bpf_insn insn)
 
 static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
 {
-	return (struct bpf_insn){.code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm};
+	return (struct bpf_insn){
+	    .code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm};
 }
 
-#define LDX_W(dst, off)     insn(BPF_LDX | BPF_MEM | BPF_W, dst, BPF_REG_1, off, 0)
-#define MOV_REG(dst, src)   insn(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0)
-#define MOV_IMM(dst, imm)   insn(BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, imm)
-#define AND_IMM(dst, imm)   insn(BPF_ALU64 | BPF_AND | BPF_K, dst, 0, 0, imm)
-#define RSH_IMM(dst, imm)   insn(BPF_ALU64 | BPF_RSH | BPF_K, dst, 0, 0, imm)
-#define JNE_IMM(dst, imm)   insn(BPF_JMP | BPF_JNE | BPF_K, dst, 0, 0, imm) /* off patched */
-#define EXIT()              insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+#define LDX_W(dst, off)   insn(BPF_LDX | BPF_MEM | BPF_W, dst, BPF_REG_1, off, 0)
+#define MOV_REG(dst, src) insn(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0)
+#define MOV_IMM(dst, imm) insn(BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, imm)
+#define AND_IMM(dst, imm) insn(BPF_ALU64 | BPF_AND | BPF_K, dst, 0, 0, imm)
+#define RSH_IMM(dst, imm) insn(BPF_ALU64 | BPF_RSH | BPF_K, dst, 0, 0, imm)
+#define JNE_IMM(dst, imm) insn(BPF_JMP | BPF_JNE | BPF_K, dst, 0, 0, imm) /* off patched */
+#define EXIT()            insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 
 static int access_bits(const char *access)
 {
 	int bits = 0;
 
 	for (const char *a = access != NULL ? access : "rwm"; *a; a++)
-		bits |= *a == 'r' ? BPF_DEVCG_ACC_READ : *a == 'w' ? BPF_DEVCG_ACC_WRITE
-		        : *a == 'm'                    ? BPF_DEVCG_ACC_MKNOD
-		                                       : 0;
+		bits |= *a == 'r'   ? BPF_DEVCG_ACC_READ
+		        : *a == 'w' ? BPF_DEVCG_ACC_WRITE
+		        : *a == 'm' ? BPF_DEVCG_ACC_MKNOD
+		                    : 0;
 	return bits;
 }
 
@@ -102,8 +104,8 @@ static bool emit_rule(struct prog *p, const struct nook_device_cgroup *r)
 	size_t start = p->n;
 
 	if (!any_type(r))
-		emit(p, JNE_IMM(BPF_REG_3, r->type[0] == 'b' ? BPF_DEVCG_DEV_BLOCK
-		                                               : BPF_DEVCG_DEV_CHAR));
+		emit(p, JNE_IMM(BPF_REG_3,
+		                r->type[0] == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR));
 	if (bits != all) {
 		emit(p, MOV_REG(BPF_REG_7, BPF_REG_4));
 		emit(p, AND_IMM(BPF_REG_7, ~bits & all));
@@ -124,8 +126,8 @@ static bool emit_rule(struct prog *p, const struct nook_device_cgroup *r)
 	return unconditional;
 }
 
-int nook_cg_devices_bpf_build(const struct nook_device_cgroup *r, size_t n,
-                              struct bpf_insn **insns, size_t *n_insns)
+int nook_cg_devices_bpf_build(const struct nook_device_cgroup *r, size_t n, struct bpf_insn **insns,
+                              size_t *n_insns)
 {
 	struct prog p = {0};
 	bool done = false;

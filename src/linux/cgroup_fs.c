@@ -52,8 +52,7 @@ int nook_cg_writef(const char *dir, const char *file, const char *cfg, struct no
 	return nook_cg_write(dir, file, value, cfg, err);
 }
 
-int nook_cg_read(const char *dir, const char *file, char *buf, size_t size,
-                 struct nook_error *err)
+int nook_cg_read(const char *dir, const char *file, char *buf, size_t size, struct nook_error *err)
 {
 	char path[4096];
 	ssize_t n;

@@ -25,8 +25,8 @@ int nook_cg_parse_mountinfo(const char *text, struct nook_cg_layout *l, struct n
 void nook_cg_layout_free(struct nook_cg_layout *l);
 
 /* The caller's own cgroup in hierarchy h, from the text of /proc/self/cgroup. */
-int nook_cg_own_path(const char *proc_cgroup, const struct nook_cg_hier *h, char *out,
-                     size_t size, struct nook_error *err);
+int nook_cg_own_path(const char *proc_cgroup, const struct nook_cg_hier *h, char *out, size_t size,
+                     struct nook_error *err);
 
 /* The container's directories (paths only, nothing made): one per
  * hierarchy of the layout. cgroups_path NULL: id, relative. */
@@ -44,8 +44,7 @@ int nook_cg_write(const char *dir, const char *file, const char *value, const ch
                   struct nook_error *err);
 int nook_cg_writef(const char *dir, const char *file, const char *cfg, struct nook_error *err,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-int nook_cg_read(const char *dir, const char *file, char *buf, size_t size,
-                 struct nook_error *err);
+int nook_cg_read(const char *dir, const char *file, char *buf, size_t size, struct nook_error *err);
 bool nook_cg_has_file(const char *dir, const char *file);
 /* "key N" from a flat keyed file (memory.events, cgroup.events, oom_control). */
 int nook_cg_read_key(const char *dir, const char *file, const char *key, uint64_t *value,
@@ -60,8 +59,7 @@ const struct nook_cgroup_dir *nook_cg_need(const struct nook_cgroup *cg, const c
 int nook_cg_apply_v1_memory(const char *dir, const struct nook_memory *m, struct nook_error *err);
 int nook_cg_apply_v1_cpu(const char *dir, const struct nook_cpu *c, struct nook_error *err);
 int nook_cg_apply_v1_cpuset(const char *dir, const struct nook_cpu *c, struct nook_error *err);
-int nook_cg_apply_v1_blkio(const char *dir, const struct nook_block_io *b,
-                           struct nook_error *err);
+int nook_cg_apply_v1_blkio(const char *dir, const struct nook_block_io *b, struct nook_error *err);
 int nook_cg_apply_v2_memory(const char *dir, const struct nook_memory *m, struct nook_error *err);
 int nook_cg_apply_v2_cpu(const char *dir, const struct nook_cpu *c, struct nook_error *err);
 int nook_cg_apply_v2_cpuset(const char *dir, const struct nook_cpu *c, struct nook_error *err);
@@ -71,8 +69,8 @@ int nook_cg_apply_v2_io(const char *dir, const struct nook_block_io *b, struct n
  * program (default deny, later rules win) attached to the directory. */
 int nook_cg_devices_v1(const char *dir, const struct nook_device_cgroup *r, size_t n,
                        struct nook_error *err);
-int nook_cg_devices_bpf_build(const struct nook_device_cgroup *r, size_t n,
-                              struct bpf_insn **insns, size_t *n_insns);
+int nook_cg_devices_bpf_build(const struct nook_device_cgroup *r, size_t n, struct bpf_insn **insns,
+                              size_t *n_insns);
 int nook_cg_devices_bpf_attach(const char *dir, const struct nook_device_cgroup *r, size_t n,
                                struct nook_error *err);
 

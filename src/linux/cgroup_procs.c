@@ -50,8 +50,7 @@ static int pids_of(const char *dir, pid_t **pids, size_t *n, struct nook_error *
 	return 0;
 }
 
-int nook_cgroup_pids(const struct nook_cgroup *cg, pid_t **pids, size_t *n,
-                     struct nook_error *err)
+int nook_cgroup_pids(const struct nook_cgroup *cg, pid_t **pids, size_t *n, struct nook_error *err)
 {
 	/* Every hierarchy holds the same processes; take the first. */
 	if (cg->n_dirs == 0) {
@@ -94,10 +93,11 @@ int nook_cgroup_freeze(const struct nook_cgroup *cg, bool frozen, struct nook_er
 	const struct nook_cgroup_dir *d = freezer_dir(cg);
 
 	if (d == NULL)
-		return nook_fail(err, 0, "cgroup: no freezer (neither v1 freezer nor cgroup.freeze)");
+		return nook_fail(err, 0,
+		                 "cgroup: no freezer (neither v1 freezer nor cgroup.freeze)");
 	if (d->hierarchy[0] != '\0') {
-		if (nook_cg_write(d->path, "freezer.state", frozen ? "FROZEN" : "THAWED", NULL, err) <
-		    0)
+		if (nook_cg_write(d->path, "freezer.state", frozen ? "FROZEN" : "THAWED", NULL,
+		                  err) < 0)
 			return -1;
 	} else if (nook_cg_write(d->path, "cgroup.freeze", frozen ? "1" : "0", NULL, err) < 0) {
 		return -1;
@@ -147,6 +147,7 @@ int nook_cgroup_signal_all(const struct nook_cgroup *cg, int sig, struct nook_er
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		if (kill(pids[i], sig) < 0 && errno != ESRCH)
-			return nook_fail(err, errno, "cgroup: signal %d to pid %d", sig, (int)pids[i]);
+			return nook_fail(err, errno, "cgroup: signal %d to pid %d", sig,
+			                 (int)pids[i]);
 	return 0;
 }

@@ -101,7 +101,8 @@ int nook_cgroup_oom_count(const struct nook_cgroup *cg, uint64_t *count, struct 
 
 	if (d == NULL)
 		return -1;
-	return nook_cg_read_key(d->path, d->hierarchy[0] == '\0' ? "memory.events" : "memory.oom_control",
+	return nook_cg_read_key(d->path,
+	                        d->hierarchy[0] == '\0' ? "memory.events" : "memory.oom_control",
 	                        "oom_kill", count, err);
 }
 

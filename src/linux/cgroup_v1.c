@@ -35,17 +35,16 @@ static int check_usage(const char *dir, const char *file, int64_t limit, struct 
 
 /* limit_in_bytes must stay <= memsw.limit_in_bytes at every moment: when
  * the new limit is above the old memsw, memsw goes first. */
-static int v1_limit_and_swap(const char *dir, const struct nook_memory *m,
-                             struct nook_error *err)
+static int v1_limit_and_swap(const char *dir, const struct nook_memory *m, struct nook_error *err)
 {
 	int64_t swap = m->swap;
 
 	if (m->has_limit && m->limit == -1 && m->has_swap && swap == 0)
 		swap = -1; /* as runc: unlimited memory, unlimited swap */
 	if (!m->has_limit)
-		return m->has_swap ? write_i64(dir, "memory.memsw.limit_in_bytes", swap,
-		                               MEM "swap", err)
-		                   : 0;
+		return m->has_swap
+		           ? write_i64(dir, "memory.memsw.limit_in_bytes", swap, MEM "swap", err)
+		           : 0;
 	if (write_i64(dir, "memory.limit_in_bytes", m->limit, MEM "limit", err) < 0) {
 		if (!m->has_swap || err->errnum != EINVAL)
 			return -1;
@@ -73,9 +72,8 @@ int nook_cg_apply_v1_memory(const char *dir, const struct nook_memory *m, struct
 	if (m->has_check_before_update && m->check_before_update && m->has_limit &&
 	    check_usage(dir, "memory.usage_in_bytes", m->limit, err) < 0)
 		return -1;
-	if (m->has_reservation &&
-	    write_i64(dir, "memory.soft_limit_in_bytes", m->reservation, MEM "reservation", err) <
-	        0)
+	if (m->has_reservation && write_i64(dir, "memory.soft_limit_in_bytes", m->reservation,
+	                                    MEM "reservation", err) < 0)
 		return -1;
 	if (v1_limit_and_swap(dir, m, err) < 0)
 		return -1;
@@ -103,13 +101,13 @@ int nook_cg_apply_v1_cpu(const char *dir, const struct nook_cpu *c, struct nook_
 	if (c->has_shares &&
 	    nook_cg_writef(dir, "cpu.shares", CPU "shares", err, "%" PRIu64, c->shares) < 0)
 		return -1;
-	if (c->has_period && nook_cg_writef(dir, "cpu.cfs_period_us", CPU "period", err,
-	                                    "%" PRIu64, c->period) < 0)
+	if (c->has_period &&
+	    nook_cg_writef(dir, "cpu.cfs_period_us", CPU "period", err, "%" PRIu64, c->period) < 0)
 		return -1;
 	if (c->has_quota && write_i64(dir, "cpu.cfs_quota_us", c->quota, CPU "quota", err) < 0)
 		return -1;
-	if (c->has_burst && nook_cg_writef(dir, "cpu.cfs_burst_us", CPU "burst", err, "%" PRIu64,
-	                                   c->burst) < 0)
+	if (c->has_burst &&
+	    nook_cg_writef(dir, "cpu.cfs_burst_us", CPU "burst", err, "%" PRIu64, c->burst) < 0)
 		return -1;
 	/* the period first: the runtime must fit in it */
 	if (c->has_realtime_period && nook_cg_writef(dir, "cpu.rt_period_us", CPU "realtimePeriod",
@@ -151,36 +149,33 @@ static const char *weight_file(const char *dir, const char *plain, const char *b
 	return nook_cg_has_file(dir, plain) || !nook_cg_has_file(dir, bfq) ? plain : bfq;
 }
 
-static int v1_weight_devices(const char *dir, const struct nook_block_io *b,
-                             struct nook_error *err)
+static int v1_weight_devices(const char *dir, const struct nook_block_io *b, struct nook_error *err)
 {
 	for (size_t i = 0; i < b->n_weight_device; i++) {
 		const struct nook_blkio_weight_device *w = &b->weight_device[i];
 		char cfg[128];
 		snprintf(cfg, sizeof(cfg), BIO "weightDevice[%zu]", i);
 		if (w->has_weight &&
-		    nook_cg_writef(dir, weight_file(dir, "blkio.weight_device", "blkio.bfq.weight_device"),
-		                   cfg, err, "%" PRId64 ":%" PRId64 " %u", w->major, w->minor,
-		                   w->weight) < 0)
+		    nook_cg_writef(
+		        dir, weight_file(dir, "blkio.weight_device", "blkio.bfq.weight_device"),
+		        cfg, err, "%" PRId64 ":%" PRId64 " %u", w->major, w->minor, w->weight) < 0)
 			return -1;
-		if (w->has_leaf_weight &&
-		    nook_cg_writef(dir, "blkio.leaf_weight_device", cfg, err,
-		                   "%" PRId64 ":%" PRId64 " %u", w->major, w->minor,
-		                   w->leaf_weight) < 0)
+		if (w->has_leaf_weight && nook_cg_writef(dir, "blkio.leaf_weight_device", cfg, err,
+		                                         "%" PRId64 ":%" PRId64 " %u", w->major,
+		                                         w->minor, w->leaf_weight) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-int nook_cg_apply_v1_blkio(const char *dir, const struct nook_block_io *b,
-                           struct nook_error *err)
+int nook_cg_apply_v1_blkio(const char *dir, const struct nook_block_io *b, struct nook_error *err)
 {
-	if (b->has_weight && nook_cg_writef(dir, weight_file(dir, "blkio.weight", "blkio.bfq.weight"),
-	                                    BIO "weight", err, "%u", b->weight) < 0)
+	if (b->has_weight &&
+	    nook_cg_writef(dir, weight_file(dir, "blkio.weight", "blkio.bfq.weight"), BIO "weight",
+	                   err, "%u", b->weight) < 0)
 		return -1;
-	if (b->has_leaf_weight &&
-	    nook_cg_writef(dir, "blkio.leaf_weight", BIO "leafWeight", err, "%u", b->leaf_weight) <
-	        0)
+	if (b->has_leaf_weight && nook_cg_writef(dir, "blkio.leaf_weight", BIO "leafWeight", err,
+	                                         "%u", b->leaf_weight) < 0)
 		return -1;
 	if (v1_weight_devices(dir, b, err) < 0)
 		return -1;

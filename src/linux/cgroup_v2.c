@@ -36,10 +36,9 @@ void nook_cgroup_cpu_max(const struct nook_cpu *cpu, char *buf, size_t size)
 /* One line per device, in the order devices first appear. */
 char *nook_cgroup_io_max(const struct nook_block_io *bio)
 {
-	const struct nook_throttle_list *lists[] = {&bio->throttle_read_bps,
-	                                            &bio->throttle_write_bps,
-	                                            &bio->throttle_read_iops,
-	                                            &bio->throttle_write_iops};
+	const struct nook_throttle_list *lists[] = {
+	    &bio->throttle_read_bps, &bio->throttle_write_bps, &bio->throttle_read_iops,
+	    &bio->throttle_write_iops};
 	static const char *const keys[] = {"rbps", "wbps", "riops", "wiops"};
 	char *out = NULL;
 	size_t len = 0;
@@ -53,7 +52,8 @@ char *nook_cgroup_io_max(const struct nook_block_io *bio)
 			bool seen = false;
 			/* a device already written by an earlier entry */
 			for (size_t pl = 0; pl <= l && !seen; pl++)
-				for (size_t pi = 0; pi < (pl == l ? i : lists[pl]->n) && !seen; pi++)
+				for (size_t pi = 0; pi < (pl == l ? i : lists[pl]->n) && !seen;
+				     pi++)
 					seen = lists[pl]->v[pi].major == t->major &&
 					       lists[pl]->v[pi].minor == t->minor;
 			if (seen)
@@ -63,7 +63,8 @@ char *nook_cgroup_io_max(const struct nook_block_io *bio)
 				for (size_t j = 0; j < lists[k]->n; j++)
 					if (lists[k]->v[j].major == t->major &&
 					    lists[k]->v[j].minor == t->minor) {
-						fprintf(f, " %s=%" PRIu64, keys[k], lists[k]->v[j].rate);
+						fprintf(f, " %s=%" PRIu64, keys[k],
+						        lists[k]->v[j].rate);
 						break;
 					}
 			fputc('\n', f);
@@ -153,8 +154,8 @@ int nook_cg_apply_v2_cpu(const char *dir, const struct nook_cpu *c, struct nook_
 	char max[64];
 
 	if (c->has_realtime_period || c->has_realtime_runtime)
-		return not_on_v2(c->has_realtime_period ? CPU "realtimePeriod" : CPU "realtimeRuntime",
-		                 err);
+		return not_on_v2(
+		    c->has_realtime_period ? CPU "realtimePeriod" : CPU "realtimeRuntime", err);
 	if (c->has_shares && c->shares != 0 &&
 	    nook_cg_writef(dir, "cpu.weight", CPU "shares", err, "%" PRIu64,
 	                   nook_cgroup_shares_to_weight(c->shares)) < 0)
@@ -165,10 +166,11 @@ int nook_cg_apply_v2_cpu(const char *dir, const struct nook_cpu *c, struct nook_
 		                  err) < 0)
 			return -1;
 	}
-	if (c->has_burst && nook_cg_writef(dir, "cpu.max.burst", CPU "burst", err, "%" PRIu64,
-	                                   c->burst) < 0)
+	if (c->has_burst &&
+	    nook_cg_writef(dir, "cpu.max.burst", CPU "burst", err, "%" PRIu64, c->burst) < 0)
 		return -1;
-	if (c->has_idle && nook_cg_writef(dir, "cpu.idle", CPU "idle", err, "%" PRId64, c->idle) < 0)
+	if (c->has_idle &&
+	    nook_cg_writef(dir, "cpu.idle", CPU "idle", err, "%" PRId64, c->idle) < 0)
 		return -1;
 	return 0;
 }
@@ -187,8 +189,7 @@ static const char *io_weight_file(const char *dir, uint64_t *w)
 	return "io.weight";
 }
 
-static int v2_weight_devices(const char *dir, const struct nook_block_io *b,
-                             struct nook_error *err)
+static int v2_weight_devices(const char *dir, const struct nook_block_io *b, struct nook_error *err)
 {
 	for (size_t i = 0; i < b->n_weight_device; i++) {
 		const struct nook_blkio_weight_device *wd = &b->weight_device[i];
@@ -200,8 +201,8 @@ static int v2_weight_devices(const char *dir, const struct nook_block_io *b,
 			continue;
 		uint64_t w = wd->weight < 10 ? 10 : wd->weight;
 		const char *file = io_weight_file(dir, &w);
-		if (nook_cg_writef(dir, file, cfg, err, "%" PRId64 ":%" PRId64 " %" PRIu64, wd->major,
-		                   wd->minor, w) < 0)
+		if (nook_cg_writef(dir, file, cfg, err, "%" PRId64 ":%" PRId64 " %" PRIu64,
+		                   wd->major, wd->minor, w) < 0)
 			return -1;
 	}
 	return 0;
