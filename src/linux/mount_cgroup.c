@@ -66,8 +66,10 @@ int nook_mount_cgroup_ns(int root_fd, int dest, const char *destination, unsigne
 	if (nook_cg_parse_mountinfo(mi, &l, err) < 0)
 		return nook_error_prefix(err, "mounts[%zu]", idx);
 	if (l.mode == NOOK_CGROUP_UNIFIED) {
-		if (mount("cgroup2", nook_fd_path(dest, fdp, sizeof(fdp)), "cgroup2", mflags, NULL) < 0)
-			rc = nook_fail(err, errno, "mounts[%zu]: mount cgroup2 on %s", idx, destination);
+		if (mount("cgroup2", nook_fd_path(dest, fdp, sizeof(fdp)), "cgroup2", mflags,
+		          NULL) < 0)
+			rc = nook_fail(err, errno, "mounts[%zu]: mount cgroup2 on %s", idx,
+			               destination);
 		nook_cg_layout_free(&l);
 		return rc;
 	}
