@@ -117,8 +117,8 @@ static void test_shares_to_weight(void **state)
 
 static void test_cpu_max(void **state)
 {
-	struct nook_cpu c = {.has_quota = true, .quota = 10000, .has_period = true,
-	                     .period = 50000};
+	struct nook_cpu c = {
+	    .has_quota = true, .quota = 10000, .has_period = true, .period = 50000};
 	char buf[64];
 
 	nook_cgroup_cpu_max(&c, buf, sizeof(buf));
@@ -189,8 +189,13 @@ static void test_bpf_program_shape(void **state)
 {
 	struct nook_device_cgroup rules[] = {
 	    {.allow = false, .access = "rwm"},
-	    {.allow = true, .type = "c", .has_major = true, .major = 1, .has_minor = true,
-	     .minor = 3, .access = "rw"},
+	    {.allow = true,
+	     .type = "c",
+	     .has_major = true,
+	     .major = 1,
+	     .has_minor = true,
+	     .minor = 3,
+	     .access = "rw"},
 	};
 	struct bpf_insn *p;
 	size_t n;
@@ -240,12 +245,27 @@ static void test_bpf_device_filter_enforced(void **state)
 {
 	struct nook_device_cgroup rules[] = {
 	    {.allow = false},
-	    {.allow = true, .type = "c", .has_major = true, .major = 1, .has_minor = true,
-	     .minor = 3, .access = "rwm"},
-	    {.allow = true, .type = "c", .has_major = true, .major = 1, .has_minor = true,
-	     .minor = 5, .access = "rwm"},
-	    {.allow = false, .type = "c", .has_major = true, .major = 1, .has_minor = true,
-	     .minor = 5, .access = "r"},
+	    {.allow = true,
+	     .type = "c",
+	     .has_major = true,
+	     .major = 1,
+	     .has_minor = true,
+	     .minor = 3,
+	     .access = "rwm"},
+	    {.allow = true,
+	     .type = "c",
+	     .has_major = true,
+	     .major = 1,
+	     .has_minor = true,
+	     .minor = 5,
+	     .access = "rwm"},
+	    {.allow = false,
+	     .type = "c",
+	     .has_major = true,
+	     .major = 1,
+	     .has_minor = true,
+	     .minor = 5,
+	     .access = "r"},
 	};
 	char dir[256];
 	struct nook_error err;
