@@ -28,10 +28,13 @@
 enum nook_cgroup_mode { NOOK_CGROUP_UNIFIED, NOOK_CGROUP_LEGACY, NOOK_CGROUP_HYBRID };
 
 struct nook_cgroup_dir {
-	char *hierarchy; /* "" for the v2 hierarchy; else the v1 controllers as
+	char *hierarchy;    /* "" for the v2 hierarchy; else the v1 controllers as
 			    /proc/self/cgroup names them: "cpu,cpuacct", "name=systemd" */
-	char *path;      /* absolute path of the container's directory */
-	bool created;    /* nook made it, so nook removes it */
+	char *path;         /* absolute path of the container's directory */
+	bool created;       /* nook made it, so nook removes it */
+	unsigned n_created; /* how many trailing components of path nook made
+			       (1: the leaf; 2: the leaf and its parent, for
+			       cgroupsPath "nook/x" when "nook" was new too) */
 };
 
 struct nook_cgroup {
@@ -89,6 +92,19 @@ int nook_cgroup_oom_watch(const struct nook_cgroup *cg, struct nook_error *err);
 int nook_cgroup_destroy(struct nook_cgroup *cg, struct nook_error *err);
 
 void nook_cgroup_free(struct nook_cgroup *cg);
+
+/* The directory of the hierarchy that holds controller ("memory", "hugetlb";
+ * "" for the v2 directory itself), or NULL. */
+const struct nook_cgroup_dir *nook_cgroup_dir_for(const struct nook_cgroup *cg,
+                                                  const char *controller);
+
+/* v2 helpers, pure (unit tested): runc's conversion of cpu.shares to
+ * cpu.weight, and the lines of cpu.max and io.max. */
+uint64_t nook_cgroup_shares_to_weight(uint64_t shares);
+void nook_cgroup_cpu_max(const struct nook_cpu *cpu, char *buf, size_t size);
+/* One io.max line per device of the four throttle lists, "MAJ:MIN rbps=N
+ * wbps=N riops=N wiops=N" (only the keys given); malloc'd, "" if none. */
+char *nook_cgroup_io_max(const struct nook_block_io *bio);
 
 /* In state.json: {"mode": "hybrid", "dirs": [{"hierarchy": "cpu,cpuacct",
  * "path": "/sys/fs/cgroup/cpu,cpuacct/nook/x", "created": true}, ...]} */

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "nook/cgroup.h"
 #include "nook/error.h"
 #include "nook/spec.h"
 
@@ -38,8 +39,11 @@ struct nook_container {
 	struct nook_spec spec;
 	bool have_spec;
 	bool have_state_dir;
-	int state_dirfd; /* locked */
-	int sync_fd;     /* runtime end of the sync socket */
+	struct nook_cgroup cgroup; /* valid when have_cgroup */
+	bool have_cgroup;
+	bool in_unified_cgroup; /* the init was cloned into the v2 directory */
+	int state_dirfd;        /* locked */
+	int sync_fd;            /* runtime end of the sync socket */
 	int fifo_fd;
 	int pty_master; /* process.terminal: the pty's master, else -1 */
 	pid_t pid;      /* container init, 0 before clone */

@@ -23,6 +23,7 @@ struct nook_rootfs_opts {
 	const char *bundle; /* absolute bundle dir: relative bind sources start here */
 	bool in_user_ns;    /* a new or joined user namespace: bind devices, no mknod */
 	bool no_pivot;      /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
+	bool cgroup_ns;     /* the init has its own cgroup namespace */
 };
 
 int nook_rootfs_enter(const struct nook_spec *spec, const struct nook_rootfs_opts *opts,

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "nook/cgroup.h"
 #include "nook/error.h"
 #include "nook/spec.h"
 
@@ -22,6 +23,7 @@ struct nook_state {
 	char created[40];              /* RFC 3339 */
 	uid_t owner;
 	const struct nook_map *annotations;
+	const struct nook_cgroup *cgroup; /* or NULL; "nookCgroup" */
 };
 
 const char *nook_status_name(enum nook_status status);

@@ -139,6 +139,7 @@ static int save_state(struct nook_container *c, enum nook_status status, struct 
 	    .rootfs = c->rootfs,
 	    .owner = geteuid(),
 	    .annotations = &c->spec.annotations,
+	    .cgroup = c->have_cgroup ? &c->cgroup : NULL,
 	};
 	memcpy(st.created, c->created, sizeof(st.created));
 	return nook_state_write(c->state_dirfd, &st, err);
@@ -174,6 +175,36 @@ static int pin_config(const struct nook_create_opts *o, struct nook_container *c
 	return nook_state_pin_config(c->state_dirfd, path, err);
 }
 
+/* The container's cgroup: made and limited before the init exists. */
+static int make_cgroup(struct nook_container *c, struct nook_error *err)
+{
+	if (nook_cgroup_create(&c->spec, c->id, &c->cgroup, err) < 0)
+		return -1;
+	c->have_cgroup = true;
+	return save_state(c, NOOK_CREATING, err);
+}
+
+/* clone3 straight into the v2 directory (CLONE_INTO_CGROUP); the caller
+ * falls back to a plain clone3 and nook_cgroup_attach when the kernel
+ * refuses it. */
+static pid_t clone3_init(struct clone_args *args, int cgroup_fd, bool *into_cgroup)
+{
+	pid_t pid;
+
+	*into_cgroup = false;
+	if (cgroup_fd >= 0) {
+		struct clone_args with = *args;
+		with.flags |= CLONE_INTO_CGROUP;
+		with.cgroup = (uint64_t)cgroup_fd;
+		pid = (pid_t)syscall(SYS_clone3, &with, sizeof(with));
+		if (pid >= 0 || (errno != EINVAL && errno != ENOSYS && errno != E2BIG)) {
+			*into_cgroup = pid >= 0;
+			return pid;
+		}
+	}
+	return (pid_t)syscall(SYS_clone3, args, sizeof(*args));
+}
+
 static pid_t clone_init(struct nook_container *c, const struct nook_create_opts *o,
                         struct nook_error *err)
 {
@@ -196,8 +227,9 @@ static pid_t clone_init(struct nook_container *c, const struct nook_create_opts 
 		close(sv[1]);
 		return -1;
 	}
+	autoclose int cgroup_fd = c->have_cgroup ? nook_cgroup_open_unified(&c->cgroup, err) : -1;
 	struct clone_args args = {.flags = (unsigned)flags, .exit_signal = SIGCHLD};
-	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	pid_t pid = clone3_init(&args, cgroup_fd, &c->in_unified_cgroup);
 	if (pid == 0) {
 		const struct nook_init_args init = {
 		    .spec = &c->spec,
@@ -287,12 +319,16 @@ static int create_steps(const struct nook_create_opts *o, struct nook_container 
 		return -1;
 	if (make_state_dir(c, err) < 0 || pin_config(o, c, err) < 0)
 		return -1;
+	if (make_cgroup(c, err) < 0)
+		return -1;
 	if (clone_init(c, o, err) < 0)
 		return -1;
 	/* Recorded at once: a runtime killed from here on leaves a pid that
 	 * `delete --force` can kill. */
 	if (nook_proc_start_time(c->pid, &c->start_time, err) < 0 ||
 	    save_state(c, NOOK_CREATING, err) < 0)
+		return -1;
+	if (nook_cgroup_attach(&c->cgroup, c->pid, c->in_unified_cgroup, err) < 0)
 		return -1;
 	if (nook_ns_write_id_maps(&c->spec, c->pid, err) < 0)
 		return -1;

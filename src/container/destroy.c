@@ -53,9 +53,21 @@ int nook_container_destroy(struct nook_container *c, struct nook_error *err)
 {
 	int rc = kill_init(c, err);
 
-	if (c->have_state_dir || c->state_dirfd >= 0) {
-		if (nook_state_dir_remove(c->root, c->id, rc < 0 ? NULL : err) < 0)
+	if (c->have_cgroup) {
+		struct nook_error cg_err;
+		if (nook_cgroup_destroy(&c->cgroup, &cg_err) < 0 && rc == 0) {
+			*err = cg_err;
 			rc = -1;
+		}
+		nook_cgroup_free(&c->cgroup);
+		c->have_cgroup = false;
+	}
+	if (c->have_state_dir || c->state_dirfd >= 0) {
+		struct nook_error state_err;
+		if (nook_state_dir_remove(c->root, c->id, &state_err) < 0 && rc == 0) {
+			*err = state_err;
+			rc = -1;
+		}
 		c->have_state_dir = false;
 	}
 	return rc;

@@ -17,7 +17,8 @@ int nook_container_kill(struct nook_container *c, int sig, bool all, struct nook
 
 	if (status == NOOK_STOPPED)
 		return nook_fail(err, 0, "container \"%s\" is not running", c->id);
-	(void)all; /* every process: with the cgroup work; the init for now */
+	if (all && c->have_cgroup)
+		return nook_cgroup_signal_all(&c->cgroup, sig, err);
 	autoclose int pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
 	if (pidfd < 0 || !nook_container_init_alive(c))
 		return nook_fail(err, 0, "container \"%s\" is not running", c->id);

@@ -91,6 +91,13 @@ static int parse_state(struct nook_container *c, const char *json, struct nook_e
 	c->start_time = (unsigned long long)get_integer(root, "nookStartTime");
 	const char *owner = get_string(root, "owner");
 	c->owner = owner != NULL ? (uid_t)strtoul(owner, NULL, 10) : 0;
+	const char *cg_path[] = {"nookCgroup", NULL};
+	yajl_val cg = yajl_tree_get(root, cg_path, yajl_t_object);
+	if (cg != NULL) {
+		if (nook_cgroup_from_json(cg, &c->cgroup, err) < 0)
+			goto out;
+		c->have_cgroup = true;
+	}
 	if (copy_string(c->bundle, sizeof(c->bundle), get_string(root, "bundle"), "bundle", err) <
 	        0 ||
 	    copy_string(c->rootfs, sizeof(c->rootfs), get_string(root, "rootfs"), "rootfs", err) <
@@ -141,5 +148,9 @@ void nook_container_release(struct nook_container *c)
 	if (c->have_spec) {
 		nook_spec_free(&c->spec);
 		c->have_spec = false;
+	}
+	if (c->have_cgroup) {
+		nook_cgroup_free(&c->cgroup);
+		c->have_cgroup = false;
 	}
 }

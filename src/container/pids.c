@@ -1,6 +1,6 @@
-/* The processes of a container. Until the container has a cgroup of its
- * own, they are the processes of its pid namespace (or just the init when
- * it shares the host's). */
+/* The processes of a container: those of its cgroup; for a container
+ * without one (made by an older nook), those of its pid namespace, or just
+ * the init when it shares the host's. */
 #include "nook/container.h"
 
 #include <dirent.h>
@@ -26,6 +26,8 @@ int nook_container_pids(struct nook_container *c, pid_t **pids, size_t *n, struc
 	DIR *proc;
 	struct dirent *e;
 
+	if (c->have_cgroup)
+		return nook_cgroup_pids(&c->cgroup, pids, n, err);
 	*n = 0;
 	*pids = malloc(cap * sizeof(**pids));
 	if (*pids == NULL)

@@ -130,6 +130,10 @@ static int render_state(yajl_gen g, const struct nook_state *st)
 	gen_string(g, owner);
 	gen_string(g, "nookStartTime");
 	yajl_gen_integer(g, (long long)st->start_time);
+	if (st->cgroup != NULL) {
+		gen_string(g, "nookCgroup");
+		nook_cgroup_to_json(st->cgroup, g);
+	}
 	if (st->annotations != NULL && st->annotations->n > 0) {
 		gen_string(g, "annotations");
 		yajl_gen_map_open(g);

@@ -32,6 +32,12 @@ int nook_container_status(struct nook_container *c)
 		return NOOK_STOPPED;
 	if (c->saved_status == NOOK_CREATING)
 		return NOOK_CREATING;
+	if (c->have_cgroup) {
+		struct nook_error ignored;
+		bool frozen = false;
+		if (nook_cgroup_is_frozen(&c->cgroup, &frozen, &ignored) == 0 && frozen)
+			return NOOK_PAUSED;
+	}
 	if (faccessat(c->state_dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		return NOOK_CREATED;
 	return NOOK_RUNNING;

@@ -98,6 +98,7 @@ static int build_filesystem(const struct nook_init_args *a, struct nook_error *e
 	    .bundle = a->bundle,
 	    .in_user_ns = in_user_namespace(a),
 	    .no_pivot = a->no_pivot,
+	    .cgroup_ns = nook_spec_namespace(a->spec, NOOK_NS_CGROUP) != NULL,
 	};
 
 	if (nook_rootfs_enter(a->spec, &opts, err) < 0)

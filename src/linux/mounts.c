@@ -200,10 +200,13 @@ static char *overlay_data(const char *bundle, const char *data, struct nook_erro
 	return out;
 }
 
-/* Hybrid or v1 host: a read-only recursive bind of the host's cgroup tree
- * (tmpfs with one mount per hierarchy). Pure v2 host: a new cgroup2 mount. */
+/* With a cgroup namespace (and no user namespace, where v1 hierarchies
+ * cannot be mounted): new cgroup filesystems (mount_cgroup.c). Else on a
+ * hybrid or v1 host a recursive bind of the host's cgroup tree (tmpfs with
+ * one mount per hierarchy); on a pure v2 host a new cgroup2 mount. */
 static int mount_cgroup(int root_fd, const struct nook_mount *m, size_t idx,
-                        const struct nook_mount_options *o, struct nook_error *err)
+                        const struct nook_mount_options *o, const struct nook_rootfs_opts *opts,
+                        struct nook_error *err)
 {
 	autoclose int dest = -1;
 	autoclose int tree = -1;
@@ -213,6 +216,8 @@ static int mount_cgroup(int root_fd, const struct nook_mount *m, size_t idx,
 	dest = nook_resolve_create(root_fd, m->destination, NOOK_RESOLVE_MKDIR, err);
 	if (dest < 0)
 		return nook_error_prefix(err, "mounts[%zu]: destination", idx);
+	if (opts->cgroup_ns && !opts->in_user_ns)
+		return nook_mount_cgroup_ns(root_fd, dest, m->destination, o->flags, idx, err);
 	if (statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC) {
 		if (mount("cgroup2", nook_fd_path(dest, fdp, sizeof(fdp)), "cgroup2",
 		          o->flags & ~(MS_BIND | MS_REC), o->data) < 0)
@@ -300,7 +305,7 @@ int nook_mount_entry(int root_fd, const struct nook_mount *m, size_t idx,
 	if (o.bind && !(o.flags & MS_REMOUNT))
 		rc = mount_bind(root_fd, m, idx, &o, opts, err);
 	else if (m->type != NULL && strcmp(m->type, "cgroup") == 0)
-		rc = mount_cgroup(root_fd, m, idx, &o, err);
+		rc = mount_cgroup(root_fd, m, idx, &o, opts, err);
 	else
 		rc = mount_fs(root_fd, m, idx, &o, opts, err);
 	if (rc < 0 || o.bind) {

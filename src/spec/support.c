@@ -71,23 +71,6 @@ static int check_mounts(const struct nook_spec *s, struct nook_error *err)
 	return 0;
 }
 
-/* cgroups are not implemented: an empty "resources" object is fine. */
-static int check_resources(const struct nook_resources *r, struct nook_error *err)
-{
-	static const char *why = "cgroups are " NOT_YET;
-
-	REFUSE_IF(r->devices != NULL, "linux.resources.devices", why);
-	REFUSE_IF(r->memory.present, "linux.resources.memory", why);
-	REFUSE_IF(r->cpu.present, "linux.resources.cpu", why);
-	REFUSE_IF(r->has_pids_limit, "linux.resources.pids", why);
-	REFUSE_IF(r->block_io.present, "linux.resources.blockIO", why);
-	REFUSE_IF(r->hugepage_limits != NULL, "linux.resources.hugepageLimits", why);
-	REFUSE_IF(r->network.present, "linux.resources.network", why);
-	REFUSE_IF(r->rdma != NULL, "linux.resources.rdma", why);
-	REFUSE_IF(r->unified.v != NULL, "linux.resources.unified", why);
-	return 0;
-}
-
 static int check_seccomp(const struct nook_seccomp *sc, struct nook_error *err)
 {
 	static const char *notify = "SCMP_ACT_NOTIFY needs a seccomp agent, " NOT_YET;
@@ -109,8 +92,9 @@ static int check_linux(const struct nook_linux *l, const struct nook_host_lsm *h
                        struct nook_error *err)
 {
 	REFUSE_IF(l->net_devices != NULL, "linux.netDevices", NOT_YET);
-	REFUSE_IF(l->cgroups_path != NULL, "linux.cgroupsPath", "cgroups are " NOT_YET);
-	if (check_resources(&l->resources, err) < 0 || check_seccomp(&l->seccomp, err) < 0)
+	/* linux.cgroupsPath and linux.resources: src/linux/cgroup_*.c; what a
+	 * host lacks (a controller, a file) is refused when it is applied. */
+	if (check_seccomp(&l->seccomp, err) < 0)
 		return -1;
 	REFUSE_IF(l->mount_label != NULL && !host->selinux, "linux.mountLabel",
 	          "SELinux is not enabled on this host");

@@ -1,0 +1,235 @@
+/* nook_cgroup_create: resolve the directories, make them (remembering which
+ * components nook made), enable the v2 controllers the config needs in the
+ * parents, seed v1 cpusets, apply linux.resources. Also attach. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup_internal.h"
+#include "nook/cleanup.h"
+
+int nook_cg_mkdir(const char *path, unsigned *n_created, struct nook_error *err)
+{
+	char buf[4096];
+	char *comp[128];
+	size_t n = 0;
+	struct stat st;
+
+	*n_created = 0;
+	snprintf(buf, sizeof(buf), "%s", path);
+	/* Walk up to the deepest existing directory. */
+	while (stat(buf, &st) < 0) {
+		char *slash = strrchr(buf, '/');
+		if (errno != ENOENT || slash == NULL || slash == buf || n == NOOK_ARRAY_SIZE(comp))
+			return nook_fail(err, errno, "cgroup: create %s", path);
+		*slash = '\0';
+		comp[n++] = slash;
+	}
+	/* Then down again, making each. */
+	while (n > 0) {
+		*comp[--n] = '/';
+		if (mkdir(buf, 0755) < 0) {
+			if (errno == EEXIST)
+				continue;
+			return nook_fail(err, errno, "cgroup: create %s", buf);
+		}
+		(*n_created)++;
+	}
+	return 0;
+}
+
+/* v1 cpuset: a new group has no cpus and no mems, and no task can join it
+ * until it gets some; copy them from the parent, top-down. */
+static int seed_cpuset(const struct nook_cgroup_dir *d, struct nook_error *err)
+{
+	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+	char path[4096];
+	char *made[128];
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "%s", d->path);
+	for (unsigned i = 0; i < d->n_created && n < NOOK_ARRAY_SIZE(made); i++) {
+		made[n] = strrchr(path, '/');
+		*made[n++] = '\0';
+	}
+	while (n > 0) {
+		char parent[4096];
+		snprintf(parent, sizeof(parent), "%s", path);
+		*made[--n] = '/';
+		for (size_t f = 0; f < NOOK_ARRAY_SIZE(files); f++) {
+			char have[1024], value[1024];
+			if (nook_cg_read(path, files[f], have, sizeof(have), err) < 0)
+				return -1;
+			if (have[0] != '\n' && have[0] != '\0')
+				continue;
+			if (nook_cg_read(parent, files[f], value, sizeof(value), err) < 0 ||
+			    nook_cg_write(path, files[f], value, NULL, err) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static bool needs(const struct nook_resources *r, const char *ctl)
+{
+	const struct nook_cpu *c = &r->cpu;
+
+	for (size_t i = 0; i < r->unified.n; i++) {
+		const char *k = r->unified.v[i].key;
+		size_t len = strcspn(k, ".");
+		if (strlen(ctl) == len && strncmp(k, ctl, len) == 0)
+			return true;
+	}
+	if (strcmp(ctl, "memory") == 0)
+		return r->memory.present;
+	if (strcmp(ctl, "cpu") == 0)
+		return c->has_shares || c->has_quota || c->has_period || c->has_burst ||
+		       c->has_idle || c->has_realtime_period || c->has_realtime_runtime;
+	if (strcmp(ctl, "cpuset") == 0)
+		return c->cpus != NULL || c->mems != NULL;
+	if (strcmp(ctl, "io") == 0)
+		return r->block_io.present;
+	if (strcmp(ctl, "pids") == 0)
+		return r->has_pids_limit;
+	if (strcmp(ctl, "hugetlb") == 0)
+		return r->n_hugepage_limits > 0;
+	if (strcmp(ctl, "rdma") == 0)
+		return r->n_rdma > 0;
+	return false;
+}
+
+/* Enable ctl in the subtree_control of every directory from the hierarchy
+ * root (mount) down to the parent of the container's directory. */
+static int enable_in(const char *dir, const char *ctl, struct nook_error *err)
+{
+	char have[1024];
+
+	if (nook_cg_read(dir, "cgroup.subtree_control", have, sizeof(have), err) < 0)
+		return -1;
+	if (nook_cg_list_has(strtok(have, "\n"), ' ', ctl))
+		return 0;
+	if (nook_cg_read(dir, "cgroup.controllers", have, sizeof(have), err) < 0)
+		return -1;
+	if (!nook_cg_list_has(strtok(have, "\n"), ' ', ctl))
+		return nook_fail(err, 0, "cgroup controller \"%s\" is not available in %s", ctl,
+		                 dir);
+	if (nook_cg_writef(dir, "cgroup.subtree_control", NULL, err, "+%s", ctl) == 0)
+		return 0;
+	if (err->errnum == EBUSY)
+		return nook_fail(
+		    err, 0,
+		    "cgroup controller \"%s\" cannot be enabled in %s: it has processes "
+		    "of its own (cgroup v2 no-internal-process rule); use an absolute "
+		    "linux.cgroupsPath",
+		    ctl, dir);
+	return -1;
+}
+
+/* Enable ctl in the subtree_control of every directory from the hierarchy
+ * root (mount) down to the parent of the container's directory. */
+static int enable_in_parents(const char *mount, const char *leaf, const char *ctl,
+                             struct nook_error *err)
+{
+	char dir[4096];
+	const char *p = leaf + strlen(mount); /* "/a/b/leaf" */
+
+	snprintf(dir, sizeof(dir), "%s", mount);
+	for (;;) {
+		const char *next = strchr(p + 1, '/');
+		if (enable_in(dir, ctl, err) < 0)
+			return -1;
+		if (next == NULL)
+			return 0; /* what is left is the leaf */
+		size_t len = strlen(dir);
+		snprintf(dir + len, sizeof(dir) - len, "%.*s", (int)(next - p), p);
+		p = next;
+	}
+}
+
+static int enable_v2(const struct nook_cgroup *cg, const struct nook_cgroup_dir *d,
+                     const char *mount, const struct nook_resources *r, struct nook_error *err)
+{
+	static const char *const ctls[] = {"cpu",  "cpuset",  "memory", "io",
+	                                   "pids", "hugetlb", "rdma"};
+
+	for (size_t i = 0; i < NOOK_ARRAY_SIZE(ctls); i++) {
+		if (!needs(r, ctls[i]) || nook_cgroup_dir_for(cg, ctls[i]) != d)
+			continue;
+		if (enable_in_parents(mount, d->path, ctls[i], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int make_dirs(struct nook_cgroup *cg, const struct nook_resources *r, struct nook_error *err)
+{
+	for (size_t i = 0; i < cg->n_dirs; i++) {
+		struct nook_cgroup_dir *d = &cg->dirs[i];
+		if (nook_cg_mkdir(d->path, &d->n_created, err) < 0)
+			return -1;
+		d->created = d->n_created > 0;
+		if (nook_cg_list_has(d->hierarchy, ',', "cpuset") && seed_cpuset(d, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int enable_all_v2(const struct nook_cgroup *cg, const struct nook_resources *r,
+                         const char *v2_mount, struct nook_error *err)
+{
+	for (size_t i = 0; i < cg->n_dirs; i++)
+		if (cg->dirs[i].hierarchy[0] == '\0' &&
+		    enable_v2(cg, &cg->dirs[i], v2_mount, r, err) < 0)
+			return -1;
+	return 0;
+}
+
+int nook_cgroup_create(const struct nook_spec *spec, const char *id, struct nook_cgroup *cg,
+                       struct nook_error *err)
+{
+	const struct nook_resources *r = &spec->linux.resources;
+	struct nook_error ignored;
+	char v2_mount[4096];
+
+	if (nook_cg_resolve_host(spec->linux.cgroups_path, id, cg, v2_mount, sizeof(v2_mount),
+	                         err) < 0)
+		return -1;
+	if (make_dirs(cg, r, err) < 0 ||
+	    (v2_mount[0] != '\0' && enable_all_v2(cg, r, v2_mount, err) < 0) ||
+	    nook_cgroup_apply(cg, r, err) < 0) {
+		nook_cgroup_destroy(cg, &ignored);
+		nook_cgroup_free(cg);
+		return -1;
+	}
+	return 0;
+}
+
+int nook_cgroup_open_unified(const struct nook_cgroup *cg, struct nook_error *err)
+{
+	for (size_t i = 0; i < cg->n_dirs; i++) {
+		if (cg->dirs[i].hierarchy[0] != '\0')
+			continue;
+		int fd = open(cg->dirs[i].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return nook_fail(err, errno, "cgroup: open %s", cg->dirs[i].path);
+		return fd;
+	}
+	return -1;
+}
+
+int nook_cgroup_attach(const struct nook_cgroup *cg, pid_t pid, bool skip_unified,
+                       struct nook_error *err)
+{
+	for (size_t i = 0; i < cg->n_dirs; i++) {
+		const struct nook_cgroup_dir *d = &cg->dirs[i];
+		if (skip_unified && d->hierarchy[0] == '\0')
+			continue;
+		if (nook_cg_writef(d->path, "cgroup.procs", NULL, err, "%d", (int)pid) < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,139 @@
+#!/bin/bash
+# linux.resources and linux.cgroupsPath: each limit is observed in action,
+# and nothing nook made stays behind (the harness checks the cgroups named
+# $ID; the tests check their other paths themselves).
+# shellcheck source=tests/lib/harness.sh
+source "$(dirname "$0")/../lib/harness.sh"
+
+nook_specific test_missing_controller_names_config_path test_existing_cgroup_is_kept
+
+# The container's own cgroups under /sys/fs/cgroup (cgroup namespace).
+cgroup_view() {
+	add_ns cgroup
+	add_mount '{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+		"options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}'
+}
+
+# own_path CONTROLLER: the test's own cgroup in that v1 hierarchy.
+own_path() { grep -E "^[0-9]+:([^:]*,)?$1(,[^:]*)?:" /proc/self/cgroup | cut -d: -f3; }
+
+need_v1() { [ -d "/sys/fs/cgroup/$1" ] && [ -f "/sys/fs/cgroup/$1/cgroup.procs" ] || skip "no v1 $1 hierarchy"; }
+
+test_pids_limit_stops_fork_bomb() {
+	need_v1 pids
+	cgroup_view
+	cfg '.linux.resources.pids.limit = 10'
+	# a failed fork ends the shell that tried it: fork in a subshell
+	run_ok '( i=0; while [ $i -lt 30 ]; do sleep 5 & i=$((i+1)); done ) 2>/dev/null
+		n=0; for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = sleep ] && n=$((n+1)); done
+		echo "$n"; cat /sys/fs/cgroup/pids/pids.max; grep "^max " /sys/fs/cgroup/pids/pids.events'
+	local lines
+	mapfile -t lines <<<"$OUT"
+	[ "${lines[0]}" -lt 10 ] || fail "sleeps started: ${lines[0]}, want < 10"
+	assert_eq 10 "${lines[1]}" "pids.max"
+	[ "${lines[2]#max }" -gt 0 ] || fail "pids.events: ${lines[2]}"
+}
+
+test_memory_limit_oom_kills() {
+	need_v1 memory
+	cgroup_view
+	cfg '.linux.resources.memory = {limit: 33554432, swap: 33554432}'
+	run_ok 'tail /dev/zero; echo "rc=$?"; cat /sys/fs/cgroup/memory/memory.limit_in_bytes
+		grep "^oom_kill " /sys/fs/cgroup/memory/memory.oom_control'
+	local lines
+	mapfile -t lines <<<"$OUT"
+	assert_eq rc=137 "${lines[0]}" "exit of the memory hog"
+	assert_eq 33554432 "${lines[1]}" "memory.limit_in_bytes"
+	assert_match "${lines[2]}" '^oom_kill [1-9]' "memory.oom_control"
+}
+
+test_cpu_quota_observed() {
+	need_v1 cpuacct
+	cgroup_view
+	cfg '.linux.resources.cpu = {quota: 10000, period: 100000}'
+	# busy for 1 to 2 s of wall time; at 10% that is at most ~0.2 s of cpu
+	run_ok 'end=$(( $(date +%s) + 2 )); while [ "$(date +%s)" -lt "$end" ]; do :; done
+		cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpuacct/cpuacct.usage'
+	local lines
+	mapfile -t lines <<<"$OUT"
+	assert_eq 10000 "${lines[0]}" "cpu.cfs_quota_us"
+	[ "${lines[1]}" -gt 0 ] && [ "${lines[1]}" -lt 400000000 ] ||
+		fail "cpu time used: ${lines[1]} ns, want < 0.4 s"
+}
+
+test_devices_deny_all_allow_null() {
+	need_v1 devices
+	# deny everything; mknod stays allowed so that the init can make /dev
+	cfg '.linux.resources.devices = [{allow: false, access: "rwm"},
+		{allow: true, type: "c", access: "m"}, {allow: true, type: "b", access: "m"},
+		{allow: true, type: "c", major: 1, minor: 3, access: "rwm"}]'
+	run_ok 'echo x >/dev/null && echo null-ok; head -c1 /dev/zero 2>&1; echo "rc=$?"'
+	assert_contains "$OUT" null-ok
+	assert_contains "$OUT" "Operation not permitted" "reading /dev/zero"
+	assert_not_contains "$OUT" "rc=0"
+}
+
+test_hugetlb_limit_on_unified() {
+	[ -n "$(ls /sys/kernel/mm/hugepages 2>/dev/null)" ] || skip "no huge pages"
+	grep -qw hugetlb /proc/self/cgroup /sys/fs/cgroup/unified/cgroup.controllers \
+		/sys/fs/cgroup/cgroup.controllers 2>/dev/null || skip "no hugetlb controller"
+	cgroup_view
+	cfg '.linux.resources.hugepageLimits = [{pageSize: "2MB", limit: 4194304}]'
+	run_ok 'cat /sys/fs/cgroup/unified/hugetlb.2MB.max 2>/dev/null ||
+		cat /sys/fs/cgroup/hugetlb/hugetlb.2MB.limit_in_bytes 2>/dev/null ||
+		cat /sys/fs/cgroup/hugetlb.2MB.max'
+	assert_eq 4194304 "$OUT" "hugetlb limit"
+}
+
+test_missing_controller_names_config_path() {
+	[ ! -d /sys/fs/cgroup/net_cls ] || skip "this host has net_cls"
+	cfg '.linux.resources.network.classID = 1048577'
+	run_ctr
+	assert_failed
+	assert_error_line 'linux\.resources\.network\.classID: cgroup controller "net_cls" is not available'
+}
+
+# cgroup of the container as the host sees it, per hierarchy (no cgroup ns)
+ctr_cgroups() { run_ok 'grep -E "^[0-9]+:(cpu|memory|pids):" /proc/self/cgroup | sort -t: -k1n'; }
+
+test_cgroups_path_default_is_id() {
+	need_v1 memory
+	ctr_cgroups
+	assert_contains "$OUT" ":memory:$(own_path memory)/$ID"
+	assert_contains "$OUT" ":pids:$(own_path pids | sed 's|^/$||')/$ID"
+}
+
+test_cgroups_path_relative_nested() {
+	need_v1 memory
+	cfg '.linux.cgroupsPath = $p' --arg p "$ID/inner"
+	ctr_cgroups
+	assert_contains "$OUT" ":memory:$(own_path memory)/$ID/inner"
+	assert_contains "$OUT" ":cpu:$(own_path cpu | sed 's|^/$||')/$ID/inner"
+	[ ! -e "/sys/fs/cgroup/memory$(own_path memory)/$ID" ] || fail "intermediate cgroup left"
+}
+
+test_cgroups_path_absolute() {
+	need_v1 pids
+	cfg '.linux.cgroupsPath = $p' --arg p "/$ID"
+	ctr_cgroups
+	assert_contains "$OUT" ":pids:/$ID"
+	assert_contains "$OUT" ":memory:/$ID"
+}
+
+test_existing_cgroup_is_kept() {
+	need_v1 pids
+	local keep="/sys/fs/cgroup/pids/$ID-keep"
+	mkdir "$keep"
+	on_exit "rmdir '$keep'"
+	cfg '.linux.cgroupsPath = $p | .linux.resources.pids.limit = 50' --arg p "/$ID-keep"
+	ctr_cgroups
+	assert_contains "$OUT" ":pids:/$ID-keep"
+	[ -d "$keep" ] || fail "nook removed a cgroup it did not make"
+	local d
+	for d in /sys/fs/cgroup/*/; do
+		[ "$d" = /sys/fs/cgroup/pids/ ] && continue
+		[ ! -e "$d$ID-keep" ] || fail "left behind: $d$ID-keep"
+	done
+}
+
+harness_main "$@"
