@@ -74,6 +74,18 @@ int nook_container_status(struct nook_container *c);
 /* The state JSON of the spec (plus runc's rootfs, created, owner). */
 char *nook_container_state_json(struct nook_container *c, bool pretty, struct nook_error *err);
 
+/* pause (freeze) or resume (thaw) through the cgroup freezer. */
+int nook_container_pause(struct nook_container *c, bool pause, struct nook_error *err);
+
+/* `update`: apply the present fields of `res` to the live cgroup. */
+int nook_container_update(struct nook_container *c, const struct nook_resources *res,
+                          struct nook_error *err);
+
+/* `events`: one stats event, or a stream of stats every interval and oom
+ * events as they happen, one JSON object a line, until the container stops. */
+int nook_container_events(struct nook_container *c, bool stats_once, int interval_ms,
+                          struct nook_error *err);
+
 /* Host pids of every process of the container (*pids is malloc'd). */
 int nook_container_pids(struct nook_container *c, pid_t **pids, size_t *n, struct nook_error *err);
 

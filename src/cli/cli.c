@@ -20,6 +20,10 @@ static const struct nook_command commands[] = {
     {"delete", "delete a container and everything nook made for it", nook_cmd_delete},
     {"list", "list containers", nook_cmd_list},
     {"ps", "list the processes of a container", nook_cmd_ps},
+    {"pause", "freeze every process of a container", nook_cmd_pause},
+    {"resume", "thaw a paused container", nook_cmd_resume},
+    {"update", "change the resource limits of a running container", nook_cmd_update},
+    {"events", "cgroup statistics and OOM events of a container", nook_cmd_events},
     {"features", "print what nook implements (features.md JSON)", nook_cmd_features},
     {"spec", "write a default config.json", nook_cmd_spec},
 };

@@ -1,0 +1,332 @@
+/* Commands that act through the container's cgroup: pause, resume, events,
+ * update. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+
+#include "cli_util.h"
+#include "nook/cleanup.h"
+#include "nook/log.h"
+
+static int pause_or_resume(const struct nook_globals *g, bool pause, int argc, char **argv)
+{
+	const char *name = pause ? "pause" : "resume";
+	struct nook_container c;
+	struct nook_error err;
+
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		printf("usage: nook %s ID\n\n%s every process of the container (cgroup freezer).\n",
+		       name, pause ? "Freeze" : "Thaw");
+		return 0;
+	}
+	optind = 1;
+	const char *id = cli_one_id(name, argc, argv);
+	if (id == NULL)
+		return 1;
+	nook_container_init(&c);
+	int rc = nook_container_load(g->root, id, LOCK_EX, &c, &err) < 0 ||
+	                 nook_container_pause(&c, pause, &err) < 0
+	             ? cli_fail(&err)
+	             : 0;
+	nook_container_release(&c);
+	return rc;
+}
+
+int nook_cmd_pause(const struct nook_globals *g, int argc, char **argv)
+{
+	return pause_or_resume(g, true, argc, argv);
+}
+
+int nook_cmd_resume(const struct nook_globals *g, int argc, char **argv)
+{
+	return pause_or_resume(g, false, argc, argv);
+}
+
+/* "5s", "500ms", "1m" -> milliseconds; -1 if not understood. */
+static int parse_interval(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || v <= 0)
+		return -1;
+	if (strcmp(end, "ms") == 0)
+		return (int)v;
+	if (strcmp(end, "s") == 0 || *end == '\0')
+		return (int)(v * 1000);
+	if (strcmp(end, "m") == 0)
+		return (int)(v * 60000);
+	return -1;
+}
+
+int nook_cmd_events(const struct nook_globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {{"stats", no_argument, NULL, 's'},
+	                                     {"interval", required_argument, NULL, 'i'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {0}};
+	struct nook_container c;
+	struct nook_error err;
+	bool stats = false;
+	int interval = 5000, ch;
+
+	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (ch == 's') {
+			stats = true;
+		} else if (ch == 'i' && (interval = parse_interval(optarg)) > 0) {
+			continue;
+		} else {
+			fprintf(
+			    ch == 'h' ? stdout : stderr,
+			    "usage: nook events [--stats] [--interval 5s] ID\n\nOne JSON object a "
+			    "line: with --stats the cgroup statistics once;\nelse statistics every "
+			    "interval and an \"oom\" event for each OOM kill,\nuntil the container "
+			    "stops.\n");
+			return ch == 'h' ? 0 : 1;
+		}
+	}
+	const char *id = cli_one_id("events", argc, argv);
+	if (id == NULL)
+		return 1;
+	nook_container_init(&c);
+	int rc = nook_container_load(g->root, id, 0, &c, &err) < 0 ||
+	                 nook_container_events(&c, stats, interval, &err) < 0
+	             ? cli_fail(&err)
+	             : 0;
+	nook_container_release(&c);
+	return rc;
+}
+
+/* docker-style sizes: "64m", "1G", "1024", "-1". */
+static int parse_bytes(const char *flag, const char *s, int64_t *out)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	int64_t unit = 1;
+
+	if (end == s)
+		goto bad;
+	switch (tolower((unsigned char)*end)) {
+	case '\0':
+		break;
+	case 'k':
+		unit = 1024;
+		break;
+	case 'm':
+		unit = 1024 * 1024;
+		break;
+	case 'g':
+		unit = 1024LL * 1024 * 1024;
+		break;
+	default:
+		goto bad;
+	}
+	if (*end != '\0' && end[1] != '\0' && !(tolower((unsigned char)end[1]) == 'b' && !end[2]))
+		goto bad;
+	*out = v < 0 ? -1 : (int64_t)v * unit;
+	return 0;
+bad:
+	fprintf(stderr, "nook: update: %s: expected a size like 64m or -1, got \"%s\"\n", flag, s);
+	return -1;
+}
+
+static int parse_int(const char *flag, const char *s, int64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0) {
+		fprintf(stderr, "nook: update: %s: expected a number, got \"%s\"\n", flag, s);
+		return -1;
+	}
+	return 0;
+}
+
+static void update_usage(FILE *out)
+{
+	fprintf(out, "usage: nook update [options] ID\n\nChange the resource limits of a running "
+	             "container.\n\n"
+	             "  -r, --resources FILE   linux.resources as JSON (- for stdin)\n"
+	             "      --memory SIZE, --memory-reservation SIZE, --memory-swap SIZE,\n"
+	             "      --kernel-memory SIZE, --kernel-memory-tcp SIZE\n"
+	             "      --cpu-shares N, --cpu-quota N, --cpu-period N, --cpu-rt-period N,\n"
+	             "      --cpu-rt-runtime N, --cpuset-cpus LIST, --cpuset-mems LIST\n"
+	             "      --blkio-weight N, --pids-limit N\n");
+}
+
+/* -r FILE: the JSON of linux.resources, read through the config parser so
+ * that errors name the same JSON paths. */
+static int load_resources(const char *file, struct nook_spec *holder, struct nook_error *err)
+{
+	FILE *in = strcmp(file, "-") == 0 ? stdin : fopen(file, "re");
+	autofree char *body = NULL, *doc = NULL;
+	size_t len = 0, cap = 0;
+
+	if (in == NULL)
+		return nook_fail(err, errno, "update: -r %s", file);
+	for (;;) {
+		if (len + 4096 > cap) {
+			char *grown = realloc(body, cap = cap * 2 + 8192);
+			if (grown == NULL)
+				return nook_fail(err, ENOMEM, "update: -r %s", file);
+			body = grown;
+		}
+		size_t n = fread(body + len, 1, cap - len - 1, in);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (in != stdin)
+		fclose(in);
+	body[len] = '\0';
+	if (asprintf(&doc, "{\"ociVersion\":\"1.3.0\",\"linux\":{\"resources\":%s}}", body) < 0)
+		return nook_fail(err, ENOMEM, "update");
+	return nook_spec_parse(strcmp(file, "-") == 0 ? "stdin" : file, doc, strlen(doc), holder,
+	                       err);
+}
+
+enum update_flag {
+	U_MEMORY = 256,
+	U_MEMORY_RESERVATION,
+	U_MEMORY_SWAP,
+	U_KERNEL_MEMORY,
+	U_KERNEL_TCP,
+	U_CPU_SHARES,
+	U_CPU_QUOTA,
+	U_CPU_PERIOD,
+	U_CPU_RT_PERIOD,
+	U_CPU_RT_RUNTIME,
+	U_CPUSET_CPUS,
+	U_CPUSET_MEMS,
+	U_BLKIO_WEIGHT,
+	U_PIDS_LIMIT,
+};
+
+static int update_flag(int ch, const char *flag, struct nook_resources *r)
+{
+	struct nook_memory *m = &r->memory;
+	struct nook_cpu *c = &r->cpu;
+	int64_t v = 0;
+
+	switch (ch) {
+	case U_MEMORY:
+		m->present = m->has_limit = true;
+		return parse_bytes(flag, optarg, &m->limit);
+	case U_MEMORY_RESERVATION:
+		m->present = m->has_reservation = true;
+		return parse_bytes(flag, optarg, &m->reservation);
+	case U_MEMORY_SWAP:
+		m->present = m->has_swap = true;
+		return parse_bytes(flag, optarg, &m->swap);
+	case U_KERNEL_MEMORY:
+		m->present = m->has_kernel = true;
+		return parse_bytes(flag, optarg, &m->kernel);
+	case U_KERNEL_TCP:
+		m->present = m->has_kernel_tcp = true;
+		return parse_bytes(flag, optarg, &m->kernel_tcp);
+	case U_CPUSET_CPUS:
+		c->present = true;
+		c->cpus = optarg;
+		return 0;
+	case U_CPUSET_MEMS:
+		c->present = true;
+		c->mems = optarg;
+		return 0;
+	}
+	if (parse_int(flag, optarg, &v) < 0)
+		return -1;
+	switch (ch) {
+	case U_CPU_SHARES:
+		c->present = c->has_shares = true;
+		c->shares = (uint64_t)v;
+		break;
+	case U_CPU_QUOTA:
+		c->present = c->has_quota = true;
+		c->quota = v;
+		break;
+	case U_CPU_PERIOD:
+		c->present = c->has_period = true;
+		c->period = (uint64_t)v;
+		break;
+	case U_CPU_RT_PERIOD:
+		c->present = c->has_realtime_period = true;
+		c->realtime_period = (uint64_t)v;
+		break;
+	case U_CPU_RT_RUNTIME:
+		c->present = c->has_realtime_runtime = true;
+		c->realtime_runtime = v;
+		break;
+	case U_BLKIO_WEIGHT:
+		r->block_io.present = r->block_io.has_weight = true;
+		r->block_io.weight = (uint16_t)v;
+		break;
+	case U_PIDS_LIMIT:
+		r->has_pids_limit = true;
+		r->pids_limit = v;
+		break;
+	}
+	return 0;
+}
+
+int nook_cmd_update(const struct nook_globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"resources", required_argument, NULL, 'r'},
+	    {"memory", required_argument, NULL, U_MEMORY},
+	    {"memory-reservation", required_argument, NULL, U_MEMORY_RESERVATION},
+	    {"memory-swap", required_argument, NULL, U_MEMORY_SWAP},
+	    {"kernel-memory", required_argument, NULL, U_KERNEL_MEMORY},
+	    {"kernel-memory-tcp", required_argument, NULL, U_KERNEL_TCP},
+	    {"cpu-shares", required_argument, NULL, U_CPU_SHARES},
+	    {"cpu-share", required_argument, NULL, U_CPU_SHARES},
+	    {"cpu-quota", required_argument, NULL, U_CPU_QUOTA},
+	    {"cpu-period", required_argument, NULL, U_CPU_PERIOD},
+	    {"cpu-rt-period", required_argument, NULL, U_CPU_RT_PERIOD},
+	    {"cpu-rt-runtime", required_argument, NULL, U_CPU_RT_RUNTIME},
+	    {"cpuset-cpus", required_argument, NULL, U_CPUSET_CPUS},
+	    {"cpuset-mems", required_argument, NULL, U_CPUSET_MEMS},
+	    {"blkio-weight", required_argument, NULL, U_BLKIO_WEIGHT},
+	    {"pids-limit", required_argument, NULL, U_PIDS_LIMIT},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
+	};
+	struct nook_spec from_file = {0};
+	struct nook_resources flags = {0};
+	const char *file = NULL;
+	struct nook_container c;
+	struct nook_error err;
+	int ch, idx;
+
+	while ((ch = getopt_long(argc, argv, "+r:h", opts, &idx)) != -1) {
+		if (ch == 'r') {
+			file = optarg;
+		} else if (ch >= U_MEMORY) {
+			if (update_flag(ch, opts[idx].name, &flags) < 0)
+				return 1;
+		} else {
+			update_usage(ch == 'h' ? stdout : stderr);
+			return ch == 'h' ? 0 : 1;
+		}
+	}
+	const char *id = cli_one_id("update", argc, argv);
+	if (id == NULL)
+		return 1;
+	if (file != NULL && load_resources(file, &from_file, &err) < 0)
+		return cli_fail(&err);
+	nook_container_init(&c);
+	int rc = nook_container_load(g->root, id, LOCK_EX, &c, &err) < 0 ||
+	                 (file != NULL &&
+	                  nook_container_update(&c, &from_file.linux.resources, &err) < 0) ||
+	                 nook_container_update(&c, &flags, &err) < 0
+	             ? cli_fail(&err)
+	             : 0;
+	nook_container_release(&c);
+	if (file != NULL)
+		nook_spec_free(&from_file);
+	return rc;
+}
