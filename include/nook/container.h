@@ -105,6 +105,11 @@ int nook_container_kill(struct nook_container *c, int sig, bool all, struct nook
  * deleting one that is not stopped MUST have no effect and MUST fail). */
 int nook_container_delete(struct nook_container *c, bool force, struct nook_error *err);
 
+/* Wait in the foreground for our child `pid`: forward signals to it, relay
+ * *pty_master (if >= 0) to the caller's terminal. Returns the exit code as
+ * a shell reports it (128+N for signal N). */
+int nook_wait_foreground(pid_t pid, int *pty_master, int *wait_status, struct nook_error *err);
+
 /* Signals the runtime forwards to the container while it waits. */
 void nook_forwarded_signals(sigset_t *set);
 

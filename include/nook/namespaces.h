@@ -46,4 +46,8 @@ int nook_ns_prepare_for_children(const struct nook_spec *spec, struct nook_ns_sa
                                  int *clone_flags, struct nook_error *err);
 int nook_ns_restore_for_children(struct nook_ns_saved *saved, struct nook_error *err);
 
+/* CLONE_NEW* of each namespace of process `pid` that is not also ours:
+ * what `exec` has to join. */
+int nook_ns_of_process(pid_t pid, int *flags, struct nook_error *err);
+
 #endif

@@ -10,8 +10,11 @@
 #include "nook/error.h"
 #include "nook/spec.h"
 
-/* In the init, after pivot_root. Returns the master fd. */
-int nook_terminal_open_in_container(const struct nook_process *proc, struct nook_error *err);
+/* In the init after pivot_root (bind_console: the slave also becomes
+ * /dev/console), or in an `exec` process after it joined the container's
+ * mount namespace. Returns the master fd. */
+int nook_terminal_open_in_container(const struct nook_process *proc, bool bind_console,
+                                    struct nook_error *err);
 
 /* In the runtime: the caller's terminal in raw mode, restored later. */
 struct nook_tty_saved {

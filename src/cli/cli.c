@@ -16,6 +16,7 @@ static const struct nook_command commands[] = {
     {"start", "start the process of a created container", nook_cmd_start},
     {"run", "create and start a container, and wait for it", nook_cmd_run},
     {"state", "print the state of a container as JSON", nook_cmd_state},
+    {"exec", "run a new process in a running container", nook_cmd_exec},
     {"kill", "send a signal to a container's process", nook_cmd_kill},
     {"delete", "delete a container and everything nook made for it", nook_cmd_delete},
     {"list", "list containers", nook_cmd_list},

@@ -1,6 +1,6 @@
-/* nook_container_wait: the foreground of `nook run`. One poll loop over a
- * signalfd (the init's exit, signals to forward, window changes) and, with
- * process.terminal, the caller's terminal and the pty master. */
+/* The foreground of `nook run` and `nook exec`: one poll loop over a
+ * signalfd (the process's exit, signals to forward, window changes) and,
+ * with a terminal, the caller's terminal and the pty master. */
 #include "nook/container.h"
 
 #include <errno.h>
@@ -24,6 +24,13 @@ void nook_forwarded_signals(sigset_t *set)
 		sigaddset(set, sigs[i]);
 }
 
+struct waited {
+	pid_t pid;
+	int *pty_master;
+	bool exited;
+	int status;
+};
+
 /* Copy what is readable on `from` to `to`. Returns false at end of input. */
 static bool pump(int from, int to)
 {
@@ -43,80 +50,102 @@ static bool pump(int from, int to)
 	return true;
 }
 
-static bool reap_init(struct nook_container *c)
+static void reap(struct waited *w)
 {
 	int status;
 	pid_t r;
 
 	while ((r = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (r == c->pid) {
-			c->exited = true;
-			c->wait_status = status;
+		if (r == w->pid) {
+			w->exited = true;
+			w->status = status;
 		}
 	}
-	return c->exited;
 }
 
-static void on_signal(struct nook_container *c, const struct signalfd_siginfo *si)
+static void on_signal(struct waited *w, const struct signalfd_siginfo *si)
 {
 	int sig = (int)si->ssi_signo;
 
-	if (sig == SIGCHLD) {
-		reap_init(c);
-	} else if (sig == SIGWINCH && c->pty_master >= 0) {
-		nook_tty_copy_winsize(STDIN_FILENO, c->pty_master);
-	} else {
-		kill(c->pid, sig);
-	}
+	if (sig == SIGCHLD)
+		reap(w);
+	else if (sig == SIGWINCH && *w->pty_master >= 0)
+		nook_tty_copy_winsize(STDIN_FILENO, *w->pty_master);
+	else
+		kill(w->pid, sig);
 }
 
-int nook_container_wait(struct nook_container *c, struct nook_error *err)
+static void close_master(int *fd)
 {
-	sigset_t set;
-	struct nook_tty_saved tty = {0};
-	bool stdin_open = c->pty_master >= 0;
+	close(*fd);
+	*fd = -1;
+}
 
-	nook_forwarded_signals(&set);
-	autoclose int sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sfd < 0)
-		return nook_fail(err, errno, "signalfd");
-	if (c->pty_master >= 0) {
-		nook_tty_copy_winsize(STDIN_FILENO, c->pty_master);
-		nook_tty_make_raw(STDIN_FILENO, &tty);
-	}
-	reap_init(c); /* it may have exited before the signalfd existed */
-	while (!c->exited) {
+static int wait_loop(struct waited *w, int sfd, struct nook_error *err)
+{
+	bool stdin_open = *w->pty_master >= 0;
+
+	reap(w); /* it may have exited before the signalfd existed */
+	while (!w->exited) {
 		struct pollfd fds[3] = {
 		    {.fd = sfd, .events = POLLIN},
-		    {.fd = c->pty_master, .events = POLLIN},
+		    {.fd = *w->pty_master, .events = POLLIN},
 		    {.fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN},
 		};
 		if (poll(fds, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			nook_tty_restore(&tty);
 			return nook_fail(err, errno, "poll");
 		}
 		if (fds[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
 			if (read(sfd, &si, sizeof(si)) == sizeof(si))
-				on_signal(c, &si);
+				on_signal(w, &si);
 		}
-		if (fds[1].revents & (POLLIN | POLLHUP) && !pump(c->pty_master, STDOUT_FILENO)) {
-			close(c->pty_master);
-			c->pty_master = -1;
-		}
-		if (fds[2].revents & (POLLIN | POLLHUP) && !pump(STDIN_FILENO, c->pty_master))
+		if (fds[1].revents & (POLLIN | POLLHUP) && !pump(*w->pty_master, STDOUT_FILENO))
+			close_master(w->pty_master);
+		if (fds[2].revents & (POLLIN | POLLHUP) && !pump(STDIN_FILENO, *w->pty_master))
 			stdin_open = false;
 	}
 	/* What the workload wrote just before it exited. */
-	while (c->pty_master >= 0) {
-		struct pollfd pf = {.fd = c->pty_master, .events = POLLIN};
-		if (poll(&pf, 1, 0) <= 0 || !pump(c->pty_master, STDOUT_FILENO))
+	while (*w->pty_master >= 0) {
+		struct pollfd pf = {.fd = *w->pty_master, .events = POLLIN};
+		if (poll(&pf, 1, 0) <= 0 || !pump(*w->pty_master, STDOUT_FILENO))
 			break;
 	}
+	return 0;
+}
+
+int nook_wait_foreground(pid_t pid, int *pty_master, int *wait_status, struct nook_error *err)
+{
+	struct nook_tty_saved tty = {0};
+	struct waited w = {.pid = pid, .pty_master = pty_master};
+	sigset_t set;
+
+	nook_forwarded_signals(&set);
+	autoclose int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sfd < 0)
+		return nook_fail(err, errno, "signalfd");
+	if (*pty_master >= 0) {
+		nook_tty_copy_winsize(STDIN_FILENO, *pty_master);
+		nook_tty_make_raw(STDIN_FILENO, &tty);
+	}
+	int rc = wait_loop(&w, sfd, err);
 	nook_tty_restore(&tty);
-	if (WIFSIGNALED(c->wait_status))
-		return 128 + WTERMSIG(c->wait_status);
-	return WEXITSTATUS(c->wait_status);
+	if (rc < 0)
+		return -1;
+	if (wait_status != NULL)
+		*wait_status = w.status;
+	if (WIFSIGNALED(w.status))
+		return 128 + WTERMSIG(w.status);
+	return WEXITSTATUS(w.status);
+}
+
+int nook_container_wait(struct nook_container *c, struct nook_error *err)
+{
+	int code = nook_wait_foreground(c->pid, &c->pty_master, &c->wait_status, err);
+
+	if (code >= 0)
+		c->exited = true;
+	return code;
 }

@@ -30,15 +30,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "nook/lockdown.h"
 #include "nook/namespaces.h"
 #include "nook/rootfs.h"
 #include "nook/security.h"
 #include "nook/sync.h"
 #include "nook/terminal.h"
-
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
 
 __attribute__((noreturn)) static void init_fail(const struct nook_init_args *a,
                                                 struct nook_error *err)
@@ -104,7 +101,7 @@ static int build_filesystem(const struct nook_init_args *a, struct nook_error *e
 	if (nook_rootfs_enter(a->spec, &opts, err) < 0)
 		return -1;
 	if (a->spec->has_process && a->spec->process.terminal) {
-		int master = nook_terminal_open_in_container(&a->spec->process, err);
+		int master = nook_terminal_open_in_container(&a->spec->process, true, err);
 		if (master < 0)
 			return -1;
 		int rc = nook_sync_send(a->sync_fd, NOOK_SYNC_PTY, NULL, master, err);
@@ -115,54 +112,6 @@ static int build_filesystem(const struct nook_init_args *a, struct nook_error *e
 	if (nook_sysctl_apply(a->spec, err) < 0)
 		return -1;
 	return nook_rootfs_finish(a->spec, err);
-}
-
-static int load_seccomp(struct nook_seccomp_filter *filter, struct nook_error *err)
-{
-	if (filter == NULL)
-		return 0;
-	return nook_seccomp_load(filter, err);
-}
-
-static int lock_down(const struct nook_init_args *a, struct nook_seccomp_filter *filter, char *exe,
-                     size_t exe_size, struct nook_error *err)
-{
-	const struct nook_process *proc = &a->spec->process;
-	struct nook_caps caps;
-
-	if (nook_caps_prepare(&proc->capabilities, &caps, err) < 0)
-		return -1;
-	if (!proc->no_new_privileges && load_seccomp(filter, err) < 0)
-		return -1;
-	if (nook_caps_drop_bounding(&caps, err) < 0)
-		return -1;
-	if (nook_user_switch(&proc->user, err) < 0)
-		return -1;
-	if (nook_caps_apply(&caps, err) < 0)
-		return -1;
-	if (nook_process_prepare_exec(proc, exe, exe_size, err) < 0)
-		return -1;
-	if (proc->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return nook_fail(err, errno, "process.noNewPrivileges: prctl");
-	if (proc->no_new_privileges && load_seccomp(filter, err) < 0)
-		return -1;
-	return 0;
-}
-
-/* No host fd but stdio and --preserve-fds reaches the workload
- * (CVE-2024-21626). */
-static int close_fds_on_exec(const struct nook_init_args *a, struct nook_error *err)
-{
-	unsigned first_closed = 3U + (unsigned)a->preserve_fds;
-
-	for (int fd = 3; fd < (int)first_closed; fd++) {
-		int flags = fcntl(fd, F_GETFD);
-		if (flags < 0 || fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
-			return nook_fail(err, errno, "--preserve-fds: fd %d", fd);
-	}
-	if (syscall(SYS_close_range, first_closed, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		return nook_fail(err, errno, "mark fds close-on-exec");
-	return 0;
 }
 
 /* Keep only stdio, --preserve-fds, the sync socket and exec.fifo: above all
@@ -206,7 +155,7 @@ __attribute__((noreturn)) static void wait_without_process(const struct nook_ini
 {
 	struct nook_error err;
 
-	if (close_fds_on_exec(a, &err) < 0 ||
+	if (nook_close_fds_on_exec(a->preserve_fds, &err) < 0 ||
 	    nook_sync_send(a->sync_fd, NOOK_SYNC_READY, NULL, -1, &err) < 0)
 		init_fail(a, &err);
 	close(a->sync_fd);
@@ -259,9 +208,9 @@ __attribute__((noreturn)) void nook_init_main(const struct nook_init_args *a)
 		init_fail(a, &err);
 	if (nook_seccomp_prepare(&spec->linux.seccomp, &filter, &err) < 0)
 		init_fail(a, &err);
-	if (lock_down(a, filter, exe, sizeof(exe), &err) < 0)
+	if (nook_lock_down(&spec->process, filter, exe, sizeof(exe), &err) < 0)
 		init_fail(a, &err);
-	if (close_fds_on_exec(a, &err) < 0)
+	if (nook_close_fds_on_exec(a->preserve_fds, &err) < 0)
 		init_fail(a, &err);
 	if (nook_sync_send(a->sync_fd, NOOK_SYNC_READY, NULL, -1, &err) < 0)
 		init_fail(a, &err);

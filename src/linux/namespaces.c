@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "nook/cleanup.h"
@@ -256,4 +257,35 @@ int nook_ns_restore_for_children(struct nook_ns_saved *saved, struct nook_error 
 		saved->time_fd = -1;
 	}
 	return rc;
+}
+
+int nook_ns_of_process(pid_t pid, int *flags, struct nook_error *err)
+{
+	static const struct {
+		const char *name;
+		int flag;
+	} kinds[] = {
+	    {"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},    {"net", CLONE_NEWNET},
+	    {"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS},   {"cgroup", CLONE_NEWCGROUP},
+	    {"pid", CLONE_NEWPID},   {"time", CLONE_NEWTIME},
+	};
+
+	*flags = 0;
+	for (size_t i = 0; i < NOOK_ARRAY_SIZE(kinds); i++) {
+		char theirs[64], ours[64];
+		struct stat a, b;
+
+		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, kinds[i].name);
+		snprintf(ours, sizeof(ours), "/proc/self/ns/%s", kinds[i].name);
+		if (stat(theirs, &a) < 0) {
+			if (errno == ENOENT && i > 0)
+				continue; /* a kernel without this kind */
+			return nook_fail(err, errno, "stat %s", theirs);
+		}
+		if (stat(ours, &b) < 0)
+			return nook_fail(err, errno, "stat %s", ours);
+		if (a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+			*flags |= kinds[i].flag;
+	}
+	return 0;
 }

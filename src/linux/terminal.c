@@ -21,7 +21,7 @@
 _Static_assert(sizeof(struct termios) <= sizeof(((struct nook_tty_saved *)0)->termios),
                "termios fits");
 
-static int bind_console(const char *slave_path, struct nook_error *err)
+static int bind_dev_console(const char *slave_path, struct nook_error *err)
 {
 	/* After pivot_root "/" is the container's root, so this name cannot
 	 * lead out of it. O_EXCL: never open an existing device node. */
@@ -48,7 +48,8 @@ static int make_controlling(int slave, struct nook_error *err)
 	return 0;
 }
 
-int nook_terminal_open_in_container(const struct nook_process *proc, struct nook_error *err)
+int nook_terminal_open_in_container(const struct nook_process *proc, bool bind_console,
+                                    struct nook_error *err)
 {
 	autoclose int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	autoclose int slave = -1;
@@ -71,7 +72,9 @@ int nook_terminal_open_in_container(const struct nook_process *proc, struct nook
 		                     .ws_col = (unsigned short)proc->console_width};
 		ioctl(slave, TIOCSWINSZ, &ws);
 	}
-	if (bind_console(slave_path, err) < 0 || make_controlling(slave, err) < 0)
+	if (bind_console && bind_dev_console(slave_path, err) < 0)
+		return -1;
+	if (make_controlling(slave, err) < 0)
 		return -1;
 	return nook_steal_fd(&master);
 }

@@ -1,0 +1,161 @@
+/* nook exec [options] ID [COMMAND [ARG...]]
+ * The exit code is the process's own; 255 when nook itself fails (runc). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_util.h"
+#include "nook/cleanup.h"
+#include "nook/exec.h"
+#include "nook/log.h"
+
+#define EXEC_FAILED 255
+
+static void exec_usage(FILE *out)
+{
+	fprintf(out, "usage: nook exec [options] ID [COMMAND [ARG...]]\n\n"
+	             "Run a new process in a running container: it joins the container's\n"
+	             "namespaces, cgroup, capabilities, seccomp filter and root. Its exit code\n"
+	             "is nook's; 255 when nook itself fails.\n\n"
+	             "  -p, --process FILE        the process as JSON (config.md \"process\")\n"
+	             "  -t, --tty                 give it a terminal\n"
+	             "      --console-socket PATH send the terminal's master to this socket\n"
+	             "  -d, --detach              return once it runs\n"
+	             "      --pid-file FILE       write its host pid to FILE\n"
+	             "      --cwd DIR             working directory in the container\n"
+	             "  -e, --env KEY=VALUE       add or replace an environment variable\n"
+	             "  -u, --user UID[:GID]      run as this user\n"
+	             "  -g, --additional-gids GID more groups (repeatable)\n"
+	             "  -c, --cap CAP             add a capability (repeatable)\n"
+	             "      --no-new-privs        set no_new_privs\n"
+	             "      --preserve-fds N      pass fds 3 .. 3+N-1 on\n");
+}
+
+static int push(char ***v, size_t *n, char *s)
+{
+	char **grown = realloc(*v, (*n + 1) * sizeof(char *));
+
+	if (grown == NULL)
+		return -1;
+	grown[(*n)++] = s;
+	*v = grown;
+	return 0;
+}
+
+static int push_gid(struct nook_exec_opts *o, const char *s)
+{
+	char *end;
+	unsigned long gid = strtoul(s, &end, 10);
+	uint32_t *grown;
+
+	if (end == s || *end != '\0') {
+		fprintf(stderr, "nook: exec: --additional-gids: expected a number, got \"%s\"\n",
+		        s);
+		return -1;
+	}
+	grown = realloc(o->gids, (o->n_gids + 1) * sizeof(uint32_t));
+	if (grown == NULL)
+		return -1;
+	grown[o->n_gids++] = (uint32_t)gid;
+	o->gids = grown;
+	return 0;
+}
+
+enum { X_CONSOLE = 256, X_PID_FILE, X_CWD, X_NNP, X_PRESERVE };
+
+/* Returns -1 to go on, else the exit code. */
+static int exec_flag(int ch, struct nook_exec_opts *o)
+{
+	switch (ch) {
+	case 'p':
+		o->process_file = optarg;
+		return -1;
+	case 't':
+		o->tty = true;
+		return -1;
+	case 'd':
+		o->detach = true;
+		return -1;
+	case X_CONSOLE:
+		o->console_socket = optarg;
+		return -1;
+	case X_PID_FILE:
+		o->pid_file = optarg;
+		return -1;
+	case X_CWD:
+		o->cwd = optarg;
+		return -1;
+	case 'e':
+		return push(&o->env, &o->n_env, optarg) < 0 ? EXEC_FAILED : -1;
+	case 'u':
+		o->user = optarg;
+		return -1;
+	case 'g':
+		return push_gid(o, optarg) < 0 ? EXEC_FAILED : -1;
+	case 'c':
+		return push(&o->caps, &o->n_caps, optarg) < 0 ? EXEC_FAILED : -1;
+	case X_NNP:
+		o->no_new_privs = true;
+		return -1;
+	case X_PRESERVE:
+		o->preserve_fds = atoi(optarg);
+		return -1;
+	case 'h':
+		exec_usage(stdout);
+		return 0;
+	default:
+		exec_usage(stderr);
+		return EXEC_FAILED;
+	}
+}
+
+int nook_cmd_exec(const struct nook_globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"process", required_argument, NULL, 'p'},
+	    {"tty", no_argument, NULL, 't'},
+	    {"detach", no_argument, NULL, 'd'},
+	    {"console-socket", required_argument, NULL, X_CONSOLE},
+	    {"pid-file", required_argument, NULL, X_PID_FILE},
+	    {"cwd", required_argument, NULL, X_CWD},
+	    {"env", required_argument, NULL, 'e'},
+	    {"user", required_argument, NULL, 'u'},
+	    {"additional-gids", required_argument, NULL, 'g'},
+	    {"cap", required_argument, NULL, 'c'},
+	    {"no-new-privs", no_argument, NULL, X_NNP},
+	    {"preserve-fds", required_argument, NULL, X_PRESERVE},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
+	};
+	struct nook_exec_opts o = {0};
+	struct nook_container c;
+	struct nook_error err;
+	int ch, code = -1;
+
+	/* '+': options end at the ID; what follows is the command's own. */
+	while (code < 0 && (ch = getopt_long(argc, argv, "+p:tde:u:g:c:h", opts, NULL)) != -1)
+		code = exec_flag(ch, &o);
+	if (code >= 0)
+		goto out;
+	if (optind >= argc) {
+		fprintf(stderr, "nook: exec: missing the container ID (see nook exec --help)\n");
+		code = EXEC_FAILED;
+		goto out;
+	}
+	const char *id = argv[optind];
+	o.args = argv + optind + 1;
+	o.n_args = (size_t)(argc - optind - 1);
+	nook_container_init(&c);
+	if (nook_container_load(g->root, id, 0, &c, &err) < 0 ||
+	    (code = nook_container_exec(&c, &o, &err)) < 0) {
+		nook_log_error(&err);
+		code = EXEC_FAILED;
+	}
+	nook_container_release(&c);
+out:
+	free(o.env);
+	free(o.caps);
+	free(o.gids);
+	return code;
+}

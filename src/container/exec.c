@@ -1,0 +1,251 @@
+/* nook_container_exec: a new process in a running container.
+ *
+ *   build the process (container's process + flags, or --process)
+ *   pidfd of the init; which of its namespaces differ from ours
+ *   pid and time namespaces: entered by the runtime around the clone (they
+ *     only apply to children); clone3 into the v2 cgroup where there is one
+ *   the child joins the rest with setns(pidfd), see src/linux/exec_child.c
+ *   v1 cgroups: attach; GO; PTY / ERROR / end of file (= exec happened)
+ *   detached: pid file, done; else wait in the foreground */
+#include "nook/exec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "nook/cleanup.h"
+#include "nook/console_socket.h"
+#include "nook/exec_child.h"
+#include "nook/namespaces.h"
+#include "nook/state.h"
+#include "nook/sync.h"
+
+struct exec_run {
+	int pidfd;
+	int sync_fd;
+	int pty_master;
+	pid_t pid;
+	bool into_cgroup;
+	bool reaped;
+};
+
+static int check_request(struct nook_container *c, const struct nook_exec_opts *o,
+                         const struct nook_process *p, struct nook_error *err)
+{
+	int status = nook_container_status(c);
+
+	if (status != NOOK_RUNNING)
+		return nook_fail(err, 0, "container \"%s\" is %s: exec needs a running container",
+		                 c->id, nook_status_name((enum nook_status)status));
+	if (p->args.n == 0)
+		return nook_fail(err, 0, "exec: process.args: must name the program to run");
+	if (p->terminal && o->detach && o->console_socket == NULL)
+		return nook_fail(err, 0,
+		                 "exec: a terminal for a detached process needs "
+		                 "--console-socket");
+	if (!p->terminal && o->console_socket != NULL)
+		return nook_fail(err, 0, "exec: --console-socket given without a terminal (--tty)");
+	return 0;
+}
+
+/* Enter the container's pid and time namespaces for our children only. */
+static int enter_for_children(int pidfd, int flags, int saved[2], struct nook_error *err)
+{
+	static const char *const own[2] = {"/proc/self/ns/pid", "/proc/self/ns/time"};
+	static const int kinds[2] = {CLONE_NEWPID, CLONE_NEWTIME};
+
+	for (int i = 0; i < 2; i++) {
+		saved[i] = -1;
+		if (!(flags & kinds[i]))
+			continue;
+		saved[i] = open(own[i], O_RDONLY | O_CLOEXEC);
+		if (saved[i] < 0)
+			return nook_fail(err, errno, "open %s", own[i]);
+		if (setns(pidfd, kinds[i]) < 0)
+			return nook_fail(err, errno, "join the container's %s namespace",
+			                 i == 0 ? "pid" : "time");
+	}
+	return 0;
+}
+
+static void leave_for_children(int saved[2])
+{
+	static const int kinds[2] = {CLONE_NEWPID, CLONE_NEWTIME};
+
+	for (int i = 0; i < 2; i++) {
+		if (saved[i] < 0)
+			continue;
+		setns(saved[i], kinds[i]);
+		close(saved[i]);
+		saved[i] = -1;
+	}
+}
+
+static pid_t clone_child(struct nook_container *c, struct exec_run *r, int cgroup_fd)
+{
+	struct clone_args args = {.exit_signal = SIGCHLD};
+	pid_t pid;
+
+	r->into_cgroup = false;
+	if (cgroup_fd >= 0) {
+		args.flags = CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgroup_fd;
+		pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+		if (pid >= 0 || (errno != EINVAL && errno != ENOSYS && errno != E2BIG)) {
+			r->into_cgroup = pid >= 0;
+			return pid;
+		}
+		args.flags = 0;
+	}
+	(void)c;
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+static int spawn(struct nook_container *c, const struct nook_spec *view,
+                 const struct nook_exec_opts *o, struct exec_run *r, struct nook_error *err)
+{
+	int flags, saved[2] = {-1, -1}, sv[2];
+
+	if (nook_ns_of_process(c->pid, &flags, err) < 0)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return nook_fail(err, errno, "exec: sync socket");
+	r->sync_fd = sv[0];
+	autoclose int cgroup_fd = c->have_cgroup ? nook_cgroup_open_unified(&c->cgroup, err) : -1;
+	if (enter_for_children(r->pidfd, flags, saved, err) < 0) {
+		leave_for_children(saved);
+		close(sv[1]);
+		return -1;
+	}
+	pid_t pid = clone_child(c, r, cgroup_fd);
+	if (pid == 0) {
+		const struct nook_exec_child_args args = {
+		    .spec = view,
+		    .init_pidfd = r->pidfd,
+		    .join_flags = flags & ~(CLONE_NEWPID | CLONE_NEWTIME),
+		    .sync_fd = sv[1],
+		    .preserve_fds = o->preserve_fds,
+		};
+		close(sv[0]);
+		nook_exec_child_main(&args);
+	}
+	int clone_errno = errno;
+	leave_for_children(saved);
+	close(sv[1]);
+	if (pid < 0)
+		return nook_fail(err, clone_errno, "exec: clone");
+	r->pid = pid;
+	return 0;
+}
+
+/* Until end of file: the pty master may come, an ERROR ends it. */
+static int wait_exec(struct exec_run *r, struct nook_error *err)
+{
+	for (;;) {
+		struct nook_sync_msg msg;
+		int fd = -1;
+		int rc = nook_sync_recv(r->sync_fd, &msg, &fd, err);
+
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			return 0;
+		if (msg.type == NOOK_SYNC_PTY) {
+			r->pty_master = fd;
+			continue;
+		}
+		if (fd >= 0)
+			close(fd);
+		if (msg.type == NOOK_SYNC_ERROR) {
+			*err = msg.err;
+			return -1;
+		}
+		return nook_fail(err, EPROTO, "exec: unexpected message %u", msg.type);
+	}
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct nook_error *err)
+{
+	autofclose FILE *f = fopen(path, "we");
+
+	if (f == NULL || fprintf(f, "%d", (int)pid) < 0)
+		return nook_fail(err, errno, "--pid-file %s", path);
+	return 0;
+}
+
+static int start_process(struct nook_container *c, const struct nook_spec *view,
+                         const struct nook_exec_opts *o, struct exec_run *r, struct nook_error *err)
+{
+	r->pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+	if (r->pidfd < 0 || !nook_container_init_alive(c))
+		return nook_fail(err, 0, "container \"%s\" is not running", c->id);
+	if (spawn(c, view, o, r, err) < 0)
+		return -1;
+	if (c->have_cgroup && nook_cgroup_attach(&c->cgroup, r->pid, r->into_cgroup, err) < 0)
+		return -1;
+	if (nook_sync_send(r->sync_fd, NOOK_SYNC_GO, NULL, -1, err) < 0 || wait_exec(r, err) < 0)
+		return -1;
+	if (r->pty_master >= 0 && o->console_socket != NULL) {
+		if (nook_console_socket_send(o->console_socket, r->pty_master, err) < 0)
+			return -1;
+		close(r->pty_master);
+		r->pty_master = -1;
+	}
+	if (o->pid_file != NULL && write_pid_file(o->pid_file, r->pid, err) < 0)
+		return -1;
+	return 0;
+}
+
+static void cleanup(struct exec_run *r, bool kill_child)
+{
+	if (kill_child && r->pid > 0 && !r->reaped) {
+		kill(r->pid, SIGKILL);
+		waitpid(r->pid, NULL, 0);
+	}
+	int *fds[] = {&r->pidfd, &r->sync_fd, &r->pty_master};
+	for (size_t i = 0; i < NOOK_ARRAY_SIZE(fds); i++)
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+}
+
+int nook_container_exec(struct nook_container *c, const struct nook_exec_opts *o,
+                        struct nook_error *err)
+{
+	struct nook_exec_process p;
+	struct exec_run r = {.pidfd = -1, .sync_fd = -1, .pty_master = -1};
+	sigset_t forwarded;
+	int code = -1;
+
+	if (nook_exec_process_build(c, o, &p, err) < 0)
+		goto out;
+	struct nook_spec view = c->spec; /* the container's, with this process */
+	view.process = p.proc;
+	view.has_process = true;
+	if (check_request(c, o, &view.process, err) < 0)
+		goto out;
+	nook_forwarded_signals(&forwarded);
+	if (!o->detach)
+		sigprocmask(SIG_BLOCK, &forwarded, NULL);
+	if (start_process(c, &view, o, &r, err) < 0) {
+		cleanup(&r, true);
+		goto out;
+	}
+	if (o->detach) {
+		code = 0;
+	} else {
+		code = nook_wait_foreground(r.pid, &r.pty_master, NULL, err);
+		r.reaped = code >= 0;
+	}
+	cleanup(&r, false);
+out:
+	nook_exec_process_free(&p);
+	return code;
+}

@@ -1,0 +1,194 @@
+/* The process of `nook exec`, as runc builds it: the container's own
+ * process (env, user, cwd, capabilities, rlimits, noNewPrivileges, ...)
+ * with the command line's changes; or a whole process object from
+ * --process. */
+#include "nook/exec.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nook/cleanup.h"
+
+static void *keep(struct nook_exec_process *p, void *ptr)
+{
+	if (ptr != NULL && p->n_allocs < NOOK_ARRAY_SIZE(p->allocs))
+		p->allocs[p->n_allocs++] = ptr;
+	return ptr;
+}
+
+static char *read_file(const char *path, struct nook_error *err)
+{
+	autofclose FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (f == NULL) {
+		nook_fail(err, errno, "--process %s", path);
+		return NULL;
+	}
+	FILE *mem = open_memstream(&buf, &len);
+	char chunk[8192];
+	size_t n;
+	while (mem != NULL && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, n, mem);
+	if (mem == NULL || ferror(f)) {
+		if (mem != NULL)
+			fclose(mem);
+		free(buf);
+		nook_fail(err, EIO, "--process %s: read", path);
+		return NULL;
+	}
+	fclose(mem);
+	return buf;
+}
+
+/* Parsed by the config parser, so that errors name the JSON path. */
+static int from_file(const char *path, struct nook_exec_process *p, struct nook_error *err)
+{
+	autofree char *body = read_file(path, err);
+	autofree char *doc = NULL;
+
+	if (body == NULL)
+		return -1;
+	if (asprintf(&doc, "{\"ociVersion\":\"1.3.0\",\"process\":%s}", body) < 0)
+		return nook_fail(err, ENOMEM, "--process %s", path);
+	if (nook_spec_parse(path, doc, strlen(doc), &p->holder, err) < 0)
+		return -1;
+	p->from_file = true;
+	p->proc = p->holder.process;
+	return 0;
+}
+
+/* env of the container plus --env, a later KEY= replacing an earlier one. */
+static int merge_env(struct nook_exec_process *p, const struct nook_exec_opts *o,
+                     struct nook_error *err)
+{
+	size_t n = p->proc.env.n;
+	char **env = keep(p, calloc(n + o->n_env + 1, sizeof(char *)));
+
+	if (env == NULL)
+		return nook_fail(err, ENOMEM, "exec: env");
+	memcpy(env, p->proc.env.v, n * sizeof(char *));
+	for (size_t i = 0; i < o->n_env; i++) {
+		size_t key = strcspn(o->env[i], "=");
+		size_t j;
+		for (j = 0; j < n; j++)
+			if (strncmp(env[j], o->env[i], key) == 0 && env[j][key] == '=')
+				break;
+		env[j] = o->env[i];
+		if (j == n)
+			n++;
+	}
+	p->proc.env.v = env;
+	p->proc.env.n = n;
+	return 0;
+}
+
+static int parse_user(const char *user, struct nook_user *u, struct nook_error *err)
+{
+	char *end;
+	unsigned long uid = strtoul(user, &end, 10);
+
+	if (end == user || (*end != '\0' && *end != ':'))
+		return nook_fail(err, 0, "--user: expected UID[:GID] as numbers, got \"%s\"", user);
+	u->uid = (uint32_t)uid;
+	if (*end == ':') {
+		const char *g = end + 1;
+		unsigned long gid = strtoul(g, &end, 10);
+		if (end == g || *end != '\0')
+			return nook_fail(err, 0,
+			                 "--user: expected UID[:GID] as numbers, got \"%s\"", user);
+		u->gid = (uint32_t)gid;
+	}
+	return 0;
+}
+
+static int append(struct nook_exec_process *p, struct nook_strv *set, char **add, size_t n,
+                  struct nook_error *err)
+{
+	char **v = keep(p, calloc(set->n + n + 1, sizeof(char *)));
+
+	if (v == NULL)
+		return nook_fail(err, ENOMEM, "exec: --cap");
+	memcpy(v, set->v, set->n * sizeof(char *));
+	memcpy(v + set->n, add, n * sizeof(char *));
+	set->v = v;
+	set->n += n;
+	return 0;
+}
+
+static int add_caps(struct nook_exec_process *p, const struct nook_exec_opts *o,
+                    struct nook_error *err)
+{
+	struct nook_capabilities *caps = &p->proc.capabilities;
+
+	if (o->n_caps == 0)
+		return 0;
+	caps->present = true;
+	if (append(p, &caps->bounding, o->caps, o->n_caps, err) < 0 ||
+	    append(p, &caps->effective, o->caps, o->n_caps, err) < 0 ||
+	    append(p, &caps->permitted, o->caps, o->n_caps, err) < 0)
+		return -1;
+	/* Ambient needs inheritable, which --cap does not add. */
+	if (caps->inheritable.n > 0 && append(p, &caps->ambient, o->caps, o->n_caps, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int from_flags(const struct nook_container *c, const struct nook_exec_opts *o,
+                      struct nook_exec_process *p, struct nook_error *err)
+{
+	char **args = keep(p, calloc(o->n_args + 1, sizeof(char *)));
+
+	if (!c->spec.has_process)
+		memset(&p->proc, 0, sizeof(p->proc));
+	else
+		p->proc = c->spec.process;
+	if (args == NULL)
+		return nook_fail(err, ENOMEM, "exec");
+	memcpy(args, o->args, o->n_args * sizeof(char *));
+	p->proc.args.v = args;
+	p->proc.args.n = o->n_args;
+	p->proc.terminal = o->tty;
+	if (o->cwd != NULL)
+		p->proc.cwd = (char *)o->cwd;
+	if (p->proc.cwd == NULL)
+		p->proc.cwd = "/";
+	if (o->user != NULL) {
+		p->proc.user.gid = 0;
+		if (parse_user(o->user, &p->proc.user, err) < 0)
+			return -1;
+		p->proc.user.additional_gids = NULL;
+		p->proc.user.n_additional_gids = 0;
+	}
+	if (o->n_gids > 0) {
+		p->proc.user.additional_gids = o->gids;
+		p->proc.user.n_additional_gids = o->n_gids;
+	}
+	if (o->no_new_privs)
+		p->proc.no_new_privileges = true;
+	return merge_env(p, o, err) < 0 ? -1 : add_caps(p, o, err);
+}
+
+int nook_exec_process_build(const struct nook_container *c, const struct nook_exec_opts *o,
+                            struct nook_exec_process *out, struct nook_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (o->process_file != NULL)
+		return from_file(o->process_file, out, err);
+	if (o->n_args == 0)
+		return nook_fail(err, 0, "exec: name the command to run, or give --process FILE");
+	return from_flags(c, o, out, err);
+}
+
+void nook_exec_process_free(struct nook_exec_process *p)
+{
+	for (size_t i = 0; i < p->n_allocs; i++)
+		free(p->allocs[i]);
+	p->n_allocs = 0;
+	if (p->from_file)
+		nook_spec_free(&p->holder);
+	p->from_file = false;
+}

@@ -1,0 +1,91 @@
+/* The `nook exec` process (see include/nook/exec_child.h), top to bottom:
+ * wait for GO (the runtime put us in the container's cgroup), join the
+ * namespaces with one setns(pidfd, flags), terminal, process attributes,
+ * the init's lock-down sequence, execve. */
+#include "nook/exec_child.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "nook/lockdown.h"
+#include "nook/security.h"
+#include "nook/sync.h"
+#include "nook/terminal.h"
+
+__attribute__((noreturn)) static void exec_fail(const struct nook_exec_child_args *a,
+                                                struct nook_error *err)
+{
+	struct nook_error ignored;
+
+	if (nook_sync_send(a->sync_fd, NOOK_SYNC_ERROR, err, -1, &ignored) < 0) {
+		char text[NOOK_ERROR_MSG_MAX + 128];
+		dprintf(STDERR_FILENO, "nook: %s\n", nook_error_text(err, text, sizeof(text)));
+	}
+	_exit(255);
+}
+
+static int join_container(const struct nook_exec_child_args *a, struct nook_error *err)
+{
+	if (a->join_flags != 0 && setns(a->init_pidfd, a->join_flags) < 0)
+		return nook_fail(err, errno, "join the container's namespaces (flags 0x%x)",
+		                 a->join_flags);
+	/* setns of the mount namespace put us at its root, which is the
+	 * container's root after its pivot_root. */
+	if (chdir("/") < 0)
+		return nook_fail(err, errno, "chdir / in the container");
+	return 0;
+}
+
+static int open_terminal(const struct nook_exec_child_args *a, struct nook_error *err)
+{
+	int master, rc;
+
+	if (!a->spec->process.terminal)
+		return 0;
+	master = nook_terminal_open_in_container(&a->spec->process, false, err);
+	if (master < 0)
+		return -1;
+	rc = nook_sync_send(a->sync_fd, NOOK_SYNC_PTY, NULL, master, err);
+	close(master);
+	return rc;
+}
+
+__attribute__((noreturn)) void nook_exec_child_main(const struct nook_exec_child_args *a)
+{
+	struct nook_seccomp_filter *filter = NULL;
+	struct nook_error err;
+	char exe[PATH_MAX];
+
+	nook_error_clear(&err);
+	/* The nook binary until execve: not to be opened through /proc by the
+	 * container's processes (CVE-2019-5736). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	if (nook_sync_expect(a->sync_fd, NOOK_SYNC_GO, "runtime went away", &err) < 0)
+		exec_fail(a, &err);
+	if (join_container(a, &err) < 0 || open_terminal(a, &err) < 0)
+		exec_fail(a, &err);
+	if (nook_process_setup(a->spec, &err) < 0)
+		exec_fail(a, &err);
+	if (nook_seccomp_prepare(&a->spec->linux.seccomp, &filter, &err) < 0)
+		exec_fail(a, &err);
+	if (nook_lock_down(&a->spec->process, filter, exe, sizeof(exe), &err) < 0)
+		exec_fail(a, &err);
+	if (nook_close_fds_on_exec(a->preserve_fds, &err) < 0)
+		exec_fail(a, &err);
+	static char *no_env[] = {NULL};
+	execve(exe, a->spec->process.args.v,
+	       a->spec->process.env.v != NULL ? a->spec->process.env.v : no_env);
+	nook_fail(&err, errno, "process.args[0]: exec %s", exe);
+	exec_fail(a, &err);
+}
