@@ -24,6 +24,10 @@ struct nook_rootfs_opts {
 	bool in_user_ns;    /* a new or joined user namespace: bind devices, no mknod */
 	bool no_pivot;      /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
 	bool cgroup_ns;     /* the init has its own cgroup namespace */
+	/* Called when the mounts and devices are in place, just before
+	 * pivot_root: the createRuntime and createContainer hooks. */
+	int (*before_pivot)(void *ctx, struct nook_error *err);
+	void *ctx;
 };
 
 int nook_rootfs_enter(const struct nook_spec *spec, const struct nook_rootfs_opts *opts,

@@ -4,12 +4,17 @@
  *   init -> runtime  PTY     the terminal's master, with the fd attached
  *   init -> runtime  READY   set up, now waiting for start
  *   init -> runtime  ERROR   a nook_error: the first real cause, with its step
+ *   init -> runtime  HOOKS   mounts done, about to pivot_root: run prestart and
+ *                            createRuntime now, then GO again
+ *   runtime -> init  STATE   the state JSON for the hooks the init runs itself
+ *                            (createContainer, then startContainer), before GO
  *
  * The socket is close-on-exec in the init, so end-of-file after start means
  * the execve succeeded. */
 #ifndef NOOK_SYNC_H
 #define NOOK_SYNC_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "nook/error.h"
@@ -19,6 +24,8 @@ enum nook_sync_type {
 	NOOK_SYNC_PTY,
 	NOOK_SYNC_READY,
 	NOOK_SYNC_ERROR,
+	NOOK_SYNC_HOOKS,
+	NOOK_SYNC_STATE,
 };
 
 struct nook_sync_msg {
@@ -38,5 +45,12 @@ int nook_sync_recv(int sock, struct nook_sync_msg *msg, int *fd_out, struct nook
  * into err and returns -1, end of file gets `eof_what` as the message. */
 int nook_sync_expect(int sock, enum nook_sync_type want, const char *eof_what,
                      struct nook_error *err);
+
+/* A message of any size: a 4-byte type, then the bytes. */
+int nook_sync_send_bytes(int sock, enum nook_sync_type type, const char *buf, size_t len,
+                         struct nook_error *err);
+/* Receive one; it must be of `want` type. *out is a malloc'd, NUL-terminated
+ * copy. An ERROR message is copied into err. */
+int nook_sync_recv_bytes(int sock, enum nook_sync_type want, char **out, struct nook_error *err);
 
 #endif

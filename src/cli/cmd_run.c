@@ -11,7 +11,7 @@ static int finish(struct nook_container *c, bool keep, int code)
 {
 	struct nook_error err;
 
-	if (!keep && nook_container_destroy(c, &err) < 0) {
+	if (!keep && nook_container_delete(c, true, &err) < 0) {
 		nook_log_error(&err);
 		if (code == 0)
 			code = 1;

@@ -4,6 +4,7 @@
 #include "nook/container.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
@@ -19,6 +20,7 @@
 
 #include "nook/cleanup.h"
 #include "nook/console_socket.h"
+#include "nook/hooks.h"
 #include "nook/init.h"
 #include "nook/log.h"
 #include "nook/namespaces.h"
@@ -261,6 +263,55 @@ static pid_t clone_init(struct nook_container *c, const struct nook_create_opts 
 	return pid;
 }
 
+/* prestart (deprecated, still run) and createRuntime, in the runtime's
+ * namespaces, while the init waits just before pivot_root. */
+static int run_runtime_hooks(struct nook_container *c, struct nook_error *err)
+{
+	autofree char *state = nook_container_state_json(c, false, err);
+
+	if (state == NULL)
+		return -1;
+	if (nook_hooks_run(&c->spec.hooks.prestart, "prestart", state, err) < 0 ||
+	    nook_hooks_run(&c->spec.hooks.create_runtime, "createRuntime", state, err) < 0)
+		return -1;
+	return nook_sync_send(c->sync_fd, NOOK_SYNC_GO, NULL, -1, err);
+}
+
+/* The state the init hands to createContainer ("creating") and
+ * startContainer ("created") hooks. */
+static int send_hook_state(struct nook_container *c, struct nook_error *err)
+{
+	static const struct {
+		enum nook_status status;
+		size_t offset;
+	} kinds[] = {
+	    {NOOK_CREATING, offsetof(struct nook_hooks, create_container)},
+	    {NOOK_CREATED, offsetof(struct nook_hooks, start_container)},
+	};
+
+	for (size_t i = 0; i < NOOK_ARRAY_SIZE(kinds); i++) {
+		const struct nook_hook_list *list =
+		    (const void *)((const char *)&c->spec.hooks + kinds[i].offset);
+		if (list->n == 0)
+			continue;
+		struct nook_state st = {
+		    .id = c->id,
+		    .status = kinds[i].status,
+		    .pid = c->pid,
+		    .bundle = c->bundle,
+		    .rootfs = c->rootfs,
+		    .owner = geteuid(),
+		    .annotations = &c->spec.annotations,
+		};
+		memcpy(st.created, c->created, sizeof(st.created));
+		autofree char *json = nook_state_render(&st, false, err);
+		if (json == NULL ||
+		    nook_sync_send_bytes(c->sync_fd, NOOK_SYNC_STATE, json, strlen(json), err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Until READY: the pty master may come first, an ERROR ends it. */
 static int wait_until_ready(struct nook_container *c, struct nook_error *err)
 {
@@ -279,6 +330,10 @@ static int wait_until_ready(struct nook_container *c, struct nook_error *err)
 			continue;
 		case NOOK_SYNC_READY:
 			return 0;
+		case NOOK_SYNC_HOOKS:
+			if (run_runtime_hooks(c, err) < 0)
+				return -1;
+			continue;
 		case NOOK_SYNC_ERROR:
 			*err = msg.err;
 			return -1;
@@ -330,7 +385,7 @@ static int create_steps(const struct nook_create_opts *o, struct nook_container 
 		return -1;
 	if (nook_cgroup_attach(&c->cgroup, c->pid, c->in_unified_cgroup, err) < 0)
 		return -1;
-	if (nook_ns_write_id_maps(&c->spec, c->pid, err) < 0)
+	if (nook_ns_write_id_maps(&c->spec, c->pid, err) < 0 || send_hook_state(c, err) < 0)
 		return -1;
 	if (nook_sync_send(c->sync_fd, NOOK_SYNC_GO, NULL, -1, err) < 0) {
 		/* The init died before GO: its own report is the better one. */

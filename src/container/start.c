@@ -12,9 +12,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "nook/cleanup.h"
+#include "nook/hooks.h"
 #include "nook/state.h"
 #include "nook/sync.h"
 
@@ -78,6 +80,21 @@ static int exec_report(struct nook_container *c, struct nook_error *err)
 	return 0;
 }
 
+/* poststart, in the runtime's namespaces, before start returns. runtime.md
+ * (1.3) lifecycle 9: a failing one is an error and the container is
+ * stopped. */
+static int run_poststart(struct nook_container *c, struct nook_error *err)
+{
+	if (c->spec.hooks.poststart.n == 0)
+		return 0;
+	autofree char *state = nook_container_state_json(c, false, err);
+	if (state != NULL && nook_hooks_run(&c->spec.hooks.poststart, "poststart", state, err) == 0)
+		return 0;
+	struct nook_error ignored;
+	nook_container_kill(c, SIGKILL, true, &ignored);
+	return -1;
+}
+
 int nook_container_start(struct nook_container *c, struct nook_error *err)
 {
 	int status = nook_container_status(c);
@@ -92,5 +109,5 @@ int nook_container_start(struct nook_container *c, struct nook_error *err)
 		                 c->id);
 	if (release_init(c, err) < 0 || exec_report(c, err) < 0)
 		return -1;
-	return 0;
+	return run_poststart(c, err);
 }

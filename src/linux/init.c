@@ -30,6 +30,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "nook/hooks.h"
 #include "nook/lockdown.h"
 #include "nook/namespaces.h"
 #include "nook/rootfs.h"
@@ -83,6 +84,45 @@ static int enter_namespaces(const struct nook_init_args *a, struct nook_error *e
 	return nook_ns_set_uts(a->spec, err);
 }
 
+/* The state JSON for the hooks the init runs itself, sent by the runtime
+ * before GO when the config has such hooks. */
+static struct {
+	char *creating; /* for createContainer */
+	char *created;  /* for startContainer */
+} hook_state;
+
+static int receive_hook_state(const struct nook_init_args *a, struct nook_error *err)
+{
+	const struct nook_hooks *h = &a->spec->hooks;
+
+	if (h->create_container.n > 0 &&
+	    nook_sync_recv_bytes(a->sync_fd, NOOK_SYNC_STATE, &hook_state.creating, err) < 0)
+		return -1;
+	if (h->start_container.n > 0 &&
+	    nook_sync_recv_bytes(a->sync_fd, NOOK_SYNC_STATE, &hook_state.created, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* Mounts done, pivot_root next (runtime.md lifecycle 3-5): the runtime runs
+ * prestart and createRuntime in its namespaces, then we run createContainer
+ * in ours; their paths still resolve in the runtime's view of the files. */
+static int hooks_before_pivot(void *ctx, struct nook_error *err)
+{
+	const struct nook_init_args *a = ctx;
+	const struct nook_hooks *h = &a->spec->hooks;
+
+	if (h->prestart.n > 0 || h->create_runtime.n > 0) {
+		if (nook_sync_send(a->sync_fd, NOOK_SYNC_HOOKS, NULL, -1, err) < 0 ||
+		    nook_sync_expect(a->sync_fd, NOOK_SYNC_GO, "runtime went away during hooks",
+		                     err) < 0)
+			return -1;
+	}
+	if (h->create_container.n == 0)
+		return 0;
+	return nook_hooks_run(&h->create_container, "createContainer", hook_state.creating, err);
+}
+
 static bool in_user_namespace(const struct nook_init_args *a)
 {
 	return nook_spec_namespace(a->spec, NOOK_NS_USER) != NULL;
@@ -95,6 +135,8 @@ static int build_filesystem(const struct nook_init_args *a, struct nook_error *e
 	    .bundle = a->bundle,
 	    .in_user_ns = in_user_namespace(a),
 	    .no_pivot = a->no_pivot,
+	    .before_pivot = hooks_before_pivot,
+	    .ctx = (void *)a,
 	    .cgroup_ns = nook_spec_namespace(a->spec, NOOK_NS_CGROUP) != NULL,
 	};
 
@@ -196,7 +238,8 @@ __attribute__((noreturn)) void nook_init_main(const struct nook_init_args *a)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
-	if (nook_sync_expect(a->sync_fd, NOOK_SYNC_GO, "runtime went away before start", &err) < 0)
+	if (receive_hook_state(a, &err) < 0 ||
+	    nook_sync_expect(a->sync_fd, NOOK_SYNC_GO, "runtime went away before start", &err) < 0)
 		init_fail(a, &err);
 	if (enter_namespaces(a, &err) < 0)
 		init_fail(a, &err);
@@ -215,6 +258,10 @@ __attribute__((noreturn)) void nook_init_main(const struct nook_init_args *a)
 	if (nook_sync_send(a->sync_fd, NOOK_SYNC_READY, NULL, -1, &err) < 0)
 		init_fail(a, &err);
 	if (wait_for_start(a, &err) < 0)
+		init_fail(a, &err);
+	if (spec->hooks.start_container.n > 0 &&
+	    nook_hooks_run(&spec->hooks.start_container, "startContainer", hook_state.created,
+	                   &err) < 0)
 		init_fail(a, &err);
 
 	static char *no_env[] = {NULL};

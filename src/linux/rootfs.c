@@ -50,11 +50,15 @@ int nook_rootfs_enter(const struct nook_spec *spec, const struct nook_rootfs_opt
 	if (nook_devices_setup(root_fd, spec, opts, err) < 0)
 		return -1;
 
-	/* 5. The rootfs becomes "/". */
+	/* 5. Hooks that run before pivot_root (runtime.md lifecycle 3-5). */
+	if (opts->before_pivot != NULL && opts->before_pivot(opts->ctx, err) < 0)
+		return -1;
+
+	/* 6. The rootfs becomes "/". */
 	if (nook_pivot(root_fd, opts->no_pivot, err) < 0)
 		return -1;
 
-	/* 6. linux.rootfsPropagation on the new root. */
+	/* 7. linux.rootfsPropagation on the new root. */
 	if (prop != 0 && mount(NULL, "/", NULL, prop, NULL) < 0)
 		return nook_fail(err, errno, "linux.rootfsPropagation \"%s\": apply to /",
 		                 prop_name);

@@ -28,12 +28,6 @@ static int check_top(const struct nook_spec *s, struct nook_error *err)
 {
 	REFUSE_IF(!s->has_root, "root", "a Linux container needs root.path");
 	REFUSE_IF(s->platforms.n > 0, s->platforms.v[0], "the section of another platform");
-	REFUSE_IF(s->hooks.prestart.n > 0, "hooks.prestart", "hooks are " NOT_YET);
-	REFUSE_IF(s->hooks.create_runtime.n > 0, "hooks.createRuntime", "hooks are " NOT_YET);
-	REFUSE_IF(s->hooks.create_container.n > 0, "hooks.createContainer", "hooks are " NOT_YET);
-	REFUSE_IF(s->hooks.start_container.n > 0, "hooks.startContainer", "hooks are " NOT_YET);
-	REFUSE_IF(s->hooks.poststart.n > 0, "hooks.poststart", "hooks are " NOT_YET);
-	REFUSE_IF(s->hooks.poststop.n > 0, "hooks.poststop", "hooks are " NOT_YET);
 	return 0;
 }
 
