@@ -16,8 +16,8 @@ static void exec_usage(FILE *out)
 {
 	fprintf(out, "usage: nook exec [options] ID [COMMAND [ARG...]]\n\n"
 	             "Run a new process in a running container: it joins the container's\n"
-	             "namespaces, cgroup, capabilities, seccomp filter and root. Its exit code\n"
-	             "is nook's; 255 when nook itself fails.\n\n"
+	             "namespaces, cgroup, capabilities, seccomp filter and root. nook exits\n"
+	             "with its exit code; 255 when nook itself fails.\n\n"
 	             "  -p, --process FILE        the process as JSON (config.md \"process\")\n"
 	             "  -t, --tty                 give it a terminal\n"
 	             "      --console-socket PATH send the terminal's master to this socket\n"
