@@ -17,6 +17,7 @@ CLIENT_TIMEOUT=${CLIENT_TIMEOUT:-60}
 # clients_require FILE CMD...: when a command is missing, print a SKIP line
 # for the whole FILE (recorded like the harness does) and exit 0.
 clients_require() {
+	[ "${HARNESS_LIST_MARKED:-0}" != 1 ] || return 0
 	local file=$1 c missing=()
 	shift
 	for c in "$@"; do command -v "$c" >/dev/null 2>&1 || missing+=("$c"); done
@@ -246,6 +247,11 @@ ctrd_build_image() {
 ctrd_start() {
 	local i
 	CTRD_DIR=$(mktemp -d /tmp/nook-ctrd.XXXXXX)
+	# the runc shim puts its sockets in /run/containerd/s whatever the config
+	# says; remove those dirs at the end if they were not there before
+	CTRD_RUN_DIRS=()
+	[ -d /run/containerd/s ] || CTRD_RUN_DIRS+=(/run/containerd/s)
+	[ -d /run/containerd ] || CTRD_RUN_DIRS+=(/run/containerd)
 	CTRD_SOCK=$CTRD_DIR/containerd.sock
 	cat >"$CTRD_DIR/config.toml" <<-EOF
 		version = 2
@@ -276,8 +282,21 @@ ctrd_start() {
 	timeout 60 ctr -a "$CTRD_SOCK" images import "$CTRD_DIR/image.tar" >/dev/null
 }
 
-# ctrd_stop: remove what is left in containerd, stop it by its pid, unmount
-# and remove its dir.
+# ctrd_shims [ID]: pids of the runc shims of our containerd (of container ID):
+# their command line names our private socket, so they are ours.
+ctrd_shims() {
+	local f pid cmd
+	grep -lsaF -e "$CTRD_SOCK" /proc/[0-9]*/cmdline 2>/dev/null | while read -r f; do
+		pid=${f#/proc/}
+		pid=${pid%/cmdline}
+		{ cmd=$(tr '\0' ' ' <"$f"); } 2>/dev/null || continue
+		[[ $cmd == *containerd-shim*" -address $CTRD_SOCK "* ]] || continue
+		if [ -z "${1:-}" ] || [[ $cmd == *" -id $1 "* ]]; then echo "$pid"; fi
+	done
+}
+
+# ctrd_stop: remove what is left in containerd, stop it by its pid (and any
+# shim of ours still running), unmount and remove its dir.
 ctrd_stop() {
 	local i m
 	[ -n "${CTRD_DIR:-}" ] || return 0
@@ -298,10 +317,15 @@ ctrd_stop() {
 		kill -KILL "$CTRD_PID" 2>/dev/null || true
 	fi
 	wait "$CTRD_PID" 2>/dev/null || true
+	for i in $(ctrd_shims); do
+		echo "killing a shim left running: $(tr '\0' ' ' <"/proc/$i/cmdline" 2>/dev/null)" >&2
+		kill -KILL "$i" 2>/dev/null || true
+	done
 	for m in $(mounts_under "$CTRD_DIR" | awk '{print length, $0}' | sort -rn | cut -d' ' -f2-); do
 		umount -l "$m" 2>/dev/null || true
 	done
 	[ -n "$(mounts_under "$CTRD_DIR")" ] || rm -rf --one-file-system "$CTRD_DIR"
+	for m in "${CTRD_RUN_DIRS[@]}"; do rmdir "$m" 2>/dev/null || true; done
 	CTRD_DIR=
 }
 
@@ -344,7 +368,7 @@ ctrd_assert_clean() {
 	assert_empty_dir "$STATE/default" "the runtime's state dir (--root)"
 	assert_no_mounts "$CTRD_DIR/state"
 	assert_no_mounts "$T"
-	shim=$(pgrep -f -- "-id $ID -address $CTRD_SOCK" || true)
+	shim=$(ctrd_shims "$ID")
 	[ -z "$shim" ] || fail "a shim for $ID is still running: $shim"
 	assert_no_cgroup "$ID"
 }
@@ -354,4 +378,12 @@ ctrd_teardown() {
 	timeout 20 ctr -a "$CTRD_SOCK" tasks kill -s KILL "$ID" >/dev/null 2>&1 || true
 	timeout 20 ctr -a "$CTRD_SOCK" tasks delete -f "$ID" >/dev/null 2>&1 || true
 	timeout 20 ctr -a "$CTRD_SOCK" containers delete "$ID" >/dev/null 2>&1 || true
+	# the shim's --root is <runc-root>/<namespace>; nothing removes that dir.
+	# Only an empty one goes: container state left in it fails the test.
+	rmdir "$STATE/default" 2>/dev/null || true
+	local pid
+	for pid in $(ctrd_shims "$ID"); do
+		echo "leftover shim $pid for $ID: killed" >&2
+		kill -KILL "$pid" 2>/dev/null || true
+	done
 }

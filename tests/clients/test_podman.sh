@@ -73,7 +73,7 @@ test_podman_tty() {
 		--rootfs "$ROOTFS" sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo both-tty; exit 4'
 	RC=0
 	# script gives podman a terminal (-e: its exit status is podman's)
-	timeout -k 5 "$CLIENT_TIMEOUT" script -qec "$cmd" /dev/null </dev/null >"$T/client.out" 2>&1 || RC=$?
+	timeout -k 5 20 script -qec "$cmd" /dev/null </dev/null >"$T/client.out" 2>&1 || RC=$?
 	OUT=$(tr -d '\r' <"$T/client.out")
 	echo "tty run: exit $RC; output: $OUT" >&2
 	assert_exit 4
