@@ -252,6 +252,7 @@ ctrd_start() {
 	CTRD_RUN_DIRS=()
 	[ -d /run/containerd/s ] || CTRD_RUN_DIRS+=(/run/containerd/s)
 	[ -d /run/containerd ] || CTRD_RUN_DIRS+=(/run/containerd)
+	CTRD_RUN_BEFORE=$(ls /run/containerd/s 2>/dev/null || true)
 	CTRD_SOCK=$CTRD_DIR/containerd.sock
 	cat >"$CTRD_DIR/config.toml" <<-EOF
 		version = 2
@@ -286,7 +287,7 @@ ctrd_start() {
 # their command line names our private socket, so they are ours.
 ctrd_shims() {
 	local f pid cmd
-	grep -lsaF -e "$CTRD_SOCK" /proc/[0-9]*/cmdline 2>/dev/null | while read -r f; do
+	{ grep -lsaF -e "$CTRD_SOCK" /proc/[0-9]*/cmdline 2>/dev/null || true; } | while read -r f; do
 		pid=${f#/proc/}
 		pid=${pid%/cmdline}
 		{ cmd=$(tr '\0' ' ' <"$f"); } 2>/dev/null || continue
@@ -320,6 +321,13 @@ ctrd_stop() {
 	for i in $(ctrd_shims); do
 		echo "killing a shim left running: $(tr '\0' ' ' <"/proc/$i/cmdline" 2>/dev/null)" >&2
 		kill -KILL "$i" 2>/dev/null || true
+	done
+	# a killed shim leaves its socket behind: remove those made since
+	# ctrd_start that nothing listens on
+	for m in $(ls /run/containerd/s 2>/dev/null || true); do
+		grep -qxF -e "$m" <<<"$CTRD_RUN_BEFORE" && continue
+		ss -xl 2>/dev/null | grep -qF -e "/run/containerd/s/$m" && continue
+		rm -f "/run/containerd/s/$m"
 	done
 	for m in $(mounts_under "$CTRD_DIR" | awk '{print length, $0}' | sort -rn | cut -d' ' -f2-); do
 		umount -l "$m" 2>/dev/null || true
