@@ -29,13 +29,15 @@ clients_require() {
 
 # make_runtime_wrapper PATH [EXTRA-ARGS]: write an executable PATH that logs
 # its argv to $CALLS and execs $NOOK with EXTRA-ARGS (one string of words,
-# e.g. "--root DIR") before the client's arguments.
+# e.g. "--root DIR") before the client's arguments. RUNTIME_LOGGER_ENV=1 in
+# the test's environment logs each call's environment too.
 make_runtime_wrapper() {
 	local path=$1 extra=${2:-}
 	mkdir -p "$(dirname "$path")"
 	cat >"$path" <<-EOF
 		#!/bin/sh
 		RUNTIME_LOGGER_TARGET='$NOOK' RUNTIME_LOGGER_FILE='$CALLS' RUNTIME_LOGGER_ARGS='$extra' \\
+		RUNTIME_LOGGER_ENV='${RUNTIME_LOGGER_ENV:-0}' \\
 		exec '$CLIENTS_LIB/runtime-logger.sh' "\$@"
 	EOF
 	chmod 0755 "$path"
@@ -247,11 +249,15 @@ ctrd_build_image() {
 ctrd_start() {
 	local i
 	CTRD_DIR=$(mktemp -d /tmp/nook-ctrd.XXXXXX)
+	# containers with a user namespace must reach their rootfs in there
+	chmod 0755 "$CTRD_DIR"
 	# the runc shim puts its sockets in /run/containerd/s whatever the config
 	# says; remove those dirs at the end if they were not there before
+	# (and without --runc-root its runtime state in /run/containerd/runc)
 	CTRD_RUN_DIRS=()
-	[ -d /run/containerd/s ] || CTRD_RUN_DIRS+=(/run/containerd/s)
-	[ -d /run/containerd ] || CTRD_RUN_DIRS+=(/run/containerd)
+	for i in /run/containerd/s /run/containerd/runc/default /run/containerd/runc /run/containerd; do
+		[ -d "$i" ] || CTRD_RUN_DIRS+=("$i")
+	done
 	CTRD_RUN_BEFORE=$(ls /run/containerd/s 2>/dev/null || true)
 	CTRD_SOCK=$CTRD_DIR/containerd.sock
 	cat >"$CTRD_DIR/config.toml" <<-EOF
@@ -268,7 +274,13 @@ ctrd_start() {
 		[plugins."io.containerd.internal.v1.opt"]
 		  path = "$CTRD_DIR/opt"
 	EOF
-	containerd --config "$CTRD_DIR/config.toml" </dev/null >"$CTRD_DIR/containerd.log" 2>&1 &
+	# a `runc` first in containerd's PATH: the shim runs it when ctr gives no
+	# --runc-binary (ctr run --uidmap drops it); it runs the runtime the
+	# current test points $CTRD_DIR/runtime at
+	mkdir -p "$CTRD_DIR/bin"
+	printf '#!/bin/sh\nexec "%s/runtime" "$@"\n' "$CTRD_DIR" >"$CTRD_DIR/bin/runc"
+	chmod 0755 "$CTRD_DIR/bin/runc"
+	PATH=$CTRD_DIR/bin:$PATH containerd --config "$CTRD_DIR/config.toml" </dev/null >"$CTRD_DIR/containerd.log" 2>&1 &
 	CTRD_PID=$!
 	for ((i = 0; i < 200; i++)); do
 		if ctr -a "$CTRD_SOCK" version >/dev/null 2>&1; then break; fi
@@ -343,6 +355,7 @@ ctrd_setup() {
 	: >"$CALLS"
 	[ -n "${CTRD_SOCK:-}" ] || fail "containerd is not running (see the file's setup)"
 	make_runtime_wrapper "$T/bin/nook"
+	ln -sfn "$T/bin/nook" "$CTRD_DIR/runtime"
 	mkdir -p "$T/fifo"
 	on_exit 'ctrd_teardown'
 }

@@ -5,7 +5,7 @@
 #       tests/clients/runtime-logger.sh ARGS...
 #
 # Appends one line per call to $RUNTIME_LOGGER_FILE: the time, the pid, the
-# parent's command name, and every argument in %q form; with
+# working directory, the parent's command name, and every argument in %q form; with
 # RUNTIME_LOGGER_ENV=1 also the environment (one "  env NAME=VALUE" line
 # each). Then execs $RUNTIME_LOGGER_TARGET (default $NOOK, else build/nook)
 # with the same arguments, stdio and environment; RUNTIME_LOGGER_ARGS
@@ -25,7 +25,7 @@ logfile=${RUNTIME_LOGGER_FILE:-/tmp/runtime-logger.log}
 
 {
 	parent=$(cat "/proc/$PPID/comm" 2>/dev/null || echo '?')
-	printf '%s pid=%s parent=%s:' "$(date +%H:%M:%S.%N | cut -c1-12)" "$$" "$parent"
+	printf '%s pid=%s cwd=%q parent=%s:' "$(date +%H:%M:%S.%N | cut -c1-12)" "$$" "$PWD" "$parent"
 	printf ' %q' "$@"
 	printf '\n'
 	if [ "${RUNTIME_LOGGER_ENV:-0}" = 1 ]; then

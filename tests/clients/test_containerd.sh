@@ -92,6 +92,25 @@ test_ctr_runtime_error_surfaces() {
 	ctrd_assert_clean
 }
 
+# ctr run --uidmap drops --runc-binary and --runc-root: the shim runs `runc`
+# from containerd's PATH (ctrd_start points it at this test's wrapper) with
+# its default root, /run/containerd/runc/<namespace>
+test_ctr_run_uidmap() {
+	ctrd_setup
+	ctr_ run --rm --fifo-dir "$T/fifo" --cgroup "/$ID" \
+		--uidmap 0:100000:65536 --gidmap 0:100000:65536 "$CTRD_IMAGE" "$ID" \
+		sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; ls -ln /bin/busybox'
+	assert_exit 0
+	assert_match "$OUT" "^ +0 +100000 +65536
+ +0 +100000 +65536
+0
+" "uid_map, gid_map, id -u"
+	assert_match "$OUT" "-rwxr-xr-x +1 0 +0 " "owner of /bin/busybox (a remapped snapshot)"
+	assert_called "parent=containerd-shim: --root /run/containerd/runc/default --log [^ ]+/log.json --log-format json create --bundle [^ ]+ --pid-file [^ ]+/init.pid $ID$" "create (through PATH)"
+	[ ! -e "/run/containerd/runc/default/$ID" ] || fail "state left in /run/containerd/runc/default/$ID"
+	ctrd_assert_clean
+}
+
 if [ "$(id -u)" = 0 ] && [ "${HARNESS_LIST_MARKED:-0}" != 1 ]; then
 	CTRD_OWN_CACHE=
 	if [ -z "${NOOK_TEST_CACHE:-}" ]; then
