@@ -59,6 +59,23 @@ assert_called() {
 		fail "${2:-runtime}: no call matches /$1/; calls: $(sed "s|$T|\$T|g" "$CALLS" 2>/dev/null)"
 }
 
+# remove_console_sockets: when the runtime fails, conmon leaves its
+# /tmp/conmon-term.XXXXXX socket and the runc shim its /tmp/ptyNNN/ dir;
+# remove those the logged calls name.
+remove_console_sockets() {
+	local s
+	while read -r s; do
+		case $s in
+		/tmp/conmon-term.*) rm -f "$s" ;;
+		/tmp/pty*/pty.sock)
+			rm -f "$s"
+			rmdir "${s%/pty.sock}" 2>/dev/null || true
+			;;
+		esac
+	done < <(grep -oE -- '--console-socket /tmp/(conmon-term\.[A-Za-z0-9]+|pty[0-9]+/pty\.sock)' "$CALLS" 2>/dev/null |
+		cut -d' ' -f2 | sort -u)
+}
+
 # run_client CMD...: run a client command under a timeout, stdin from
 # /dev/null. Sets RC, OUT, ERR like the harness's run_ctr.
 run_client() {
@@ -151,6 +168,13 @@ podman_setup() {
 		runroot = "$p/run"
 	EOF
 	export CONTAINERS_CONF=$p/containers.conf CONTAINERS_STORAGE_CONF=$p/storage.conf
+	# podman 4.3 makes netavark's run dir /run/containers/networks whatever
+	# the config says: remove it again if it was not there
+	PODMAN_NEW_DIRS=()
+	local d
+	for d in /run/containers/networks /run/containers; do
+		[ -d "$d" ] || PODMAN_NEW_DIRS+=("$d")
+	done
 	on_exit 'podman_teardown'
 }
 
@@ -194,6 +218,9 @@ podman_assert_clean() {
 podman_teardown() {
 	show_calls
 	timeout 60 podman --runtime "$T/bin/nook" rm -a -f -t 0 >/dev/null 2>&1 || true
+	remove_console_sockets
+	local d
+	for d in "${PODMAN_NEW_DIRS[@]}"; do rmdir "$d" 2>/dev/null || true; done
 }
 
 # ------------------------------------------------------------------ containerd
@@ -402,6 +429,7 @@ ctrd_teardown() {
 	# the shim's --root is <runc-root>/<namespace>; nothing removes that dir.
 	# Only an empty one goes: container state left in it fails the test.
 	rmdir "$STATE/default" 2>/dev/null || true
+	remove_console_sockets
 	local pid
 	for pid in $(ctrd_shims "$ID"); do
 		echo "leftover shim $pid for $ID: killed" >&2
