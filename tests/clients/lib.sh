@@ -13,6 +13,8 @@
 
 CLIENTS_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CLIENT_TIMEOUT=${CLIENT_TIMEOUT:-60}
+# the clients run the runtime with little or no PATH: make it absolute
+if command -v "$NOOK" >/dev/null 2>&1 && [[ $NOOK != /* ]]; then NOOK=$(command -v "$NOOK"); fi
 
 # clients_require FILE CMD...: when a command is missing, print a SKIP line
 # for the whole FILE (recorded like the harness does) and exit 0.

@@ -26,6 +26,21 @@ pid 1" "$OUT" "container stdout"
 	ctrd_assert_clean
 }
 
+test_ctr_run_env_cwd_read_only_caps() {
+	ctrd_setup
+	ctr_run --rm --env=NOOK_TEST=x"$ID" --cwd=/tmp --read-only --cap-drop=CAP_CHOWN "$ID" \
+		sh -c 'echo "$NOOK_TEST"; pwd; touch /probe 2>/dev/null && echo wrote || echo refused; grep ^CapEff /proc/self/status'
+	assert_exit 0
+	local eff
+	eff=$(awk '/^CapEff:/ {print $2}' <<<"$OUT")
+	assert_eq "x$ID
+/tmp
+refused" "$(grep -v ^CapEff <<<"$OUT")" "env, cwd, write to the read-only rootfs"
+	(((16#$eff >> 0) & 1)) && fail "CAP_CHOWN still effective: $eff"
+	(((16#$eff >> 5) & 1)) || fail "CAP_KILL (a default) missing: $eff"
+	ctrd_assert_clean
+}
+
 test_ctr_run_detached_exec_kill_delete() {
 	ctrd_setup
 	ctr_run -d "$ID" sh -c 'trap "exit 7" TERM; echo up; while :; do sleep 0.1; done'

@@ -32,6 +32,24 @@ $ID
 	podman_assert_clean
 }
 
+test_podman_stdin_and_process_attributes() {
+	podman_setup
+	RC=0
+	printf 'line1\nline2\n' | timeout -k 5 "$CLIENT_TIMEOUT" podman --runtime "$T/bin/nook" run -i --rm \
+		"${PM_RUN_OPTS[@]}" --rootfs "$ROOTFS" sh -c 'wc -l; exit 2' >"$T/client.out" 2>"$T/client.err" || RC=$?
+	OUT=$(tr -d ' ' <"$T/client.out")
+	ERR=$(cat "$T/client.err")
+	assert_exit 2
+	assert_eq 2 "$OUT" "lines read from podman's stdin"
+	pm_run --rm --user 65534:65534 --workdir /tmp --hostname "h-$$" -- sh -c 'id -u; id -g; pwd; hostname'
+	assert_exit 0
+	assert_eq "65534
+65534
+/tmp
+h-$$" "$OUT" "uid, gid, cwd, hostname"
+	podman_assert_clean
+}
+
 test_podman_detached_exec_stop_rm() {
 	podman_setup
 	pm_run -d --name "$ID" -- sh -c 'trap "exit 7" TERM; echo up; while :; do sleep 0.1; done'
