@@ -22,7 +22,7 @@ UNIT_HELPERS := $(sort $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c)))
 
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tests -name '*.[ch]')
 
-.PHONY: all unit-tests check check-unit check-asan check-integration install uninstall \
+.PHONY: all unit-tests check check-unit check-asan check-integration check-clients install uninstall \
 	format format-check bench example clean
 
 all: $(BUILD)/nook
@@ -58,6 +58,10 @@ check-unit: unit-tests
 
 check-integration: all
 	NOOK=$(abspath $(BUILD)/nook) SUITES=integration bash tests/run-all.sh $(TESTS)
+
+# podman and containerd driving build/nook (tests/clients/)
+check-clients: all
+	NOOK=$(abspath $(BUILD)/nook) SUITES=clients bash tests/run-all.sh $(TESTS)
 
 install: all
 	install -D -m 0755 $(BUILD)/nook $(DESTDIR)$(PREFIX)/sbin/nook

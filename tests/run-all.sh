@@ -5,13 +5,14 @@
 #   tests/run-all.sh --list-marked     list nook-specific and runc-gap tests
 #
 # Environment:
-#   SUITES     suites to run, default "unit integration"
+#   SUITES     suites to run, default "unit integration clients"
 #   UNIT_DIRS  dirs whose executables are cmocka test binaries
-#   NOOK       the runtime command for the integration tests
+#   NOOK       the runtime command for the integration and client tests
 #   SKIP_NOOK_SPECIFIC=1  skip tests that assert nook's own message texts
 #
-# Arguments choose integration tests: a path to a test file, a file name
-# (test_mounts.sh or test_mounts), or else an extended regex matched against
+# Arguments choose integration and client tests (tests/integration,
+# tests/clients: podman and containerd driving $NOOK): a path to a test file,
+# a file name (test_mounts.sh or test_mounts), or else an extended regex matched against
 # test function names ("test_mounts.sh::test_bind" form works too).
 # Prints one line per test and ends with exactly one line
 # "N passed, N failed[, N skipped]"; exits non-zero if anything failed.
@@ -19,7 +20,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-SUITES=${SUITES:-unit integration}
+SUITES=${SUITES:-unit integration clients}
 UNIT_DIRS=${UNIT_DIRS:-}
 NOOK=${NOOK:-$repo/build/nook}
 export NOOK
@@ -33,7 +34,7 @@ results=$work/results
 record() { echo "$1 $2" >>"$results"; }
 
 if [ "${1:-}" = "--list-marked" ]; then
-	for f in "$here"/integration/test_*.sh; do
+	for f in "$here"/integration/test_*.sh "$here"/clients/test_*.sh; do
 		HARNESS_LIST_MARKED=1 bash "$f"
 	done | sort
 	exit 0
@@ -106,23 +107,32 @@ suite_unit() {
 	fi
 }
 
-# ------------------------------------------------------------------ integration
+# ------------------------------------------------------------------ integration, clients
 
-suite_integration() {
-	local files=() filters=() arg f base
+# suite_files SUITE DIR [ARGS...]: run the test files of DIR (tests/integration
+# or tests/clients), or those the arguments name; other arguments are filters.
+# When the arguments name only files of the other suite, run nothing.
+suite_files() {
+	local suite=$1 dir=$2 files=() filters=() named=0 arg f base
+	shift 2
 	for arg in "$@"; do
 		if [ -f "$arg" ]; then
-			files+=("$arg")
+			named=1
+			if [ "$(cd "$(dirname "$arg")" && pwd)" = "$dir" ]; then files+=("$arg"); fi
 			continue
 		fi
 		base=${arg%.sh}
-		if [ -f "$here/integration/$base.sh" ]; then
-			files+=("$here/integration/$base.sh")
+		if [ -f "$here/integration/$base.sh" ] || [ -f "$here/clients/$base.sh" ]; then
+			named=1
+			if [ -f "$dir/$base.sh" ]; then files+=("$dir/$base.sh"); fi
 		else
 			filters+=("$arg")
 		fi
 	done
-	if [ ${#files[@]} -eq 0 ]; then files=("$here"/integration/test_*.sh); fi
+	if [ ${#files[@]} -eq 0 ]; then
+		if [ "$named" = 1 ]; then return; fi
+		files=("$dir"/test_*.sh)
+	fi
 	local filter=""
 	if [ ${#filters[@]} -gt 0 ]; then
 		filter=$(
@@ -131,18 +141,20 @@ suite_integration() {
 		)
 	fi
 	if [ "$(id -u)" != 0 ]; then
-		echo "SKIP integration: needs root"
-		record SKIP integration
+		echo "SKIP $suite: needs root"
+		record SKIP "$suite"
 		return
 	fi
 	if ! command -v "$NOOK" >/dev/null 2>&1; then
-		echo "FAIL integration: NOOK=$NOOK is not an executable (build it, or set NOOK)"
-		record FAIL integration
+		echo "FAIL $suite: NOOK=$NOOK is not an executable (build it, or set NOOK)"
+		record FAIL "$suite"
 		return
 	fi
 	# one busybox rootfs for the whole run
 	export NOOK_TEST_CACHE=$work/cache
-	bash "$here/lib/make-rootfs.sh" "$NOOK_TEST_CACHE/rootfs" >/dev/null
+	if [ ! -x "$NOOK_TEST_CACHE/rootfs/bin/busybox" ]; then
+		bash "$here/lib/make-rootfs.sh" "$NOOK_TEST_CACHE/rootfs" >/dev/null
+	fi
 	for f in "${files[@]}"; do
 		local before after rc=0
 		before=$(grep -c '^FAIL ' "$results" || true)
@@ -158,9 +170,10 @@ suite_integration() {
 for suite in $SUITES; do
 	case $suite in
 	unit) suite_unit ;;
-	integration) suite_integration "$@" ;;
+	integration) suite_files integration "$here/integration" "$@" ;;
+	clients) suite_files clients "$here/clients" "$@" ;;
 	*)
-		echo "FAIL $suite: unknown suite (SUITES may name unit and integration)"
+		echo "FAIL $suite: unknown suite (SUITES may name unit, integration and clients)"
 		record FAIL "$suite"
 		;;
 	esac

@@ -62,6 +62,9 @@ void nook_container_init(struct nook_container *c);
  * created with. `lock`: LOCK_EX for commands that change it, else 0. */
 int nook_container_load(const char *root, const char *id, int lock, struct nook_container *c,
                         struct nook_error *err);
+/* 1 if <root>/<id> exists, 0 if not, -1 for a bad id. */
+int nook_container_exists(const char *root, const char *id);
+
 /* Close and free what load or create holds, without touching the container. */
 void nook_container_release(struct nook_container *c);
 

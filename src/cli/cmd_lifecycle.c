@@ -130,11 +130,15 @@ int nook_cmd_delete(const struct nook_globals *g, int argc, char **argv)
 	if (id == NULL)
 		return 1;
 	nook_container_init(&c);
-	if (nook_container_load(g->root, id, LOCK_EX, &c, &err) < 0 ||
-	    nook_container_delete(&c, force, &err) < 0) {
+	if (nook_container_load(g->root, id, LOCK_EX, &c, &err) < 0) {
 		nook_container_release(&c);
+		/* As runc: --force on a container that is already gone (a failed
+		 * create cleaned up after itself) is not an error. */
+		if (force && nook_container_exists(g->root, id) == 0)
+			return 0;
 		return cli_fail(&err);
 	}
+	int rc = nook_container_delete(&c, force, &err) < 0 ? cli_fail(&err) : 0;
 	nook_container_release(&c);
-	return 0;
+	return rc;
 }

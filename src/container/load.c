@@ -154,3 +154,14 @@ void nook_container_release(struct nook_container *c)
 		c->have_cgroup = false;
 	}
 }
+
+int nook_container_exists(const char *root, const char *id)
+{
+	struct nook_error ignored;
+	char path[PATH_MAX];
+
+	if (nook_id_check(id, &ignored) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s", root, id);
+	return access(path, F_OK) == 0 ? 1 : 0;
+}

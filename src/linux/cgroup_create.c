@@ -192,15 +192,21 @@ int nook_cgroup_create(const struct nook_spec *spec, const char *id, struct nook
                        struct nook_error *err)
 {
 	const struct nook_resources *r = &spec->linux.resources;
+	struct nook_resources with_defaults = *r;
+	autofree struct nook_device_cgroup *rules = NULL;
 	struct nook_error ignored;
 	char v2_mount[4096];
 
+	if (nook_cg_container_device_rules(spec, &rules, &with_defaults.n_devices, err) < 0)
+		return -1;
+	if (rules != NULL)
+		with_defaults.devices = rules;
 	if (nook_cg_resolve_host(spec->linux.cgroups_path, id, cg, v2_mount, sizeof(v2_mount),
 	                         err) < 0)
 		return -1;
 	if (make_dirs(cg, r, err) < 0 ||
 	    (v2_mount[0] != '\0' && enable_all_v2(cg, r, v2_mount, err) < 0) ||
-	    nook_cgroup_apply(cg, r, err) < 0) {
+	    nook_cgroup_apply(cg, &with_defaults, err) < 0) {
 		nook_cgroup_destroy(cg, &ignored);
 		nook_cgroup_free(cg);
 		return -1;

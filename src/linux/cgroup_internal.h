@@ -78,4 +78,10 @@ int nook_cg_devices_bpf_attach(const char *dir, const struct nook_device_cgroup 
  * one; *n_created says how many components were made. */
 int nook_cg_mkdir(const char *path, unsigned *n_created, struct nook_error *err);
 
+/* The config's device rules plus what every container needs (see
+ * cgroup_default_devices.c). *out is malloc'd (NULL when the config has no
+ * rules); its strings point into the spec or static storage. */
+int nook_cg_container_device_rules(const struct nook_spec *spec, struct nook_device_cgroup **out,
+                                   size_t *n, struct nook_error *err);
+
 #endif
