@@ -1,9 +1,10 @@
-/* The device rules a container's cgroup gets: the config's own, then an
- * allow rule for every linux.devices entry, then the devices every container
- * has (runtime-linux.md "Default Devices", a pty, /dev/console, tun) and mknod
- * of any node, so that a config of just "deny all" (what podman sends) still
- * lets the init make /dev and the workload use it. runc appends the same
- * list. A config without rules leaves the device cgroup open. */
+/* The device rules a container's cgroup gets: the config's own, then the
+ * devices every container has (runtime-linux.md "Default Devices", a pty,
+ * /dev/console, tun) and mknod of any node, so that a config of just "deny
+ * all" (what podman sends) still lets the init make /dev and the workload
+ * use it. runc appends the same list. Like runc, linux.devices entries get
+ * no rule of their own: the config allows them in resources.devices (podman
+ * does). A config without rules leaves the device cgroup open. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,16 +33,11 @@ static const struct {
     {"c", 10, 200, "rwm"},  /* /dev/net/tun */
 };
 
-static const char *device_type(char t)
-{
-	return t == 'b' ? "b" : "c"; /* 'u' is a char device too; 'p' has no rule */
-}
-
 int nook_cg_container_device_rules(const struct nook_spec *spec, struct nook_device_cgroup **out,
                                    size_t *n, struct nook_error *err)
 {
 	const struct nook_resources *r = &spec->linux.resources;
-	size_t cap = r->n_devices + spec->linux.n_devices + NOOK_ARRAY_SIZE(always_allowed);
+	size_t cap = r->n_devices + NOOK_ARRAY_SIZE(always_allowed);
 	struct nook_device_cgroup *rules;
 
 	*out = NULL;
@@ -53,20 +49,6 @@ int nook_cg_container_device_rules(const struct nook_spec *spec, struct nook_dev
 		return nook_fail(err, ENOMEM, "linux.resources.devices");
 	memcpy(rules, r->devices, r->n_devices * sizeof(*rules));
 	*n = r->n_devices;
-	for (size_t i = 0; i < spec->linux.n_devices; i++) {
-		const struct nook_device *d = &spec->linux.devices[i];
-		if (d->type == 'p')
-			continue;
-		rules[(*n)++] = (struct nook_device_cgroup){
-		    .allow = true,
-		    .type = (char *)device_type(d->type),
-		    .has_major = d->has_major,
-		    .major = d->major,
-		    .has_minor = d->has_minor,
-		    .minor = d->minor,
-		    .access = "rwm",
-		};
-	}
 	for (size_t i = 0; i < NOOK_ARRAY_SIZE(always_allowed); i++)
 		rules[(*n)++] = (struct nook_device_cgroup){
 		    .allow = true,

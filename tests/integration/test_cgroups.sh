@@ -63,14 +63,29 @@ test_cpu_quota_observed() {
 
 test_devices_deny_all_allow_null() {
 	need_v1 devices
-	# deny everything; mknod stays allowed so that the init can make /dev
+	# deny everything but /dev/null: the default devices stay usable (nook,
+	# like runc, always allows them), a configured /dev/fuse is denied
 	cfg '.linux.resources.devices = [{allow: false, access: "rwm"},
-		{allow: true, type: "c", access: "m"}, {allow: true, type: "b", access: "m"},
-		{allow: true, type: "c", major: 1, minor: 3, access: "rwm"}]'
-	run_ok 'echo x >/dev/null && echo null-ok; head -c1 /dev/zero 2>&1; echo "rc=$?"'
+		{allow: true, type: "c", major: 1, minor: 3, access: "rwm"}]
+		| .linux.devices = [{path: "/dev/fuse", type: "c", major: 10, minor: 229,
+			fileMode: 438}]'
+	run_ok 'echo x >/dev/null && echo null-ok; head -c1 /dev/urandom >/dev/null && echo urandom-ok
+		head -c1 /dev/fuse 2>&1; echo "rc=$?"'
 	assert_contains "$OUT" null-ok
-	assert_contains "$OUT" "Operation not permitted" "reading /dev/zero"
+	assert_contains "$OUT" urandom-ok "a default device"
+	assert_contains "$OUT" "Operation not permitted" "reading /dev/fuse"
 	assert_not_contains "$OUT" "rc=0"
+}
+
+test_devices_podman_style_deny_all() {
+	need_v1 devices
+	# podman sends only "deny all" and counts on the runtime for the rest
+	cfg '.linux.resources.devices = [{allow: false, access: "rwm"}]
+		| .linux.devices = [{path: "/dev/fuse", type: "c", major: 10, minor: 229,
+			fileMode: 438}]'
+	run_ok 'echo x >/dev/null && head -c1 /dev/zero | wc -c; head -c1 /dev/fuse 2>&1; echo "rc=$?"'
+	assert_contains "$OUT" "1" "reading /dev/zero"
+	assert_contains "$OUT" "Operation not permitted" "reading /dev/fuse"
 }
 
 test_hugetlb_limit_on_unified() {
