@@ -8,6 +8,7 @@
 #   SUITES     suites to run, default "unit integration"
 #   UNIT_DIRS  dirs whose executables are cmocka test binaries
 #   NOOK       the runtime command for the integration tests
+#   NOOK_TEST_CACHE  dir with a prebuilt rootfs/ (default: built per run)
 #   SKIP_NOOK_SPECIFIC=1  skip tests that assert nook's own message texts
 #
 # Arguments choose integration tests: a path to a test file, a file name
@@ -140,9 +141,11 @@ suite_integration() {
 		record FAIL integration
 		return
 	fi
-	# one busybox rootfs for the whole run
-	export NOOK_TEST_CACHE=$work/cache
-	bash "$here/lib/make-rootfs.sh" "$NOOK_TEST_CACHE/rootfs" >/dev/null
+	# one busybox rootfs for the whole run (or a prebuilt one: the VM's)
+	export NOOK_TEST_CACHE=${NOOK_TEST_CACHE:-$work/cache}
+	if [ ! -x "$NOOK_TEST_CACHE/rootfs/bin/busybox" ]; then
+		bash "$here/lib/make-rootfs.sh" "$NOOK_TEST_CACHE/rootfs" >/dev/null
+	fi
 	for f in "${files[@]}"; do
 		local before after rc=0
 		before=$(grep -c '^FAIL ' "$results" || true)
