@@ -5,13 +5,13 @@
 #   tests/run-all.sh --list-marked     list nook-specific and runc-gap tests
 #
 # Environment:
-#   SUITES     suites to run, default "unit integration"
+#   SUITES     suites to run, default "unit integration vm"
 #   UNIT_DIRS  dirs whose executables are cmocka test binaries
 #   NOOK       the runtime command for the integration tests
 #   NOOK_TEST_CACHE  dir with a prebuilt rootfs/ (default: built per run)
 #   SKIP_NOOK_SPECIFIC=1  skip tests that assert nook's own message texts
 #
-# Arguments choose integration tests: a path to a test file, a file name
+# Arguments choose integration tests (of the vm suite too, else its VM_TESTS): a path to a test file, a file name
 # (test_mounts.sh or test_mounts), or else an extended regex matched against
 # test function names ("test_mounts.sh::test_bind" form works too).
 # Prints one line per test and ends with exactly one line
@@ -20,7 +20,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-SUITES=${SUITES:-unit integration}
+SUITES=${SUITES:-unit integration vm}
 UNIT_DIRS=${UNIT_DIRS:-}
 NOOK=${NOOK:-$repo/build/nook}
 export NOOK
@@ -158,12 +158,37 @@ suite_integration() {
 	done
 }
 
+# ------------------------------------------------------------------ vm
+
+# The integration tests again, inside a VM on a pure cgroup v2 kernel
+# (tests/vm/run-v2.sh): its "PASS|FAIL|SKIP vm:..." lines count here.
+suite_vm() {
+	local before after rc=0 line name
+	before=$(grep -c '^FAIL ' "$results" || true)
+	bash "$here/vm/run-v2.sh" "$@" 2>&1 | while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case $line in
+		"PASS vm:"* | "FAIL vm:"* | "SKIP vm:"*)
+			name=${line#* }
+			name=${name%% *}
+			record "${line%% *}" "${name%:}"
+			;;
+		esac
+	done || rc=$?
+	after=$(grep -c '^FAIL ' "$results" || true)
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ] && [ "$before" = "$after" ]; then
+		echo "FAIL vm: tests/vm/run-v2.sh exited $rc without a failed test"
+		record FAIL vm
+	fi
+}
+
 for suite in $SUITES; do
 	case $suite in
 	unit) suite_unit ;;
 	integration) suite_integration "$@" ;;
+	vm) suite_vm "$@" ;;
 	*)
-		echo "FAIL $suite: unknown suite (SUITES may name unit and integration)"
+		echo "FAIL $suite: unknown suite (SUITES may name unit, integration and vm)"
 		record FAIL "$suite"
 		;;
 	esac

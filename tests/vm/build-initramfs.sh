@@ -5,7 +5,8 @@
 # the integration harness runs outside the container (GNU coreutils, find,
 # grep, sed, awk, util-linux's mount/unshare/nsenter, script, ip) with the
 # ldd closure of all of them, the nook binary ($NOOK) at /nook/build/nook,
-# tests/run-all.sh, tests/lib/ and tests/integration/ under /nook/tests, a
+# tests/run-all.sh, tests/lib/ and tests/integration/ under /nook/tests
+# (and config.example.json under /nook), a
 # prebuilt busybox rootfs for the containers at /nook/cache/rootfs, the
 # kernel modules from build-kernel.sh ($VM_KERNEL_DIR/modules) and /init
 # (tests/vm/init).
@@ -85,6 +86,8 @@ cp -L --parents "${libs[@]}" "$root/"
 ln -sf /usr/bin/bash "$root/bin/bash"
 
 install -m 0755 "$repo/tests/run-all.sh" "$root/nook/tests/run-all.sh"
+# what tests take from the repo ($HARNESS_REPO)
+cp "$repo/config.example.json" "$root/nook/"
 cp -a "$repo/tests/lib" "$repo/tests/integration" "$root/nook/tests/"
 # the containers' rootfs, built once per busybox (a link per applet is slow)
 rootfs_cache=${VM_WORK:-$repo/tests/.work/vm}/rootfs

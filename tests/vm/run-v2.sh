@@ -34,6 +34,7 @@ VM_TESTS=${VM_TESTS:-test_namespaces test_process test_lifecycle test_mounts tes
 VM_TIMEOUT=${VM_TIMEOUT:-600}
 VM_MEM=${VM_MEM:-1024}
 VM_SMP=${VM_SMP:-2}
+VM_CPU=${VM_CPU:-qemu64}
 VM_WORK=${VM_WORK:-$repo/tests/.work/vm}
 export VM_KERNEL_DIR=${VM_KERNEL_DIR:-$repo/tests/.work/vm-kernel}
 export NOOK=${NOOK:-$repo/build/nook}
@@ -128,7 +129,7 @@ while IFS= read -r line; do
 	"VM-INFO "*) echo "vm: ${line#VM-INFO }" ;;
 	"VM-EXIT "*) guest_rc=${line#VM-EXIT } ;;
 	esac
-done < <(timeout -k 10 "$VM_TIMEOUT" "$QEMU" -accel "$accel" -cpu max -m "$VM_MEM" -smp "$VM_SMP" \
+done < <(timeout -k 10 "$VM_TIMEOUT" "$QEMU" -accel "$accel" -cpu "$VM_CPU" -m "$VM_MEM" -smp "$VM_SMP" \
 	-nodefaults -no-user-config -display none -monitor none -serial stdio -no-reboot \
 	-kernel "$VM_KERNEL_DIR/vmlinuz" -initrd "$initrd" -append "$cmdline" </dev/null 2>&1 ||
 	echo "VM-QEMU-EXIT $?")
