@@ -10,7 +10,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-dir=${1:-${VM_KERNEL_DIR:-$here/../.work/vm-kernel}}
+dir=${1:-${VM_KERNEL_DIR:-$(cd "$here/.." && pwd)/.work/vm-kernel}}
 META=${VM_KERNEL_PACKAGE:-linux-image-cloud-amd64}
 # modules loaded in the guest, in load order (dependencies first)
 MODULES=${VM_MODULES:-overlay llc stp bridge veth}
