@@ -22,7 +22,7 @@ UNIT_HELPERS := $(sort $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c)))
 
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tests -name '*.[ch]')
 
-.PHONY: all unit-tests check check-unit check-asan check-integration check-clients install uninstall \
+.PHONY: all unit-tests check check-unit check-asan check-integration check-clients check-vm install uninstall \
 	format format-check bench example clean
 
 all: $(BUILD)/nook
@@ -45,7 +45,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_HELPERS) $(BUILD)/libnook.a
 
 unit-tests: $(UNIT_BIN)
 
-# Everything, ending in one line "N passed, N failed".
+# Everything (unit, ASan/UBSan unit, integration, and integration inside a
+# cgroup v2 VM), ending in one line "N passed, N failed".
 check: all unit-tests
 	$(MAKE) --no-print-directory BUILD=build-asan \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
@@ -62,6 +63,10 @@ check-integration: all
 # podman and containerd driving build/nook (tests/clients/)
 check-clients: all
 	NOOK=$(abspath $(BUILD)/nook) SUITES=clients bash tests/run-all.sh $(TESTS)
+
+# The integration tests inside a VM on a pure cgroup v2 kernel (tests/vm/).
+check-vm: all
+	NOOK=$(abspath $(BUILD)/nook) SUITES=vm bash tests/run-all.sh $(TESTS)
 
 install: all
 	install -D -m 0755 $(BUILD)/nook $(DESTDIR)$(PREFIX)/sbin/nook

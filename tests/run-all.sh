@@ -5,14 +5,16 @@
 #   tests/run-all.sh --list-marked     list nook-specific and runc-gap tests
 #
 # Environment:
-#   SUITES     suites to run, default "unit integration clients"
+#   SUITES     suites to run, default "unit integration clients vm"
 #   UNIT_DIRS  dirs whose executables are cmocka test binaries
 #   NOOK       the runtime command for the integration and client tests
+#   NOOK_TEST_CACHE  dir with a prebuilt rootfs/ (default: built per run)
 #   SKIP_NOOK_SPECIFIC=1  skip tests that assert nook's own message texts
 #
 # Arguments choose integration and client tests (tests/integration,
-# tests/clients: podman and containerd driving $NOOK): a path to a test file,
-# a file name (test_mounts.sh or test_mounts), or else an extended regex matched against
+# tests/clients: podman and containerd driving $NOOK; of the vm suite too,
+# else its VM_TESTS): a path to a test file, a file name (test_mounts.sh or
+# test_mounts), or else an extended regex matched against
 # test function names ("test_mounts.sh::test_bind" form works too).
 # Prints one line per test and ends with exactly one line
 # "N passed, N failed[, N skipped]"; exits non-zero if anything failed.
@@ -20,7 +22,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-SUITES=${SUITES:-unit integration clients}
+SUITES=${SUITES:-unit integration clients vm}
 UNIT_DIRS=${UNIT_DIRS:-}
 NOOK=${NOOK:-$repo/build/nook}
 export NOOK
@@ -150,8 +152,8 @@ suite_files() {
 		record FAIL "$suite"
 		return
 	fi
-	# one busybox rootfs for the whole run
-	export NOOK_TEST_CACHE=$work/cache
+	# one busybox rootfs for the whole run (or a prebuilt one: the VM's)
+	export NOOK_TEST_CACHE=${NOOK_TEST_CACHE:-$work/cache}
 	if [ ! -x "$NOOK_TEST_CACHE/rootfs/bin/busybox" ]; then
 		bash "$here/lib/make-rootfs.sh" "$NOOK_TEST_CACHE/rootfs" >/dev/null
 	fi
@@ -167,13 +169,38 @@ suite_files() {
 	done
 }
 
+# ------------------------------------------------------------------ vm
+
+# The integration tests again, inside a VM on a pure cgroup v2 kernel
+# (tests/vm/run-v2.sh): its "PASS|FAIL|SKIP vm:..." lines count here.
+suite_vm() {
+	local before after rc=0 line name
+	before=$(grep -c '^FAIL ' "$results" || true)
+	bash "$here/vm/run-v2.sh" "$@" 2>&1 | while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case $line in
+		"PASS vm:"* | "FAIL vm:"* | "SKIP vm:"*)
+			name=${line#* }
+			name=${name%% *}
+			record "${line%% *}" "${name%:}"
+			;;
+		esac
+	done || rc=$?
+	after=$(grep -c '^FAIL ' "$results" || true)
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ] && [ "$before" = "$after" ]; then
+		echo "FAIL vm: tests/vm/run-v2.sh exited $rc without a failed test"
+		record FAIL vm
+	fi
+}
+
 for suite in $SUITES; do
 	case $suite in
 	unit) suite_unit ;;
 	integration) suite_files integration "$here/integration" "$@" ;;
 	clients) suite_files clients "$here/clients" "$@" ;;
+	vm) suite_vm "$@" ;;
 	*)
-		echo "FAIL $suite: unknown suite (SUITES may name unit, integration and clients)"
+		echo "FAIL $suite: unknown suite (SUITES may name unit, integration, clients and vm)"
 		record FAIL "$suite"
 		;;
 	esac

@@ -1,0 +1,197 @@
+#!/bin/bash
+# The VM stage: boot Debian's cloud kernel under qemu with a pure cgroup v2
+# hierarchy at /sys/fs/cgroup and run integration tests inside.
+#   tests/vm/run-v2.sh [TEST...]     (run-all.sh arguments; default $VM_TESTS)
+# Prints one line per guest test, "PASS vm:test_x.sh::name (N ms)" (FAIL,
+# SKIP alike), the guest's log of failing tests, "vm: ..." notes, and ends
+# with "vm: done in Ns (N pass, N fail, N skip)". The console is kept in
+# $VM_WORK/console.log.
+# Exit status: 0 all passed; 1 a test failed, or the VM failed, hung or
+# timed out; 3 skipped: qemu or the kernel cannot be had (the reason is
+# printed on a "SKIP vm: ..." line).
+#
+# Environment:
+#   VM_TESTS    the guest's run-all.sh arguments, space separated; names may
+#               be globs over tests/integration/ (test_cgroups*)
+#   VM_TIMEOUT  seconds for the whole VM (default 600); the guest powers
+#               itself off 15 s earlier
+#   VM_MEM, VM_SMP  memory (MiB, default 1024) and cpus (default 2)
+#   VM_WORK     cache and scratch dir (default tests/.work/vm)
+#   VM_KERNEL_DIR   where build-kernel.sh puts the kernel
+#   NOOK        the binary to test (default build/nook)
+#   HARNESS_VERBOSE=1  print every guest test's log
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+
+# The tests the VM stage runs by default: the one place to choose them.
+# Entries: a file name (test_lifecycle), a glob over tests/integration/
+# (test_cgroups*: every cgroup test file, as soon as it exists), or one test
+# (test_mounts.sh::test_mount_cgroup_present); "all" is every file.
+# Every integration file passes in the VM, but all 117 tests take about 12
+# minutes under emulation (5-8 s a test: every fork is slow, jq starts in
+# 0.35 s); this selection takes 3-4. test_cgroups* is what the stage is for.
+VM_TESTS=${VM_TESTS:-test_namespaces test_lifecycle test_mounts.sh::test_mount_cgroup_present test_cgroups*}
+
+VM_TIMEOUT=${VM_TIMEOUT:-600}
+VM_MEM=${VM_MEM:-1024}
+VM_SMP=${VM_SMP:-2}
+VM_CPU=${VM_CPU:-qemu64}
+VM_WORK=${VM_WORK:-$repo/tests/.work/vm}
+export VM_KERNEL_DIR=${VM_KERNEL_DIR:-$repo/tests/.work/vm-kernel}
+export NOOK=${NOOK:-$repo/build/nook}
+QEMU=${QEMU:-qemu-system-x86_64}
+
+skip() {
+	echo "SKIP vm: $*"
+	exit 3
+}
+
+if [ $# -gt 0 ]; then
+	tests=("$@")
+elif [ "$VM_TESTS" = all ]; then
+	tests=()
+else
+	# run-all.sh arguments: the files, and one filter that selects the
+	# whole of a file listed whole and only the named tests of the others
+	declare -A seen=()
+	files=() res=()
+	add_file() {
+		[ -n "${seen[$1]:-}" ] || files+=("$1")
+		seen[$1]=1
+	}
+	read -r -a items <<<"$VM_TESTS" # no globbing here
+	shopt -s nullglob
+	for t in "${items[@]}"; do
+		case $t in
+		*::*)
+			f=${t%%::*}
+			f=${f%.sh}
+			add_file "$f"
+			res+=("^$f\\.sh::${t#*::}\$")
+			;;
+		*[*?[]*)
+			for f in "$repo"/tests/integration/${t%.sh}.sh; do
+				f=$(basename "$f" .sh)
+				add_file "$f"
+				res+=("^$f\\.sh::")
+			done
+			;;
+		*)
+			add_file "${t%.sh}"
+			res+=("^${t%.sh}\\.sh::")
+			;;
+		esac
+	done
+	shopt -u nullglob
+	tests=("${files[@]}")
+	if [ ${#res[@]} -gt 0 ]; then
+		tests+=("$(
+			IFS='|'
+			echo "${res[*]}"
+		)")
+	fi
+fi
+for t in "${tests[@]}"; do
+	case $t in *[,[:space:]]*) echo "FAIL vm: a test argument may not hold a comma or space: '$t'"; exit 1 ;; esac
+done
+
+# what a fresh machine lacks
+need=()
+command -v "$QEMU" >/dev/null 2>&1 || need+=(qemu-system-x86)
+command -v cpio >/dev/null 2>&1 || need+=(cpio)
+if [ ${#need[@]} -gt 0 ]; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "vm: installing ${need[*]}"
+		if ! DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}" \
+			>/tmp/nook-vm-apt.log 2>&1; then
+			tail -n 5 /tmp/nook-vm-apt.log | sed 's/^/    | /'
+			rm -f /tmp/nook-vm-apt.log
+			skip "apt-get install ${need[*]} failed"
+		fi
+		rm -f /tmp/nook-vm-apt.log
+	fi
+	command -v "$QEMU" >/dev/null 2>&1 || skip "$QEMU is not installed (apt-get install qemu-system-x86)"
+	command -v cpio >/dev/null 2>&1 || skip "cpio is not installed (apt-get install cpio)"
+fi
+
+rc=0
+why=$(bash "$here/build-kernel.sh" "$VM_KERNEL_DIR" 2>&1 >/dev/null) || rc=$?
+if [ "$rc" -eq 3 ]; then skip "no kernel: $(tail -n1 <<<"$why")"; fi
+if [ "$rc" -ne 0 ]; then
+	echo "FAIL vm: tests/vm/build-kernel.sh failed (exit $rc)"
+	printf '%s\n' "$why" | sed 's/^/    | /'
+	exit 1
+fi
+
+mkdir -p "$VM_WORK"
+initrd=$VM_WORK/initramfs.cpio.gz
+console=$VM_WORK/console.log
+if ! bash "$here/build-initramfs.sh" "$initrd" >/dev/null; then
+	echo "FAIL vm: tests/vm/build-initramfs.sh failed"
+	exit 1
+fi
+
+accel=tcg
+if [ -w /dev/kvm ]; then accel=kvm; fi
+watchdog=$((VM_TIMEOUT > 30 ? VM_TIMEOUT - 15 : VM_TIMEOUT))
+IFS=, eval 'joined="${tests[*]}"'
+cmdline="console=ttyS0 panic=-1 quiet loglevel=3 nook.watchdog=$watchdog nook.verbose=${HARNESS_VERBOSE:-0}"
+[ -z "$joined" ] || cmdline="$cmdline nook.tests=$joined"
+echo "vm: booting $(cat "$VM_KERNEL_DIR/version") ($accel, ${VM_MEM} MiB, $VM_SMP cpus): ${joined:-all integration tests}"
+
+start=$(date +%s)
+passed=0 failed=0 skipped=0 guest_summary="" guest_rc="" qrc=0
+: >"$console"
+while IFS= read -r line; do
+	line=${line%$'\r'}
+	printf '%s\n' "$line" >>"$console"
+	case $line in
+	"VM| PASS "* | "VM| FAIL "* | "VM| SKIP "*)
+		rest=${line#VM| }
+		echo "${rest%% *} vm:${rest#* }"
+		case $rest in
+		PASS*) passed=$((passed + 1)) ;;
+		FAIL*) failed=$((failed + 1)) ;;
+		SKIP*) skipped=$((skipped + 1)) ;;
+		esac
+		;;
+	"VM| "*" passed, "*" failed"*) guest_summary=${line#VM| } ;;
+	"VM| "*) printf '%s\n' "${line#VM| }" ;;
+	"VM-INFO "*) echo "vm: ${line#VM-INFO }" ;;
+	"VM-EXIT "*) guest_rc=${line#VM-EXIT } ;;
+	esac
+done < <(timeout -k 10 "$VM_TIMEOUT" "$QEMU" -accel "$accel" -cpu "$VM_CPU" -m "$VM_MEM" -smp "$VM_SMP" \
+	-nodefaults -no-user-config -display none -monitor none -serial stdio -no-reboot \
+	-kernel "$VM_KERNEL_DIR/vmlinuz" -initrd "$initrd" -append "$cmdline" </dev/null 2>&1 ||
+	echo "VM-QEMU-EXIT $?")
+secs=$(($(date +%s) - start))
+if q=$(grep -m1 '^VM-QEMU-EXIT ' "$console"); then qrc=${q#VM-QEMU-EXIT }; fi
+
+problem=""
+if [ -z "$guest_rc" ]; then
+	if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+		problem="the VM timed out after ${VM_TIMEOUT}s (VM_TIMEOUT)"
+	else
+		problem="the VM ended without reporting (qemu exit ${qrc}; crash or watchdog?)"
+	fi
+elif [ -z "$guest_summary" ]; then
+	problem="the guest's run-all.sh ended without a summary (exit $guest_rc)"
+else
+	expect="$passed passed, $failed failed"
+	[ "$skipped" -eq 0 ] || expect="$expect, $skipped skipped"
+	if [ "$guest_summary" != "$expect" ]; then
+		problem="the guest counted '$guest_summary', the host read '$expect' (lost console lines?)"
+	elif [ "$guest_rc" != 0 ] && [ "$failed" -eq 0 ]; then
+		problem="the guest's run-all.sh exited $guest_rc without a failed test"
+	fi
+fi
+if [ -n "$problem" ]; then
+	echo "FAIL vm: $problem"
+	echo "    | last console lines ($console):"
+	tail -n 30 "$console" | sed 's/^/    | /'
+	failed=$((failed + 1))
+fi
+echo "vm: done in ${secs}s ($passed pass, $failed fail, $skipped skip)"
+[ "$failed" -eq 0 ]
