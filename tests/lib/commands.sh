@@ -110,8 +110,8 @@ cgroups_named() {
 	for base in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
 		[ -d "$base" ] || continue
 		while IFS=: read -r _ _ path; do
-			[ -d "${base%/}$path/$1" ] && echo "${base%/}$path/$1"
+			if [ -d "${base%/}$path/$1" ]; then echo "${base%/}$path/$1"; fi
 		done </proc/self/cgroup
-		[ -d "${base%/}/$1" ] && echo "${base%/}/$1"
+		if [ -d "${base%/}/$1" ]; then echo "${base%/}/$1"; fi
 	done | sort -u
 }
