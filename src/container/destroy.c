@@ -24,12 +24,22 @@ static void wait_gone(int pidfd)
 		;
 }
 
+/* A frozen (paused) init does not die of SIGKILL until it is thawed. */
+static void thaw(struct nook_container *c)
+{
+	struct nook_error ignored;
+
+	if (c->have_cgroup)
+		nook_cgroup_freeze(&c->cgroup, false, &ignored);
+}
+
 static int kill_init(struct nook_container *c, struct nook_error *err)
 {
 	if (c->pid <= 0 || c->exited)
 		return 0;
 	if (c->is_parent) {
 		kill(c->pid, SIGKILL);
+		thaw(c);
 		while (waitpid(c->pid, &c->wait_status, 0) < 0 && errno == EINTR)
 			;
 		c->exited = true;
@@ -44,6 +54,7 @@ static int kill_init(struct nook_container *c, struct nook_error *err)
 		return 0;
 	if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
 		return nook_fail(err, errno, "kill the container's init (pid %d)", (int)c->pid);
+	thaw(c);
 	wait_gone(pidfd);
 	c->exited = true;
 	return 0;

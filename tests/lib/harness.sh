@@ -323,12 +323,17 @@ harness_is_descendant() {
 # machines: one find and one grep scan everything, the rest looks only at
 # processes in other pid namespaces.)
 harness_procs() {
-	local mypidns pid ns cmd f
+	local mypidns pid ns cmd f stat
 	mypidns=$(readlink /proc/self/ns/pid)
 	while read -r pid ns; do
 		# find cannot always read the link (pid 1 here): ask readlink then
 		[ -n "$ns" ] || ns=$(readlink "/proc/$pid/ns/pid" 2>/dev/null) || continue
 		[ "$ns" = "$mypidns" ] && continue
+		# a zombie handed to pid 1 is dead: reaping it is pid 1's job (some
+		# machines' pid 1 reaps late), not a leftover of the test
+		{ read -r stat <"/proc/$pid/stat"; } 2>/dev/null || continue
+		stat=${stat##*) }
+		[[ $stat == "Z 1 "* ]] && continue
 		{ cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline"); } 2>/dev/null || continue
 		if harness_is_descendant "$pid" || [[ $cmd == *"$T"* || $cmd == *"$ID"* ]] ||
 			grep -qF -e "$T" "/proc/$pid/mountinfo" 2>/dev/null ||

@@ -1,0 +1,267 @@
+#!/bin/bash
+# exec into a running container, and terminals through --console-socket.
+# shellcheck source=tests/lib/harness.sh
+source "$(dirname "$0")/../lib/harness.sh"
+# shellcheck source=tests/lib/commands.sh
+source "$(dirname "$0")/../lib/commands.sh"
+
+nook_specific test_exec_missing_command test_exec_on_stopped_or_missing \
+	test_create_terminal_without_console_socket
+
+# start_long [RUN-OPTIONS...]: a running container whose init loops; PID is its pid.
+start_long() {
+	set_args sh -c "$LONG_RUNNING"
+	run_detached "$@"
+	assert_ok
+	wait_for_file "$ROOTFS/tmp/ready"
+	PID=$(init_pid)
+}
+
+test_exec_output_and_exit_code() {
+	start_long
+	nk exec "$ID" sh -c 'echo out; echo err >&2; exit 7'
+	assert_exit 7
+	assert_eq out "$OUT"
+	assert_eq err "$ERR"
+	nk exec "$ID" sh -c 'kill -9 $$'
+	assert_exit 137
+	nk exec "$ID" true
+	assert_ok
+	assert_eq running "$(status)"
+}
+
+test_exec_joins_pid_namespace_and_cgroup() {
+	start_long
+	nk exec "$ID" sh -c 'cat /proc/1/cmdline | tr "\0" " "; echo; echo $$'
+	assert_ok
+	local lines
+	mapfile -t lines <<<"$OUT"
+	assert_eq "sh -c $LONG_RUNNING " "${lines[0]}" "pid 1 seen by exec"
+	assert_ne 1 "${lines[1]}" "exec's own pid"
+	nk exec "$ID" ps
+	assert_ok
+	assert_match "$OUT" '(^|'$'\n'') +1 +root +sh -c touch' "ps in the container"
+	nk exec "$ID" cat /proc/self/cgroup
+	assert_ok
+	assert_eq "$(cat "/proc/$PID/cgroup")" "$OUT" "cgroup of exec and of the init"
+	nk exec "$ID" sh -c 'for n in mnt net uts ipc pid; do readlink /proc/self/ns/$n; done'
+	assert_ok
+	local n want=""
+	for n in mnt net uts ipc pid; do want+="$(readlink "/proc/$PID/ns/$n")"$'\n'; done
+	assert_eq "${want%$'\n'}" "$OUT" "namespaces of exec and of the init"
+}
+
+test_exec_env_and_cwd() {
+	start_long
+	nk exec --env FOO=bar --env TERM=dumb --cwd /tmp "$ID" sh -c 'echo "$FOO $TERM $PATH"; pwd'
+	assert_ok
+	assert_eq $'bar dumb /usr/sbin:/usr/bin:/sbin:/bin\n/tmp' "$OUT"
+}
+
+test_exec_user_and_groups() {
+	start_long
+	nk exec --user 1000:1000 "$ID" sh -c 'id -u; id -g; id -G'
+	assert_ok
+	assert_eq $'1000\n1000\n1000' "$OUT"
+	nk exec --user 1000:1000 --additional-gids 5 --additional-gids 44 "$ID" id -G
+	assert_ok
+	assert_eq "1000 5 44" "$OUT" "groups with --additional-gids"
+	nk exec --user 1000 "$ID" sh -c 'id -u; id -g'
+	assert_ok
+	assert_eq $'1000\n0' "$OUT" "--user without a gid"
+}
+
+test_exec_cap_added() {
+	start_long
+	nk exec "$ID" grep CapEff /proc/self/status
+	assert_ok
+	assert_eq "$(cap_mask CAP_AUDIT_WRITE CAP_KILL CAP_NET_BIND_SERVICE)" "$(awk '{print $2}' <<<"$OUT")" "CapEff without --cap"
+	nk exec --cap CAP_SYS_ADMIN "$ID" grep CapEff /proc/self/status
+	assert_ok
+	assert_eq "$(cap_mask CAP_AUDIT_WRITE CAP_KILL CAP_NET_BIND_SERVICE CAP_SYS_ADMIN)" "$(awk '{print $2}' <<<"$OUT")" "CapEff with --cap CAP_SYS_ADMIN"
+}
+
+test_exec_no_new_privs() {
+	start_long
+	nk exec "$ID" grep NoNewPrivs /proc/self/status
+	assert_ok
+	assert_eq 0 "$(awk '{print $2}' <<<"$OUT")" "NoNewPrivs without the flag"
+	nk exec --no-new-privs "$ID" grep NoNewPrivs /proc/self/status
+	assert_ok
+	assert_eq 1 "$(awk '{print $2}' <<<"$OUT")" "NoNewPrivs with --no-new-privs"
+}
+
+test_exec_process_file() {
+	start_long
+	jq -n '{terminal: false, user: {uid: 1000, gid: 1000}, cwd: "/tmp",
+		env: ["PATH=/bin:/usr/bin", "FOO=from-file"],
+		args: ["sh", "-c", "echo \"$FOO\"; pwd; id -u; exit 3"]}' >"$T/process.json"
+	nk exec --process "$T/process.json" "$ID"
+	assert_exit 3
+	assert_eq $'from-file\n/tmp\n1000' "$OUT"
+}
+
+test_exec_detach_pid_file() {
+	start_long
+	nk exec --detach --pid-file "$T/exec.pid" "$ID" sh -c 'while [ ! -e /tmp/go ]; do sleep 0.05; done; echo done >/tmp/exec-done'
+	assert_ok
+	local epid
+	epid=$(cat "$T/exec.pid")
+	assert_match "$epid" '^[0-9]+$' "pid file"
+	alive "$epid" || fail "the detached process $epid is not alive"
+	assert_eq "$(readlink "/proc/$PID/ns/pid")" "$(readlink "/proc/$epid/ns/pid")" "pid namespace of the detached process"
+	assert_contains "$(tr '\0' ' ' <"/proc/$epid/cmdline")" "while [ ! -e /tmp/go ]"
+	touch "$ROOTFS/tmp/go"
+	wait_content "$ROOTFS/tmp/exec-done" '^done$'
+	wait_gone "$epid"
+}
+
+test_exec_tty_under_script() {
+	start_long
+	RC=0
+	timeout -k 5 20 script -qec "$NOOK --root $STATE exec --tty $ID sh -c 'tty; test -t 0 && echo stdin-is-tty; exit 4'" /dev/null \
+		</dev/null >"$T/out" 2>"$T/err" || RC=$?
+	# script with stdin at end-of-file types a NUL, echoed as ^@ (runc too)
+	OUT=$(tr -d '\r' <"$T/out" | sed 's/^\^@//')
+	echo "script: exit $RC; out: $(od -c "$T/out" | head -5); err: $(cat "$T/err")" >&2
+	assert_exit 4
+	assert_match "$OUT" '(^|'$'\n'')/dev/pts/[0-9]+'$'\n''stdin-is-tty' "output of tty"
+}
+
+test_exec_seccomp_applies() {
+	cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+		syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 1}]}'
+	start_long
+	nk exec "$ID" mkdir /tmp/x
+	assert_exit 1
+	assert_contains "$ERR" "Operation not permitted"
+	[ ! -e "$ROOTFS/tmp/x" ] || fail "mkdir in exec worked despite the seccomp rule"
+	nk exec "$ID" grep Seccomp: /proc/self/status
+	assert_ok
+	assert_eq 2 "$(awk '{print $2}' <<<"$OUT")" "Seccomp mode of exec"
+	nk exec "$ID" touch /tmp/y
+	assert_ok
+}
+
+test_exec_on_stopped_or_missing() {
+	set_args true
+	run_ctr --keep
+	on_exit 'force_delete "$ID"'
+	assert_ok
+	assert_eq stopped "$(status)"
+	nk exec "$ID" echo hi
+	assert_exit 255
+	assert_error_line 'stopped'
+	assert_eq "" "$OUT"
+	nk delete "$ID"
+	assert_ok
+	nk exec "$ID" echo hi
+	assert_exit 255
+	assert_error_line 'does not exist'
+}
+
+test_exec_missing_command() {
+	start_long
+	nk exec "$ID" no-such-command
+	assert_exit 255
+	assert_error_line 'no-such-command'
+	nk exec "$ID" /bin/no-such-command
+	assert_exit 255
+	assert_error_line '/bin/no-such-command'
+	assert_eq running "$(status)"
+}
+
+# ------------------------------------------------------------ 6. console socket
+
+# recv_server SOCKET OUTFILE [EXIT-CODE]: a python receiver in the background
+# (RECV is its pid): takes one fd by SCM_RIGHTS, types a command into the pty,
+# reads until the output shows, then types "exit N" and reads to the end.
+recv_server() {
+	cat >"$T/recv.py" <<'EOF'
+import os, socket, sys, time
+path, out, code = sys.argv[1], sys.argv[2], sys.argv[3]
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(path)
+srv.listen(1)
+srv.settimeout(20)
+conn, _ = srv.accept()
+msg, fds, flags, addr = socket.recv_fds(conn, 4096, 1)
+if not fds:
+    sys.exit("no fd received")
+fd = fds[0]
+log = open(out, "wb", buffering=0)
+log.write(b"fd-received\n")
+os.write(fd, b"echo hi-from-$((6*7))\n")
+buf = b""
+deadline = time.time() + 15
+sent_exit = False
+while time.time() < deadline:
+    try:
+        data = os.read(fd, 4096)
+    except OSError:
+        break
+    if not data:
+        break
+    buf += data
+    log.write(data)
+    if not sent_exit and b"hi-from-42" in buf:
+        os.write(fd, b"exit " + code.encode() + b"\n")
+        sent_exit = True
+log.write(b"\nreceiver-done\n")
+EOF
+	python3 "$T/recv.py" "$1" "$2" "${3:-0}" >"$T/recv.log" 2>&1 &
+	RECV=$!
+	on_exit "kill $RECV 2>/dev/null || true"
+	wait_for_file "$1"
+}
+
+wait_recv() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		kill -0 "$RECV" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -0 "$RECV" 2>/dev/null && fail "the receiver did not end: $(cat "$T/pty.out" 2>/dev/null)"
+	local rc=0
+	wait "$RECV" || rc=$?
+	echo "receiver: exit $rc; $(cat "$T/recv.log")" >&2
+	[ "$rc" -eq 0 ] || fail "receiver failed: $(cat "$T/recv.log")"
+}
+
+test_create_console_socket() {
+	cfg '.process.terminal = true'
+	set_args sh
+	recv_server "$T/console.sock" "$T/pty.out" 0
+	create_ctr --console-socket "$T/console.sock"
+	assert_ok
+	assert_eq created "$(status)"
+	nk start "$ID"
+	assert_ok
+	wait_recv
+	assert_contains "$(cat "$T/pty.out")" "fd-received"
+	assert_match "$(tr -d '\r' <"$T/pty.out")" $'\n''hi-from-42'$'\n' "pty output"
+	wait_status stopped
+	nk delete "$ID"
+	assert_ok
+}
+
+test_exec_tty_console_socket() {
+	start_long
+	recv_server "$T/console.sock" "$T/pty.out" 6
+	nk exec --tty --console-socket "$T/console.sock" "$ID" sh
+	assert_exit 6
+	wait_recv
+	assert_match "$(tr -d '\r' <"$T/pty.out")" $'\n''hi-from-42'$'\n' "pty output"
+	assert_eq running "$(status)"
+}
+
+test_create_terminal_without_console_socket() {
+	cfg '.process.terminal = true'
+	set_args sh
+	create_ctr
+	assert_exit 1
+	assert_error_line 'console-socket'
+	[ -z "$(ls -A "$STATE")" ] || fail "state left: $(ls -A "$STATE")"
+}
+
+harness_main "$@"
