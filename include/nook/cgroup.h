@@ -41,6 +41,7 @@ struct nook_cgroup {
 	enum nook_cgroup_mode mode;
 	struct nook_cgroup_dir *dirs;
 	size_t n_dirs;
+	char v2_mount[256]; /* where cgroup2 is mounted ("" if not); not saved */
 };
 
 /* What mode this host is in (from /proc/self/mountinfo). */
@@ -52,6 +53,16 @@ int nook_cgroup_detect(enum nook_cgroup_mode *mode, struct nook_error *err);
  * nook made is left. */
 int nook_cgroup_create(const struct nook_spec *spec, const char *id, struct nook_cgroup *cg,
                        struct nook_error *err);
+
+/* nook_cgroup_create in two steps, so that the caller can record the
+ * directories (state.json) before any exists: a runtime killed in between
+ * then leaves nothing `delete` does not know of. plan resolves the paths and
+ * marks the components that will be made; realize makes them, enables v2
+ * controllers and applies the limits (on failure it removes what it made). */
+int nook_cgroup_plan(const struct nook_spec *spec, const char *id, struct nook_cgroup *cg,
+                     struct nook_error *err);
+int nook_cgroup_realize(const struct nook_spec *spec, struct nook_cgroup *cg,
+                        struct nook_error *err);
 
 /* O_PATH|O_DIRECTORY fd of the v2 directory for CLONE_INTO_CGROUP, or -1
  * (no v2 directory). */

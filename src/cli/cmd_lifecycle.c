@@ -1,4 +1,5 @@
 /* The small commands on an existing container: start, state, kill, delete. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "cli_util.h"
 #include "nook/cleanup.h"
 #include "nook/log.h"
+#include "nook/state.h"
 
 /* Parse just --help, then the ID. */
 static const char *simple_args(const char *command, const char *usage, int argc, char **argv,
@@ -133,8 +135,14 @@ int nook_cmd_delete(const struct nook_globals *g, int argc, char **argv)
 	if (nook_container_load(g->root, id, LOCK_EX, &c, &err) < 0) {
 		nook_container_release(&c);
 		/* As runc: --force on a container that is already gone (a failed
-		 * create cleaned up after itself) is not an error. */
-		if (force && nook_container_exists(g->root, id) == 0)
+		 * create cleaned up after itself) is not an error; nor is one
+		 * whose create was killed before it wrote state.json (we held
+		 * the lock, so its creator is gone). */
+		int exists = nook_container_exists(g->root, id);
+		if (force && exists == 0)
+			return 0;
+		if (force && exists == 1 && err.errnum == ENOENT &&
+		    nook_state_dir_remove(g->root, id, &err) == 0)
 			return 0;
 		return cli_fail(&err);
 	}

@@ -177,12 +177,16 @@ static int pin_config(const struct nook_create_opts *o, struct nook_container *c
 	return nook_state_pin_config(c->state_dirfd, path, err);
 }
 
-/* The container's cgroup: made and limited before the init exists. */
+/* The container's cgroup: made and limited before the init exists, and
+ * recorded in state.json before any directory of it exists. */
 static int make_cgroup(struct nook_container *c, struct nook_error *err)
 {
-	if (nook_cgroup_create(&c->spec, c->id, &c->cgroup, err) < 0)
+	if (nook_cgroup_plan(&c->spec, c->id, &c->cgroup, err) < 0)
 		return -1;
 	c->have_cgroup = true;
+	if (save_state(c, NOOK_CREATING, err) < 0 ||
+	    nook_cgroup_realize(&c->spec, &c->cgroup, err) < 0)
+		return -1;
 	return save_state(c, NOOK_CREATING, err);
 }
 

@@ -188,26 +188,64 @@ static int enable_all_v2(const struct nook_cgroup *cg, const struct nook_resourc
 	return 0;
 }
 
-int nook_cgroup_create(const struct nook_spec *spec, const char *id, struct nook_cgroup *cg,
-                       struct nook_error *err)
+/* How many components of path do not exist yet. */
+static unsigned missing_components(const char *path)
+{
+	char buf[4096];
+	unsigned n = 0;
+	struct stat st;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	while (stat(buf, &st) < 0 && errno == ENOENT) {
+		char *slash = strrchr(buf, '/');
+		if (slash == NULL || slash == buf)
+			break;
+		*slash = '\0';
+		n++;
+	}
+	return n;
+}
+
+int nook_cgroup_plan(const struct nook_spec *spec, const char *id, struct nook_cgroup *cg,
+                     struct nook_error *err)
+{
+	if (nook_cg_resolve_host(spec->linux.cgroups_path, id, cg, cg->v2_mount,
+	                         sizeof(cg->v2_mount), err) < 0)
+		return -1;
+	for (size_t i = 0; i < cg->n_dirs; i++) {
+		cg->dirs[i].n_created = missing_components(cg->dirs[i].path);
+		cg->dirs[i].created = cg->dirs[i].n_created > 0;
+	}
+	return 0;
+}
+
+int nook_cgroup_realize(const struct nook_spec *spec, struct nook_cgroup *cg,
+                        struct nook_error *err)
 {
 	const struct nook_resources *r = &spec->linux.resources;
 	struct nook_resources with_defaults = *r;
 	autofree struct nook_device_cgroup *rules = NULL;
 	struct nook_error ignored;
-	char v2_mount[4096];
 
 	if (nook_cg_container_device_rules(spec, &rules, &with_defaults.n_devices, err) < 0)
 		return -1;
 	if (rules != NULL)
 		with_defaults.devices = rules;
-	if (nook_cg_resolve_host(spec->linux.cgroups_path, id, cg, v2_mount, sizeof(v2_mount),
-	                         err) < 0)
-		return -1;
 	if (make_dirs(cg, r, err) < 0 ||
-	    (v2_mount[0] != '\0' && enable_all_v2(cg, r, v2_mount, err) < 0) ||
+	    (cg->v2_mount[0] != '\0' && enable_all_v2(cg, r, cg->v2_mount, err) < 0) ||
 	    nook_cgroup_apply(cg, &with_defaults, err) < 0) {
 		nook_cgroup_destroy(cg, &ignored);
+		return -1;
+	}
+	return 0;
+}
+
+int nook_cgroup_create(const struct nook_spec *spec, const char *id, struct nook_cgroup *cg,
+                       struct nook_error *err)
+{
+	if (nook_cgroup_plan(spec, id, cg, err) < 0)
+		return -1;
+	if (nook_cgroup_realize(spec, cg, err) < 0) {
 		nook_cgroup_free(cg);
 		return -1;
 	}

@@ -262,6 +262,17 @@ int nook_cg_resolve(const struct nook_cg_layout *l, const char *proc_cgroup,
 			strcpy(own, "/");
 		else if (nook_cg_own_path(proc_cgroup, h, own, sizeof(own), err) < 0)
 			goto fail;
+		/* v2: the caller's own cgroup holds the caller, so by the
+		 * no-internal-process rule no controller can be enabled below
+		 * it; a relative path goes next to it, under its parent (as runc
+		 * does). v1 has no such rule: under the caller's own cgroup. */
+		if (!absolute && h->controllers[0] == '\0' && strcmp(own, "/") != 0) {
+			char *slash = strrchr(own, '/');
+			if (slash == own)
+				own[1] = '\0';
+			else if (slash != NULL)
+				*slash = '\0';
+		}
 		size_t olen = strlen(own);
 		snprintf(full, sizeof(full), "%s%s%s/%s", h->mountpoint, own[0] == '/' ? "" : "/",
 		         olen > 1 ? own : "", inner);

@@ -32,7 +32,7 @@ repo=$(cd "$here/../.." && pwd)
 # Every integration file passes in the VM, but all 117 tests take about 12
 # minutes under emulation (5-8 s a test: every fork is slow, jq starts in
 # 0.35 s); this selection takes 3-4. test_cgroups* is what the stage is for.
-VM_TESTS=${VM_TESTS:-test_namespaces test_lifecycle test_mounts.sh::test_mount_cgroup_present test_cgroups*}
+VM_TESTS=${VM_TESTS:-test_namespaces test_lifecycle test_mounts.sh::test_mount_cgroup_present test_cgroups* test_commands.sh::test_delete_force_paused test_commands.sh::test_kill_all_reaches_child test_commands.sh::test_ps_json_and_table test_commands.sh::test_pause_resume_progress test_commands.sh::test_update_pids_limit test_commands.sh::test_update_memory test_commands.sh::test_events_stats test_commands.sh::test_events_stream_oom}
 
 VM_TIMEOUT=${VM_TIMEOUT:-600}
 VM_MEM=${VM_MEM:-1024}
