@@ -1,5 +1,6 @@
 /* What a container's cgroup has used: stats for `events --stats`, and OOM
  * kills for `events`. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -56,6 +57,131 @@ static bool v2_of(const struct nook_cgroup *cg, const char *ctl)
 	return d != NULL && d->hierarchy[0] == '\0';
 }
 
+static void io_entry(yajl_gen g, unsigned major, unsigned minor, const char *op, uint64_t value)
+{
+	yajl_gen_map_open(g);
+	key(g, "major");
+	yajl_gen_integer(g, major);
+	key(g, "minor");
+	yajl_gen_integer(g, minor);
+	key(g, "op");
+	key(g, op);
+	key(g, "value");
+	yajl_gen_integer(g, (long long)value);
+	yajl_gen_map_close(g);
+}
+
+/* v1 blkio.throttle.io_service_bytes / io_serviced: "8:0 Read 4096" lines. */
+static void blkio_v1_list(yajl_gen g, const char *k, const char *dir, const char *file)
+{
+	char path[4096], line[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	autofclose FILE *f = fopen(path, "re");
+	key(g, k);
+	yajl_gen_array_open(g);
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		unsigned major, minor;
+		char op[32];
+		unsigned long long v;
+		if (sscanf(line, "%u:%u %31s %llu", &major, &minor, op, &v) == 4)
+			io_entry(g, major, minor, op, v);
+	}
+	yajl_gen_array_close(g);
+}
+
+/* v2 io.stat: "8:0 rbytes=1 wbytes=2 rios=3 wios=4 ..." lines, as runc
+ * turns them into its v1-shaped lists. */
+static void blkio_v2_list(yajl_gen g, const char *k, const char *dir, bool ios)
+{
+	char path[4096], line[512];
+
+	snprintf(path, sizeof(path), "%s/io.stat", dir);
+	autofclose FILE *f = fopen(path, "re");
+	key(g, k);
+	yajl_gen_array_open(g);
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		unsigned major, minor;
+		unsigned long long r = 0, w = 0;
+		if (sscanf(line, "%u:%u", &major, &minor) != 2)
+			continue;
+		const char *rk = ios ? "rios=" : "rbytes=", *wk = ios ? "wios=" : "wbytes=";
+		char *p;
+		if ((p = strstr(line, rk)) != NULL)
+			r = strtoull(p + strlen(rk), NULL, 10);
+		if ((p = strstr(line, wk)) != NULL)
+			w = strtoull(p + strlen(wk), NULL, 10);
+		io_entry(g, major, minor, "Read", r);
+		io_entry(g, major, minor, "Write", w);
+	}
+	yajl_gen_array_close(g);
+}
+
+static void blkio_stats(const struct nook_cgroup *cg, yajl_gen g)
+{
+	const char *dir = dir_of(cg, "blkio");
+	bool v2 = false;
+
+	if (dir == NULL) {
+		dir = dir_of(cg, "io");
+		v2 = dir != NULL;
+	}
+	if (dir == NULL)
+		return;
+	key(g, "blkio");
+	yajl_gen_map_open(g);
+	if (v2) {
+		blkio_v2_list(g, "ioServiceBytesRecursive", dir, false);
+		blkio_v2_list(g, "ioServicedRecursive", dir, true);
+	} else {
+		blkio_v1_list(g, "ioServiceBytesRecursive", dir, "blkio.throttle.io_service_bytes");
+		blkio_v1_list(g, "ioServicedRecursive", dir, "blkio.throttle.io_serviced");
+	}
+	yajl_gen_map_close(g);
+}
+
+/* hugetlb.<size>.* for each page size the directory has: "2MB": {usage,
+ * max, failcnt}. */
+static void hugetlb_stats(const struct nook_cgroup *cg, yajl_gen g)
+{
+	const char *dir = dir_of(cg, "hugetlb");
+	bool v2 = v2_of(cg, "hugetlb");
+	const char *usage_suffix = v2 ? ".current" : ".usage_in_bytes";
+	struct dirent *e;
+
+	if (dir == NULL)
+		return;
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return;
+	key(g, "hugetlb");
+	yajl_gen_map_open(g);
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name), slen = strlen(usage_suffix);
+		if (strncmp(e->d_name, "hugetlb.", 8) != 0 || len <= 8 + slen ||
+		    strcmp(e->d_name + len - slen, usage_suffix) != 0 ||
+		    strstr(e->d_name, ".rsvd.") != NULL)
+			continue;
+		char size[32], file[96];
+		snprintf(size, sizeof(size), "%.*s", (int)(len - 8 - slen), e->d_name + 8);
+		key(g, size);
+		yajl_gen_map_open(g);
+		num(g, "usage", dir, e->d_name, 1);
+		if (v2) {
+			snprintf(file, sizeof(file), "hugetlb.%s.events", size);
+			keyed(g, "failcnt", dir, file, "max", 1);
+		} else {
+			snprintf(file, sizeof(file), "hugetlb.%s.max_usage_in_bytes", size);
+			num(g, "max", dir, file, 1);
+			snprintf(file, sizeof(file), "hugetlb.%s.failcnt", size);
+			num(g, "failcnt", dir, file, 1);
+		}
+		yajl_gen_map_close(g);
+	}
+	closedir(d);
+	yajl_gen_map_close(g);
+}
+
 int nook_cgroup_stats(const struct nook_cgroup *cg, yajl_gen g, struct nook_error *err)
 {
 	const char *mem = dir_of(cg, "memory");
@@ -90,6 +216,8 @@ int nook_cgroup_stats(const struct nook_cgroup *cg, yajl_gen g, struct nook_erro
 	num(g, "current", dir_of(cg, "pids"), "pids.current", 1);
 	num(g, "limit", dir_of(cg, "pids"), "pids.max", 1);
 	yajl_gen_map_close(g);
+	blkio_stats(cg, g);
+	hugetlb_stats(cg, g);
 	if (yajl_gen_map_close(g) != yajl_gen_status_ok)
 		return nook_fail(err, 0, "cgroup: stats JSON");
 	return 0;

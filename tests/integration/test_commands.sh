@@ -467,8 +467,15 @@ test_events_stats() {
 	assert_ok
 	assert_eq 1 "$(grep -c . <<<"$OUT")" "lines of events --stats"
 	jq -e --arg id "$ID" '.type == "stats" and .id == $id and .data.memory.usage.usage > 0
-		and .data.pids.current >= 1 and .data.cpu.usage.total > 0' <<<"$OUT" >/dev/null ||
+		and .data.pids.current >= 1 and .data.cpu.usage.total > 0
+		and (.data.blkio.ioServiceBytesRecursive | type) == "array"
+		and (.data.blkio.ioServicedRecursive | type) == "array"' <<<"$OUT" >/dev/null ||
 		fail "events --stats: $OUT"
+	# huge pages where the kernel has them: one entry per page size
+	if [ -n "$(ls /sys/kernel/mm/hugepages 2>/dev/null)" ]; then
+		jq -e '.data.hugetlb | length > 0 and all(.[]; .usage >= 0)' <<<"$OUT" >/dev/null ||
+			fail "events --stats: no hugetlb: $OUT"
+	fi
 }
 
 test_events_stream_oom() {
