@@ -117,30 +117,58 @@ int nook_cmd_list(const struct nook_globals *g, int argc, char **argv)
 	return 0;
 }
 
+/* Which column of ps's header is PID (procps: 2nd, busybox: 1st). */
+static int pid_column(const char *header)
+{
+	char copy[4096], *save = NULL;
+	int col = 0;
+
+	snprintf(copy, sizeof(copy), "%s", header);
+	for (char *w = strtok_r(copy, " \t\n", &save); w != NULL;
+	     w = strtok_r(NULL, " \t\n", &save), col++)
+		if (strcmp(w, "PID") == 0)
+			return col;
+	return -1;
+}
+
+static long column_value(const char *line, int col)
+{
+	char copy[4096], *save = NULL;
+	char *w = NULL;
+
+	snprintf(copy, sizeof(copy), "%s", line);
+	w = strtok_r(copy, " \t\n", &save);
+	for (int i = 0; i < col && w != NULL; i++)
+		w = strtok_r(NULL, " \t\n", &save);
+	return w != NULL ? strtol(w, NULL, 10) : -1;
+}
+
 /* Table format: ps(1)'s own output, keeping its header and the lines of the
  * container's pids (runc does the same). */
 static int ps_table(const pid_t *pids, size_t n, struct nook_error *err)
 {
 	FILE *ps = popen("ps -ef", "r");
 	char line[4096];
-	bool header = true;
+	int col = -1;
 
 	if (ps == NULL)
 		return nook_fail(err, errno, "run ps -ef");
 	while (fgets(line, sizeof(line), ps) != NULL) {
-		long pid = 0;
-		if (!header && sscanf(line, "%*s %ld", &pid) != 1)
-			continue;
-		bool ours = header;
-		for (size_t i = 0; i < n && !ours; i++)
-			ours = pids[i] == (pid_t)pid;
-		if (ours)
+		if (col < 0) {
+			col = pid_column(line);
 			fputs(line, stdout);
-		header = false;
+			continue;
+		}
+		long pid = column_value(line, col);
+		for (size_t i = 0; i < n; i++)
+			if (pids[i] == (pid_t)pid)
+				fputs(line, stdout);
 	}
 	int status = pclose(ps);
 	if (status != 0)
 		return nook_fail(err, 0, "ps -ef failed (status %d)", status);
+	if (col < 0)
+		return nook_fail(err, 0, "ps -ef printed no PID column");
 	return 0;
 }
 

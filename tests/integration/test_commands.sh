@@ -419,7 +419,7 @@ test_pause_resume_progress() {
 }
 
 test_update_pids_limit() {
-	[ -d /sys/fs/cgroup/pids ] || skip "no v1 pids hierarchy"
+	need_cgroup pids
 	set_args sh -c "$LONG_RUNNING"
 	run_detached
 	assert_ok
@@ -441,22 +441,23 @@ test_update_pids_limit() {
 }
 
 test_update_memory() {
-	[ -d /sys/fs/cgroup/memory ] || skip "no v1 memory hierarchy"
+	need_cgroup memory
 	set_args sh -c "$LONG_RUNNING"
 	run_detached
 	assert_ok
-	local pid dir
+	local pid dir limit=memory.limit_in_bytes
+	cgroup_v2 && limit=memory.max
 	pid=$(init_pid)
 	dir=$(cgroup_dir memory "$pid")
 	nk update --memory 64m "$ID"
 	assert_ok
-	assert_eq 67108864 "$(cat "$dir/memory.limit_in_bytes")" "$dir/memory.limit_in_bytes"
+	assert_eq 67108864 "$(cat "$dir/$limit")" "$dir/$limit"
 	nk events --stats "$ID"
 	assert_ok
 	assert_eq 67108864 "$(jq -r .data.memory.usage.limit <<<"$OUT")" "memory limit in events --stats"
 	nk update --memory 1x "$ID"
 	assert_failed
-	assert_eq 67108864 "$(cat "$dir/memory.limit_in_bytes")" "limit after a bad update"
+	assert_eq 67108864 "$(cat "$dir/$limit")" "limit after a bad update"
 }
 
 test_events_stats() {
@@ -479,8 +480,12 @@ test_events_stats() {
 }
 
 test_events_stream_oom() {
-	[ -d /sys/fs/cgroup/memory ] || skip "no v1 memory hierarchy"
-	cfg '.linux.resources.memory = {limit: 33554432, swap: 33554432}'
+	need_cgroup memory
+	if cgroup_v2; then
+		cfg '.linux.resources.memory = {limit: 33554432}'
+	else
+		cfg '.linux.resources.memory = {limit: 33554432, swap: 33554432}'
+	fi
 	set_args sh -c "$LONG_RUNNING"
 	run_detached
 	assert_ok

@@ -95,9 +95,28 @@ wait_content() {
 # a process that keeps running: it touches /tmp/ready first
 LONG_RUNNING='touch /tmp/ready; while :; do sleep 0.05; done'
 
-# cgroup_dir CONTROLLER PID: the directory of PID's cgroup in that v1 hierarchy.
+# cgroup_v2: is /sys/fs/cgroup itself cgroup2 (a pure v2 host, the qemu stage)?
+cgroup_v2() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
+
+# need_cgroup CONTROLLER: a v1 hierarchy of it, or the controller in v2.
+need_cgroup() {
+	if cgroup_v2; then
+		grep -qw "$1" /sys/fs/cgroup/cgroup.controllers || skip "no $1 controller in cgroup v2"
+	else
+		[ -d "/sys/fs/cgroup/$1" ] || skip "no v1 $1 hierarchy"
+	fi
+}
+
+# cgroup_dir CONTROLLER PID: the directory of PID's cgroup in that v1
+# hierarchy, or its v2 directory.
 cgroup_dir() {
 	local path
+	if cgroup_v2; then
+		path=$(grep '^0::' "/proc/$2/cgroup" | cut -d: -f3)
+		[ -n "$path" ] || fail "no 0:: line in /proc/$2/cgroup"
+		echo "/sys/fs/cgroup$path"
+		return
+	fi
 	path=$(grep -E "^[0-9]+:([^:]*,)?$1(,[^:]*)?:" "/proc/$2/cgroup" | cut -d: -f3)
 	[ -n "$path" ] || fail "no $1 line in /proc/$2/cgroup"
 	echo "/sys/fs/cgroup/$1$path"
