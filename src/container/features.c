@@ -21,6 +21,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "nook/cleanup.h"
+#include "nook/json_gen.h"
 #include "nook/cli.h"
 #include "nook/mount_options.h"
 #include "nook/spec.h"
@@ -85,71 +86,20 @@ static const char *const hook_names[] = {
 
 /* ---- the generator ---- */
 
-struct gen {
-	yajl_gen g;
-	bool failed;
-};
-
-static void check(struct gen *g, yajl_gen_status st)
+static void key_names(struct nook_gen *g, const char *k, const char *const *v, size_t n)
 {
-	if (st != yajl_gen_status_ok)
-		g->failed = true;
-}
-
-static void str(struct gen *g, const char *s)
-{
-	check(g, yajl_gen_string(g->g, (const unsigned char *)s, strlen(s)));
-}
-
-static void key_str(struct gen *g, const char *k, const char *v)
-{
-	str(g, k);
-	str(g, v);
-}
-
-static void key_bool(struct gen *g, const char *k, bool v)
-{
-	str(g, k);
-	check(g, yajl_gen_bool(g->g, v));
-}
-
-static void open_map(struct gen *g, const char *k)
-{
-	if (k != NULL)
-		str(g, k);
-	check(g, yajl_gen_map_open(g->g));
-}
-
-static void close_map(struct gen *g)
-{
-	check(g, yajl_gen_map_close(g->g));
-}
-
-static void open_array(struct gen *g, const char *k)
-{
-	str(g, k);
-	check(g, yajl_gen_array_open(g->g));
-}
-
-static void close_array(struct gen *g)
-{
-	check(g, yajl_gen_array_close(g->g));
-}
-
-static void key_names(struct gen *g, const char *k, const char *const *v, size_t n)
-{
-	open_array(g, k);
+	nook_gen_open_array(g, k);
 	for (size_t i = 0; i < n; i++)
-		str(g, v[i]);
-	close_array(g);
+		nook_gen_str(g, v[i]);
+	nook_gen_close_array(g);
 }
 
 /* { "enabled": <enabled> } */
-static void key_enabled(struct gen *g, const char *k, bool enabled)
+static void key_enabled(struct nook_gen *g, const char *k, bool enabled)
 {
-	open_map(g, k);
-	key_bool(g, "enabled", enabled);
-	close_map(g);
+	nook_gen_open_map(g, k);
+	nook_gen_key_bool(g, "enabled", enabled);
+	nook_gen_close_map(g);
 }
 
 /* ---- the parts ---- */
@@ -160,7 +110,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Sorted, as runc lists them. */
-static void mount_options(struct gen *g)
+static void mount_options(struct nook_gen *g)
 {
 	size_t n = 0;
 	autofree const char **names = NULL;
@@ -178,18 +128,18 @@ static void mount_options(struct gen *g)
 	key_names(g, "mountOptions", names, n);
 }
 
-static void namespaces(struct gen *g)
+static void namespaces(struct nook_gen *g)
 {
-	open_array(g, "namespaces");
+	nook_gen_open_array(g, "namespaces");
 	for (int t = 0; t < NOOK_NS_COUNT; t++)
-		str(g, nook_ns_type_name((enum nook_ns_type)t));
-	close_array(g);
+		nook_gen_str(g, nook_ns_type_name((enum nook_ns_type)t));
+	nook_gen_close_array(g);
 }
 
 /* Every capability libcap names, up to the running kernel's last. */
-static void capabilities(struct gen *g)
+static void capabilities(struct nook_gen *g)
 {
-	open_array(g, "capabilities");
+	nook_gen_open_array(g, "capabilities");
 	for (int cap = 0; cap < (int)cap_max_bits(); cap++) {
 		char *name = cap_to_name(cap);
 		char upper[64];
@@ -199,24 +149,24 @@ static void capabilities(struct gen *g)
 			for (char *p = upper; *p != '\0'; p++)
 				if (*p >= 'a' && *p <= 'z')
 					*p = (char)(*p - 'a' + 'A');
-			str(g, upper);
+			nook_gen_str(g, upper);
 		}
 		cap_free(name);
 	}
-	close_array(g);
+	nook_gen_close_array(g);
 }
 
 /* The cgroup layer's managers: cgroupfs on v1, v2 and hybrid hosts; no
  * systemd driver. */
-static void cgroup(struct gen *g)
+static void cgroup(struct nook_gen *g)
 {
-	open_map(g, "cgroup");
-	key_bool(g, "v1", true);
-	key_bool(g, "v2", true);
-	key_bool(g, "systemd", false);
-	key_bool(g, "systemdUser", false);
-	key_bool(g, "rdma", true);
-	close_map(g);
+	nook_gen_open_map(g, "cgroup");
+	nook_gen_key_bool(g, "v1", true);
+	nook_gen_key_bool(g, "v2", true);
+	nook_gen_key_bool(g, "systemd", false);
+	nook_gen_key_bool(g, "systemdUser", false);
+	nook_gen_key_bool(g, "rdma", true);
+	nook_gen_close_map(g);
 }
 
 /* The kernel knows a filter flag if seccomp(2) with no filter fails with
@@ -226,37 +176,37 @@ static bool flag_supported(unsigned long flag)
 	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 && errno == EFAULT;
 }
 
-static void seccomp_archs_list(struct gen *g)
+static void seccomp_archs_list(struct nook_gen *g)
 {
-	open_array(g, "archs");
+	nook_gen_open_array(g, "archs");
 	for (size_t i = 0; i < NOOK_ARRAY_SIZE(seccomp_archs); i++)
 		if (seccomp_arch_resolve_name(seccomp_archs[i].lib) != 0)
-			str(g, seccomp_archs[i].spec);
-	close_array(g);
+			nook_gen_str(g, seccomp_archs[i].spec);
+	nook_gen_close_array(g);
 }
 
-static void seccomp_flags_lists(struct gen *g)
+static void seccomp_flags_lists(struct nook_gen *g)
 {
-	open_array(g, "knownFlags");
+	nook_gen_open_array(g, "knownFlags");
 	for (size_t i = 0; i < NOOK_ARRAY_SIZE(seccomp_flags); i++)
-		str(g, seccomp_flags[i].name);
-	close_array(g);
-	open_array(g, "supportedFlags");
+		nook_gen_str(g, seccomp_flags[i].name);
+	nook_gen_close_array(g);
+	nook_gen_open_array(g, "supportedFlags");
 	for (size_t i = 0; i < NOOK_ARRAY_SIZE(seccomp_flags); i++)
 		if (seccomp_flags[i].settable && flag_supported(seccomp_flags[i].flag))
-			str(g, seccomp_flags[i].name);
-	close_array(g);
+			nook_gen_str(g, seccomp_flags[i].name);
+	nook_gen_close_array(g);
 }
 
-static void seccomp(struct gen *g)
+static void seccomp(struct nook_gen *g)
 {
-	open_map(g, "seccomp");
-	key_bool(g, "enabled", true);
+	nook_gen_open_map(g, "seccomp");
+	nook_gen_key_bool(g, "enabled", true);
 	key_names(g, "actions", seccomp_actions, NOOK_ARRAY_SIZE(seccomp_actions));
 	key_names(g, "operators", seccomp_operators, NOOK_ARRAY_SIZE(seccomp_operators));
 	seccomp_archs_list(g);
 	seccomp_flags_lists(g);
-	close_map(g);
+	nook_gen_close_map(g);
 }
 
 /* The same tests as the support check of src/spec/support.c. */
@@ -272,9 +222,9 @@ static bool selinux_enabled(void)
 	return access("/sys/fs/selinux/enforce", F_OK) == 0;
 }
 
-static void linux_features(struct gen *g)
+static void linux_features(struct nook_gen *g)
 {
-	open_map(g, "linux");
+	nook_gen_open_map(g, "linux");
 	namespaces(g);
 	capabilities(g);
 	cgroup(g);
@@ -282,41 +232,41 @@ static void linux_features(struct gen *g)
 	key_enabled(g, "apparmor", apparmor_enabled());
 	key_enabled(g, "selinux", selinux_enabled());
 	key_enabled(g, "intelRdt", false);
-	open_map(g, "mountExtensions");
+	nook_gen_open_map(g, "mountExtensions");
 	key_enabled(g, "idmap", false);
-	close_map(g);
+	nook_gen_close_map(g);
 	key_enabled(g, "netDevices", false);
-	close_map(g);
+	nook_gen_close_map(g);
 }
 
-static void annotations(struct gen *g)
+static void annotations(struct nook_gen *g)
 {
 	const struct scmp_version *v = seccomp_version();
 	char lib[64] = "unknown";
 
 	if (v != NULL)
 		snprintf(lib, sizeof(lib), "%u.%u.%u", v->major, v->minor, v->micro);
-	open_map(g, "annotations");
-	key_str(g, "io.github.nook.version", NOOK_VERSION);
-	key_str(g, "io.github.nook.libseccomp.version", lib);
-	close_map(g);
+	nook_gen_open_map(g, "annotations");
+	nook_gen_key_str(g, "io.github.nook.version", NOOK_VERSION);
+	nook_gen_key_str(g, "io.github.nook.libseccomp.version", lib);
+	nook_gen_close_map(g);
 }
 
-static void document(struct gen *g)
+static void document(struct nook_gen *g)
 {
-	open_map(g, NULL);
-	key_str(g, "ociVersionMin", "1.0.0");
-	key_str(g, "ociVersionMax", NOOK_SPEC_VERSION);
+	nook_gen_open_map(g, NULL);
+	nook_gen_key_str(g, "ociVersionMin", "1.0.0");
+	nook_gen_key_str(g, "ociVersionMax", NOOK_SPEC_VERSION);
 	key_names(g, "hooks", hook_names, NOOK_ARRAY_SIZE(hook_names));
 	mount_options(g);
 	linux_features(g);
 	annotations(g);
-	close_map(g);
+	nook_gen_close_map(g);
 }
 
 int nook_features_write(FILE *out, struct nook_error *err)
 {
-	struct gen g = {.g = yajl_gen_alloc(NULL)};
+	struct nook_gen g = {.g = yajl_gen_alloc(NULL)};
 	const unsigned char *buf;
 	size_t len;
 	int rc = 0;
@@ -327,7 +277,7 @@ int nook_features_write(FILE *out, struct nook_error *err)
 	yajl_gen_config(g.g, yajl_gen_indent_string, "    ");
 	document(&g);
 	if (!g.failed)
-		check(&g, yajl_gen_get_buf(g.g, &buf, &len));
+		nook_gen_check(&g, yajl_gen_get_buf(g.g, &buf, &len));
 	if (g.failed)
 		rc = nook_fail(err, ENOMEM, "features: generate the JSON");
 	else if (fwrite(buf, 1, len, out) != len || fputc('\n', out) == EOF || fflush(out) != 0)

@@ -14,67 +14,22 @@
 #include <yajl/yajl_gen.h>
 
 #include "nook/cleanup.h"
+#include "nook/json_gen.h"
 #include "nook/spec.h"
 
 #define OUT_MAX 4096
 
-struct gen {
-	yajl_gen g;
-	bool failed;
-};
-
-static void check(struct gen *g, yajl_gen_status st)
-{
-	if (st != yajl_gen_status_ok)
-		g->failed = true;
-}
-
-static void str(struct gen *g, const char *s)
-{
-	check(g, yajl_gen_string(g->g, (const unsigned char *)s, strlen(s)));
-}
-
-static void key_str(struct gen *g, const char *k, const char *v)
-{
-	str(g, k);
-	str(g, v);
-}
-
-static void key_uint(struct gen *g, const char *k, unsigned long long v)
-{
-	str(g, k);
-	check(g, yajl_gen_integer(g->g, (long long)v));
-}
-
-static void key_bool(struct gen *g, const char *k, bool v)
-{
-	str(g, k);
-	check(g, yajl_gen_bool(g->g, v));
-}
-
 /* "key": [ ...NULL-terminated strings ] */
-static void key_strv(struct gen *g, const char *k, const char *const *v)
+static void key_strv(struct nook_gen *g, const char *k, const char *const *v)
 {
-	str(g, k);
-	check(g, yajl_gen_array_open(g->g));
+	nook_gen_str(g, k);
+	nook_gen_check(g, yajl_gen_array_open(g->g));
 	for (; *v != NULL; v++)
-		str(g, *v);
-	check(g, yajl_gen_array_close(g->g));
+		nook_gen_str(g, *v);
+	nook_gen_check(g, yajl_gen_array_close(g->g));
 }
 
-static void open_map(struct gen *g, const char *k)
-{
-	if (k != NULL)
-		str(g, k);
-	check(g, yajl_gen_map_open(g->g));
-}
-
-static void close_map(struct gen *g)
-{
-	check(g, yajl_gen_map_close(g->g));
-}
-
-static void process(struct gen *g)
+static void process(struct nook_gen *g)
 {
 	static const char *const args[] = {"sh", NULL};
 	static const char *const env[] = {
@@ -83,45 +38,45 @@ static void process(struct gen *g)
 	static const char *const caps[] = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE",
 	                                   NULL};
 
-	open_map(g, "process");
-	key_bool(g, "terminal", false);
-	open_map(g, "user");
-	key_uint(g, "uid", 0);
-	key_uint(g, "gid", 0);
-	close_map(g);
+	nook_gen_open_map(g, "process");
+	nook_gen_key_bool(g, "terminal", false);
+	nook_gen_open_map(g, "user");
+	nook_gen_key_uint(g, "uid", 0);
+	nook_gen_key_uint(g, "gid", 0);
+	nook_gen_close_map(g);
 	key_strv(g, "args", args);
 	key_strv(g, "env", env);
-	key_str(g, "cwd", "/");
-	open_map(g, "capabilities");
+	nook_gen_key_str(g, "cwd", "/");
+	nook_gen_open_map(g, "capabilities");
 	key_strv(g, "bounding", caps);
 	key_strv(g, "effective", caps);
 	key_strv(g, "permitted", caps);
-	close_map(g);
-	str(g, "rlimits");
-	check(g, yajl_gen_array_open(g->g));
-	open_map(g, NULL);
-	key_str(g, "type", "RLIMIT_NOFILE");
-	key_uint(g, "hard", 1024);
-	key_uint(g, "soft", 1024);
-	close_map(g);
-	check(g, yajl_gen_array_close(g->g));
-	key_bool(g, "noNewPrivileges", true);
-	close_map(g);
+	nook_gen_close_map(g);
+	nook_gen_str(g, "rlimits");
+	nook_gen_check(g, yajl_gen_array_open(g->g));
+	nook_gen_open_map(g, NULL);
+	nook_gen_key_str(g, "type", "RLIMIT_NOFILE");
+	nook_gen_key_uint(g, "hard", 1024);
+	nook_gen_key_uint(g, "soft", 1024);
+	nook_gen_close_map(g);
+	nook_gen_check(g, yajl_gen_array_close(g->g));
+	nook_gen_key_bool(g, "noNewPrivileges", true);
+	nook_gen_close_map(g);
 }
 
-static void mount(struct gen *g, const char *dest, const char *type, const char *source,
+static void mount(struct nook_gen *g, const char *dest, const char *type, const char *source,
                   const char *const *options)
 {
-	open_map(g, NULL);
-	key_str(g, "destination", dest);
-	key_str(g, "type", type);
-	key_str(g, "source", source);
+	nook_gen_open_map(g, NULL);
+	nook_gen_key_str(g, "destination", dest);
+	nook_gen_key_str(g, "type", type);
+	nook_gen_key_str(g, "source", source);
 	if (options != NULL)
 		key_strv(g, "options", options);
-	close_map(g);
+	nook_gen_close_map(g);
 }
 
-static void mounts(struct gen *g, bool rootless)
+static void mounts(struct nook_gen *g, bool rootless)
 {
 	static const char *const dev[] = {"nosuid", "strictatime", "mode=755", "size=65536k", NULL};
 	static const char *const pts[] = {"nosuid",    "noexec", "newinstance", "ptmxmode=0666",
@@ -136,8 +91,8 @@ static void mounts(struct gen *g, bool rootless)
 	                                           "nodev", "ro",     NULL};
 	static const char *const cgroup[] = {"nosuid", "noexec", "nodev", "relatime", "ro", NULL};
 
-	str(g, "mounts");
-	check(g, yajl_gen_array_open(g->g));
+	nook_gen_str(g, "mounts");
+	nook_gen_check(g, yajl_gen_array_open(g->g));
 	mount(g, "/proc", "proc", "proc", NULL);
 	mount(g, "/dev", "tmpfs", "tmpfs", dev);
 	mount(g, "/dev/pts", "devpts", "devpts", rootless ? pts_rootless : pts);
@@ -149,22 +104,22 @@ static void mounts(struct gen *g, bool rootless)
 		mount(g, "/sys", "sysfs", "sysfs", sys);
 		mount(g, "/sys/fs/cgroup", "cgroup", "cgroup", cgroup);
 	}
-	check(g, yajl_gen_array_close(g->g));
+	nook_gen_check(g, yajl_gen_array_close(g->g));
 }
 
-static void id_mapping(struct gen *g, const char *key, unsigned long long host_id)
+static void id_mapping(struct nook_gen *g, const char *key, unsigned long long host_id)
 {
-	str(g, key);
-	check(g, yajl_gen_array_open(g->g));
-	open_map(g, NULL);
-	key_uint(g, "containerID", 0);
-	key_uint(g, "hostID", host_id);
-	key_uint(g, "size", 1);
-	close_map(g);
-	check(g, yajl_gen_array_close(g->g));
+	nook_gen_str(g, key);
+	nook_gen_check(g, yajl_gen_array_open(g->g));
+	nook_gen_open_map(g, NULL);
+	nook_gen_key_uint(g, "containerID", 0);
+	nook_gen_key_uint(g, "hostID", host_id);
+	nook_gen_key_uint(g, "size", 1);
+	nook_gen_close_map(g);
+	nook_gen_check(g, yajl_gen_array_close(g->g));
 }
 
-static void linux_section(struct gen *g, bool rootless, uid_t uid, gid_t gid)
+static void linux_section(struct nook_gen *g, bool rootless, uid_t uid, gid_t gid)
 {
 	static const char *const masked[] = {"/proc/acpi",
 	                                     "/proc/asound",
@@ -183,37 +138,37 @@ static void linux_section(struct gen *g, bool rootless, uid_t uid, gid_t gid)
 	static const char *const ns_rootless[] = {"pid",    "ipc",  "uts", "mount",
 	                                          "cgroup", "user", NULL};
 
-	open_map(g, "linux");
+	nook_gen_open_map(g, "linux");
 	if (rootless) {
 		id_mapping(g, "uidMappings", uid);
 		id_mapping(g, "gidMappings", gid);
 	}
-	str(g, "namespaces");
-	check(g, yajl_gen_array_open(g->g));
+	nook_gen_str(g, "namespaces");
+	nook_gen_check(g, yajl_gen_array_open(g->g));
 	for (const char *const *t = rootless ? ns_rootless : ns; *t != NULL; t++) {
-		open_map(g, NULL);
-		key_str(g, "type", *t);
-		close_map(g);
+		nook_gen_open_map(g, NULL);
+		nook_gen_key_str(g, "type", *t);
+		nook_gen_close_map(g);
 	}
-	check(g, yajl_gen_array_close(g->g));
+	nook_gen_check(g, yajl_gen_array_close(g->g));
 	key_strv(g, "maskedPaths", masked);
 	key_strv(g, "readonlyPaths", readonly);
-	close_map(g);
+	nook_gen_close_map(g);
 }
 
-static void document(struct gen *g, bool rootless, uid_t uid, gid_t gid)
+static void document(struct nook_gen *g, bool rootless, uid_t uid, gid_t gid)
 {
-	open_map(g, NULL);
-	key_str(g, "ociVersion", "1.3.0");
+	nook_gen_open_map(g, NULL);
+	nook_gen_key_str(g, "ociVersion", "1.3.0");
 	process(g);
-	open_map(g, "root");
-	key_str(g, "path", "rootfs");
-	key_bool(g, "readonly", false);
-	close_map(g);
-	key_str(g, "hostname", "nook");
+	nook_gen_open_map(g, "root");
+	nook_gen_key_str(g, "path", "rootfs");
+	nook_gen_key_bool(g, "readonly", false);
+	nook_gen_close_map(g);
+	nook_gen_key_str(g, "hostname", "nook");
 	mounts(g, rootless);
 	linux_section(g, rootless, uid, gid);
-	close_map(g);
+	nook_gen_close_map(g);
 }
 
 /* Write `len` bytes to a new file next to `path`, then move it into place
@@ -259,7 +214,7 @@ static int write_new_file(const char *path, const char *data, size_t len, struct
 int nook_spec_write_default(const char *out_path, bool rootless, uid_t uid, gid_t gid,
                             struct nook_error *err)
 {
-	struct gen g = {0};
+	struct nook_gen g = {0};
 	const unsigned char *buf;
 	size_t len;
 	int rc;
@@ -273,7 +228,7 @@ int nook_spec_write_default(const char *out_path, bool rootless, uid_t uid, gid_
 	yajl_gen_config(g.g, yajl_gen_indent_string, "\t");
 	document(&g, rootless, uid, gid);
 	if (!g.failed)
-		check(&g, yajl_gen_get_buf(g.g, &buf, &len));
+		nook_gen_check(&g, yajl_gen_get_buf(g.g, &buf, &len));
 	if (g.failed) {
 		yajl_gen_free(g.g);
 		return nook_fail(err, ENOMEM, "generate %s", out_path);
