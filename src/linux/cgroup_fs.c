@@ -143,3 +143,21 @@ const struct nook_cgroup_dir *nook_cg_need(const struct nook_cgroup *cg, const c
 	nook_fail(err, 0, "%s: cgroup controller \"%s\" is not available", cfg, controller);
 	return NULL;
 }
+
+int nook_cg_check_usage(const char *dir, const char *usage_file, int64_t limit,
+                        struct nook_error *err)
+{
+	char buf[64];
+
+	if (limit < 0)
+		return 0;
+	if (nook_cg_read(dir, usage_file, buf, sizeof(buf), err) < 0)
+		return -1;
+	uint64_t usage = strtoull(buf, NULL, 10);
+	if ((uint64_t)limit < usage)
+		return nook_fail(err, 0,
+		                 "linux.resources.memory.checkBeforeUpdate: the limit %" PRId64
+		                 " is below the current usage %" PRIu64,
+		                 limit, usage);
+	return 0;
+}

@@ -84,4 +84,9 @@ int nook_cg_mkdir(const char *path, unsigned *n_created, struct nook_error *err)
 int nook_cg_container_device_rules(const struct nook_spec *spec, struct nook_device_cgroup **out,
                                    size_t *n, struct nook_error *err);
 
+/* memory.checkBeforeUpdate: refuse a limit below the usage in usage_file
+ * (v1 memory.usage_in_bytes, v2 memory.current). */
+int nook_cg_check_usage(const char *dir, const char *usage_file, int64_t limit,
+                        struct nook_error *err);
+
 #endif

@@ -18,21 +18,6 @@ static int write_i64(const char *dir, const char *file, int64_t v, const char *c
 	return nook_cg_writef(dir, file, cfg, err, "%" PRId64, v);
 }
 
-static int check_usage(const char *dir, const char *file, int64_t limit, struct nook_error *err)
-{
-	char buf[64];
-
-	if (limit < 0 || nook_cg_read(dir, file, buf, sizeof(buf), err) < 0)
-		return limit < 0 ? 0 : -1;
-	uint64_t usage = strtoull(buf, NULL, 10);
-	if ((uint64_t)limit < usage)
-		return nook_fail(err, 0,
-		                 MEM "checkBeforeUpdate: the limit %" PRId64
-		                     " is below the current usage %" PRIu64,
-		                 limit, usage);
-	return 0;
-}
-
 /* limit_in_bytes must stay <= memsw.limit_in_bytes at every moment: when
  * the new limit is above the old memsw, memsw goes first. */
 static int v1_limit_and_swap(const char *dir, const struct nook_memory *m, struct nook_error *err)
@@ -70,7 +55,7 @@ static int v1_kernel(const char *dir, const char *file, int64_t v, const char *c
 int nook_cg_apply_v1_memory(const char *dir, const struct nook_memory *m, struct nook_error *err)
 {
 	if (m->has_check_before_update && m->check_before_update && m->has_limit &&
-	    check_usage(dir, "memory.usage_in_bytes", m->limit, err) < 0)
+	    nook_cg_check_usage(dir, "memory.usage_in_bytes", m->limit, err) < 0)
 		return -1;
 	if (m->has_reservation && write_i64(dir, "memory.soft_limit_in_bytes", m->reservation,
 	                                    MEM "reservation", err) < 0)

@@ -90,23 +90,6 @@ static int limit_value(const char *dir, const char *file, int64_t v, const char 
 	return nook_cg_writef(dir, file, cfg, err, "%" PRId64, v);
 }
 
-static int v2_check_usage(const char *dir, int64_t limit, struct nook_error *err)
-{
-	char buf[64];
-
-	if (limit < 0)
-		return 0;
-	if (nook_cg_read(dir, "memory.current", buf, sizeof(buf), err) < 0)
-		return -1;
-	uint64_t usage = strtoull(buf, NULL, 10);
-	if ((uint64_t)limit < usage)
-		return nook_fail(err, 0,
-		                 MEM "checkBeforeUpdate: the limit %" PRId64
-		                     " is below the current usage %" PRIu64,
-		                 limit, usage);
-	return 0;
-}
-
 /* v2 swap.max is swap only; the config's swap is memory+swap (as runc). */
 static int v2_swap(const char *dir, const struct nook_memory *m, struct nook_error *err)
 {
@@ -126,7 +109,7 @@ static int v2_swap(const char *dir, const struct nook_memory *m, struct nook_err
 int nook_cg_apply_v2_memory(const char *dir, const struct nook_memory *m, struct nook_error *err)
 {
 	if (m->has_check_before_update && m->check_before_update && m->has_limit &&
-	    v2_check_usage(dir, m->limit, err) < 0)
+	    nook_cg_check_usage(dir, "memory.current", m->limit, err) < 0)
 		return -1;
 	if (m->has_reservation &&
 	    limit_value(dir, "memory.low", m->reservation, MEM "reservation", err) < 0)
