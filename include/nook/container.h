@@ -49,6 +49,8 @@ struct nook_container {
 	pid_t pid;      /* container init, 0 before clone */
 	unsigned long long start_time;
 	char created[40];
+	char *config; /* create: the bytes of config.json, parsed and pinned */
+	size_t config_len;
 	uid_t owner;
 	int saved_status; /* enum nook_status as state.json has it */
 	bool is_parent;   /* the init is our child: waitpid works */

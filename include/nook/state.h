@@ -47,10 +47,10 @@ int nook_state_write(int dirfd, const struct nook_state *state, struct nook_erro
  * stdin), in a malloc'd string. */
 char *nook_state_render(const struct nook_state *state, bool pretty, struct nook_error *err);
 
-/* Copy the bundle's config.json into the state directory: the container
+/* Keep the bytes of the bundle's config.json in the state directory: the container
  * keeps the config it was created with (runtime.md: later changes to
  * config.json do not affect it). */
-int nook_state_pin_config(int dirfd, const char *config_path, struct nook_error *err);
+int nook_state_pin_config(int dirfd, const char *config, size_t len, struct nook_error *err);
 
 /* Remove <root>/<id> and what nook put in it. */
 int nook_state_dir_remove(const char *root, const char *id, struct nook_error *err);

@@ -2,6 +2,7 @@
  * update. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "cli_util.h"
 #include "nook/cleanup.h"
+#include "nook/file.h"
 #include "nook/log.h"
 
 static int pause_or_resume(const struct nook_globals *g, bool pause, int argc, char **argv)
@@ -163,31 +165,16 @@ static void update_usage(FILE *out)
  * that errors name the same JSON paths. */
 static int load_resources(const char *file, struct nook_spec *holder, struct nook_error *err)
 {
-	FILE *in = strcmp(file, "-") == 0 ? stdin : fopen(file, "re");
-	autofree char *body = NULL, *doc = NULL;
-	size_t len = 0, cap = 0;
+	bool from_stdin = strcmp(file, "-") == 0;
+	autofree char *body = nook_read_file(AT_FDCWD, from_stdin ? "/dev/stdin" : file, 0,
+	                                     NOOK_SPEC_MAX_FILE_SIZE, NULL, err);
+	autofree char *doc = NULL;
 
-	if (in == NULL)
-		return nook_fail(err, errno, "update: -r %s", file);
-	for (;;) {
-		if (len + 4096 > cap) {
-			char *grown = realloc(body, cap = cap * 2 + 8192);
-			if (grown == NULL)
-				return nook_fail(err, ENOMEM, "update: -r %s", file);
-			body = grown;
-		}
-		size_t n = fread(body + len, 1, cap - len - 1, in);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (in != stdin)
-		fclose(in);
-	body[len] = '\0';
+	if (body == NULL)
+		return nook_error_prefix(err, "update: -r");
 	if (asprintf(&doc, "{\"ociVersion\":\"1.3.0\",\"linux\":{\"resources\":%s}}", body) < 0)
 		return nook_fail(err, ENOMEM, "update");
-	return nook_spec_parse(strcmp(file, "-") == 0 ? "stdin" : file, doc, strlen(doc), holder,
-	                       err);
+	return nook_spec_parse(from_stdin ? "stdin" : file, doc, strlen(doc), holder, err);
 }
 
 enum update_flag {

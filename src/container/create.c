@@ -19,7 +19,9 @@
 #include <unistd.h>
 
 #include "nook/cleanup.h"
+#include "nook/clone.h"
 #include "nook/console_socket.h"
+#include "nook/file.h"
 #include "nook/hooks.h"
 #include "nook/init.h"
 #include "nook/log.h"
@@ -55,7 +57,10 @@ static int load_config(const struct nook_create_opts *o, struct nook_container *
 	if (realpath(o->bundle, c->bundle) == NULL)
 		return nook_fail(err, errno, "bundle %s", o->bundle);
 	config_path(o, path, sizeof(path));
-	if (nook_spec_load(path, &c->spec, err) < 0)
+	/* Read once: these bytes are parsed now and pinned in the state
+	 * directory later, so both are the same config. */
+	c->config = nook_read_file(AT_FDCWD, path, 0, NOOK_SPEC_MAX_FILE_SIZE, &c->config_len, err);
+	if (c->config == NULL || nook_spec_parse(path, c->config, c->config_len, &c->spec, err) < 0)
 		return -1;
 	c->have_spec = true;
 	return nook_spec_check_supported(&c->spec, err);
@@ -168,15 +173,6 @@ static int make_state_dir(struct nook_container *c, struct nook_error *err)
 	return 0;
 }
 
-static int pin_config(const struct nook_create_opts *o, struct nook_container *c,
-                      struct nook_error *err)
-{
-	char path[PATH_MAX];
-
-	config_path(o, path, sizeof(path));
-	return nook_state_pin_config(c->state_dirfd, path, err);
-}
-
 /* The container's cgroup: made and limited before the init exists, and
  * recorded in state.json before any directory of it exists. */
 static int make_cgroup(struct nook_container *c, struct nook_error *err)
@@ -188,27 +184,6 @@ static int make_cgroup(struct nook_container *c, struct nook_error *err)
 	    nook_cgroup_realize(&c->spec, &c->cgroup, err) < 0)
 		return -1;
 	return save_state(c, NOOK_CREATING, err);
-}
-
-/* clone3 straight into the v2 directory (CLONE_INTO_CGROUP); the caller
- * falls back to a plain clone3 and nook_cgroup_attach when the kernel
- * refuses it. */
-static pid_t clone3_init(struct clone_args *args, int cgroup_fd, bool *into_cgroup)
-{
-	pid_t pid;
-
-	*into_cgroup = false;
-	if (cgroup_fd >= 0) {
-		struct clone_args with = *args;
-		with.flags |= CLONE_INTO_CGROUP;
-		with.cgroup = (uint64_t)cgroup_fd;
-		pid = (pid_t)syscall(SYS_clone3, &with, sizeof(with));
-		if (pid >= 0 || (errno != EINVAL && errno != ENOSYS && errno != E2BIG)) {
-			*into_cgroup = pid >= 0;
-			return pid;
-		}
-	}
-	return (pid_t)syscall(SYS_clone3, args, sizeof(*args));
 }
 
 static pid_t clone_init(struct nook_container *c, const struct nook_create_opts *o,
@@ -234,8 +209,7 @@ static pid_t clone_init(struct nook_container *c, const struct nook_create_opts 
 		return -1;
 	}
 	autoclose int cgroup_fd = c->have_cgroup ? nook_cgroup_open_unified(&c->cgroup, err) : -1;
-	struct clone_args args = {.flags = (unsigned)flags, .exit_signal = SIGCHLD};
-	pid_t pid = clone3_init(&args, cgroup_fd, &c->in_unified_cgroup);
+	pid_t pid = nook_clone((unsigned long)flags, cgroup_fd, &c->in_unified_cgroup);
 	if (pid == 0) {
 		const struct nook_init_args init = {
 		    .spec = &c->spec,
@@ -349,24 +323,6 @@ static int wait_until_ready(struct nook_container *c, struct nook_error *err)
 	}
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct nook_error *err)
-{
-	char tmp[PATH_MAX];
-	char buf[32];
-	int len = snprintf(buf, sizeof(buf), "%d", (int)pid);
-
-	snprintf(tmp, sizeof(tmp), "%s.nook-tmp", path);
-	autoclose int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return nook_fail(err, errno, "--pid-file: create %s", tmp);
-	if (write(fd, buf, (size_t)len) != len || rename(tmp, path) < 0) {
-		int saved = errno;
-		unlink(tmp);
-		return nook_fail(err, saved, "--pid-file: write %s", path);
-	}
-	return 0;
-}
-
 static int create_steps(const struct nook_create_opts *o, struct nook_container *c,
                         struct nook_error *err)
 {
@@ -376,7 +332,8 @@ static int create_steps(const struct nook_create_opts *o, struct nook_container 
 		return -1;
 	if (check_runnable(&c->spec, o, err) < 0 || find_rootfs(c, err) < 0)
 		return -1;
-	if (make_state_dir(c, err) < 0 || pin_config(o, c, err) < 0)
+	if (make_state_dir(c, err) < 0 ||
+	    nook_state_pin_config(c->state_dirfd, c->config, c->config_len, err) < 0)
 		return -1;
 	if (make_cgroup(c, err) < 0)
 		return -1;
@@ -407,7 +364,7 @@ static int create_steps(const struct nook_create_opts *o, struct nook_container 
 	}
 	if (save_state(c, NOOK_CREATED, err) < 0)
 		return -1;
-	if (o->pid_file != NULL && write_pid_file(o->pid_file, c->pid, err) < 0)
+	if (o->pid_file != NULL && nook_write_pid_file(o->pid_file, c->pid, err) < 0)
 		return -1;
 	return 0;
 }

@@ -22,7 +22,9 @@
 #include <unistd.h>
 
 #include "nook/cleanup.h"
+#include "nook/clone.h"
 #include "nook/console_socket.h"
+#include "nook/file.h"
 #include "nook/exec_child.h"
 #include "nook/namespaces.h"
 #include "nook/state.h"
@@ -89,26 +91,6 @@ static void leave_for_children(int saved[2])
 	}
 }
 
-static pid_t clone_child(struct nook_container *c, struct exec_run *r, int cgroup_fd)
-{
-	struct clone_args args = {.exit_signal = SIGCHLD};
-	pid_t pid;
-
-	r->into_cgroup = false;
-	if (cgroup_fd >= 0) {
-		args.flags = CLONE_INTO_CGROUP;
-		args.cgroup = (uint64_t)cgroup_fd;
-		pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-		if (pid >= 0 || (errno != EINVAL && errno != ENOSYS && errno != E2BIG)) {
-			r->into_cgroup = pid >= 0;
-			return pid;
-		}
-		args.flags = 0;
-	}
-	(void)c;
-	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-}
-
 static int spawn(struct nook_container *c, const struct nook_spec *view,
                  const struct nook_exec_opts *o, struct exec_run *r, struct nook_error *err)
 {
@@ -125,7 +107,7 @@ static int spawn(struct nook_container *c, const struct nook_spec *view,
 		close(sv[1]);
 		return -1;
 	}
-	pid_t pid = clone_child(c, r, cgroup_fd);
+	pid_t pid = nook_clone(0, cgroup_fd, &r->into_cgroup);
 	if (pid == 0) {
 		const struct nook_exec_child_args args = {
 		    .spec = view,
@@ -172,15 +154,6 @@ static int wait_exec(struct exec_run *r, struct nook_error *err)
 	}
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct nook_error *err)
-{
-	autofclose FILE *f = fopen(path, "we");
-
-	if (f == NULL || fprintf(f, "%d", (int)pid) < 0)
-		return nook_fail(err, errno, "--pid-file %s", path);
-	return 0;
-}
-
 static int start_process(struct nook_container *c, const struct nook_spec *view,
                          const struct nook_exec_opts *o, struct exec_run *r, struct nook_error *err)
 {
@@ -199,7 +172,7 @@ static int start_process(struct nook_container *c, const struct nook_spec *view,
 		close(r->pty_master);
 		r->pty_master = -1;
 	}
-	if (o->pid_file != NULL && write_pid_file(o->pid_file, r->pid, err) < 0)
+	if (o->pid_file != NULL && nook_write_pid_file(o->pid_file, r->pid, err) < 0)
 		return -1;
 	return 0;
 }

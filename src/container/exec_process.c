@@ -5,11 +5,13 @@
 #include "nook/exec.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nook/cleanup.h"
+#include "nook/file.h"
 
 static void *keep(struct nook_exec_process *p, void *ptr)
 {
@@ -18,40 +20,14 @@ static void *keep(struct nook_exec_process *p, void *ptr)
 	return ptr;
 }
 
-static char *read_file(const char *path, struct nook_error *err)
-{
-	autofclose FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t len = 0;
-
-	if (f == NULL) {
-		nook_fail(err, errno, "--process %s", path);
-		return NULL;
-	}
-	FILE *mem = open_memstream(&buf, &len);
-	char chunk[8192];
-	size_t n;
-	while (mem != NULL && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, n, mem);
-	if (mem == NULL || ferror(f)) {
-		if (mem != NULL)
-			fclose(mem);
-		free(buf);
-		nook_fail(err, EIO, "--process %s: read", path);
-		return NULL;
-	}
-	fclose(mem);
-	return buf;
-}
-
 /* Parsed by the config parser, so that errors name the JSON path. */
 static int from_file(const char *path, struct nook_exec_process *p, struct nook_error *err)
 {
-	autofree char *body = read_file(path, err);
+	autofree char *body = nook_read_file(AT_FDCWD, path, 0, NOOK_SPEC_MAX_FILE_SIZE, NULL, err);
 	autofree char *doc = NULL;
 
 	if (body == NULL)
-		return -1;
+		return nook_error_prefix(err, "--process");
 	if (asprintf(&doc, "{\"ociVersion\":\"1.3.0\",\"process\":%s}", body) < 0)
 		return nook_fail(err, ENOMEM, "--process %s", path);
 	if (nook_spec_parse(path, doc, strlen(doc), &p->holder, err) < 0)

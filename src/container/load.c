@@ -13,39 +13,8 @@
 #include <yajl/yajl_tree.h>
 
 #include "nook/cleanup.h"
+#include "nook/file.h"
 #include "nook/state.h"
-
-static char *read_small_file(int dirfd, const char *name, struct nook_error *err)
-{
-	autoclose int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
-	char *buf;
-	size_t got = 0;
-
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		nook_fail(err, errno, "read %s", name);
-		return NULL;
-	}
-	if (st.st_size > 1024 * 1024) {
-		nook_fail(err, EFBIG, "read %s", name);
-		return NULL;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL) {
-		nook_fail(err, ENOMEM, "read %s", name);
-		return NULL;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	return buf;
-}
 
 static const char *get_string(yajl_val root, const char *key)
 {
@@ -121,7 +90,7 @@ int nook_container_load(const char *root, const char *id, int lock, struct nook_
 	c->state_dirfd = nook_state_dir_open(root, id, lock, err);
 	if (c->state_dirfd < 0)
 		return -1;
-	json = read_small_file(c->state_dirfd, "state.json", err);
+	json = nook_read_file(c->state_dirfd, "state.json", O_NOFOLLOW, 1024 * 1024, NULL, err);
 	if (json == NULL || parse_state(c, json, err) < 0)
 		return nook_error_prefix(err, "container \"%s\"", id);
 	/* A create that died before pinning the config leaves no config.json:
@@ -149,6 +118,8 @@ void nook_container_release(struct nook_container *c)
 		nook_spec_free(&c->spec);
 		c->have_spec = false;
 	}
+	free(c->config);
+	c->config = NULL;
 	if (c->have_cgroup) {
 		nook_cgroup_free(&c->cgroup);
 		c->have_cgroup = false;

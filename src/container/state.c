@@ -207,28 +207,9 @@ int nook_state_write(int dirfd, const struct nook_state *state, struct nook_erro
 	                         err);
 }
 
-int nook_state_pin_config(int dirfd, const char *config_path, struct nook_error *err)
+int nook_state_pin_config(int dirfd, const char *config, size_t len, struct nook_error *err)
 {
-	autoclose int src = open(config_path, O_RDONLY | O_CLOEXEC);
-	autofree unsigned char *buf = NULL;
-	struct stat st;
-	size_t got = 0;
-
-	if (src < 0 || fstat(src, &st) < 0)
-		return nook_fail(err, errno, "keep a copy of %s", config_path);
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL)
-		return nook_fail(err, ENOMEM, "keep a copy of %s", config_path);
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(src, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return nook_fail(err, n < 0 ? errno : EIO, "keep a copy of %s",
-			                 config_path);
-		got += (size_t)n;
-	}
-	return write_file_atomic(dirfd, "config.json", buf, got, err);
+	return write_file_atomic(dirfd, "config.json", (const unsigned char *)config, len, err);
 }
 
 int nook_state_dir_remove(const char *root, const char *id, struct nook_error *err)

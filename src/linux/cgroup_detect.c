@@ -2,12 +2,14 @@
  * each (/proc/self/cgroup), and which directories a container gets. The
  * parsers take the files' text so that the unit tests can feed them. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cgroup_internal.h"
 #include "nook/cleanup.h"
+#include "nook/file.h"
 
 /* The v1 mount options that name hierarchies; the rest (rw, xattr,
  * clone_children, release_agent=...) are dropped. */
@@ -289,25 +291,11 @@ fail:
 
 static char *read_text(const char *path, struct nook_error *err)
 {
-	autofclose FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t len = 0;
+	char *text = nook_read_file(AT_FDCWD, path, 0, 1024 * 1024, NULL, err);
 
-	if (f == NULL) {
-		nook_fail(err, errno, "cgroup: open %s", path);
-		return NULL;
-	}
-	FILE *mem = open_memstream(&buf, &len);
-	if (mem == NULL) {
-		nook_fail(err, errno, "cgroup: read %s", path);
-		return NULL;
-	}
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, n, mem);
-	fclose(mem);
-	return buf;
+	if (text == NULL)
+		nook_error_prefix(err, "cgroup");
+	return text;
 }
 
 int nook_cgroup_detect(enum nook_cgroup_mode *mode, struct nook_error *err)

@@ -14,21 +14,9 @@
 
 #include "cgroup_internal.h"
 #include "nook/cleanup.h"
+#include "nook/file.h"
 #include "nook/resolve.h"
 #include "rootfs_steps.h"
-
-static char *read_mountinfo(void)
-{
-	autofclose FILE *f = fopen("/proc/self/mountinfo", "re");
-	char *buf = NULL;
-	size_t len = 0;
-
-	if (f == NULL || getdelim(&buf, &len, '\0', f) < 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
 
 /* Mount one hierarchy on <dest>/<name of the host's mount point>. */
 static int mount_hier(int root_fd, const char *dest, const struct nook_cg_hier *h,
@@ -54,7 +42,8 @@ static int mount_hier(int root_fd, const char *dest, const struct nook_cg_hier *
 int nook_mount_cgroup_ns(int root_fd, int dest, const char *destination, unsigned long flags,
                          size_t idx, struct nook_error *err)
 {
-	autofree char *mi = read_mountinfo();
+	autofree char *mi =
+	    nook_read_file(AT_FDCWD, "/proc/self/mountinfo", 0, 1024 * 1024, NULL, err);
 	unsigned long mflags = flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME |
 	                                MS_NOATIME | MS_STRICTATIME);
 	struct nook_cg_layout l;
@@ -62,7 +51,7 @@ int nook_mount_cgroup_ns(int root_fd, int dest, const char *destination, unsigne
 	int rc = 0;
 
 	if (mi == NULL)
-		return nook_fail(err, errno, "mounts[%zu]: read /proc/self/mountinfo", idx);
+		return nook_error_prefix(err, "mounts[%zu]", idx);
 	if (nook_cg_parse_mountinfo(mi, &l, err) < 0)
 		return nook_error_prefix(err, "mounts[%zu]", idx);
 	if (l.mode == NOOK_CGROUP_UNIFIED) {

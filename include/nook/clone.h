@@ -1,0 +1,15 @@
+/* clone3 like fork (SIGCHLD on exit), into new namespaces and, on cgroup v2,
+ * straight into the container's cgroup. */
+#ifndef NOOK_CLONE_H
+#define NOOK_CLONE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* flags: CLONE_NEW*. cgroup_fd >= 0: CLONE_INTO_CGROUP that v2 directory;
+ * when the kernel refuses that (EINVAL, ENOSYS, E2BIG), a plain clone3, and
+ * the caller attaches the child itself. *into_cgroup says which happened.
+ * Returns 0 in the child, the pid in the parent, -1 with errno. */
+pid_t nook_clone(unsigned long flags, int cgroup_fd, bool *into_cgroup);
+
+#endif
