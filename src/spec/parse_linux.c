@@ -5,7 +5,11 @@
 
 #include "json.h"
 
-static const char *const propagations[] = {"private", "shared", "slave", "unbindable", NULL};
+/* config-linux.md lists private, shared, slave and unbindable; runc and crun
+ * also take the recursive forms, and the configs tools write use them. */
+static const char *const propagations[] = {"private",    "shared",      "slave",
+                                           "unbindable", "rprivate",    "rshared",
+                                           "rslave",     "runbindable", NULL};
 
 static const char *const mpol_modes[] = {
     "MPOL_DEFAULT",   "MPOL_BIND",           "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",

@@ -183,6 +183,19 @@ test_rootfs_propagation_private() {
 	assert_no_match "$OUT" ' (shared|master):[0-9]+' "optional fields of /"
 }
 
+# runc and crun take the recursive forms too; tools write "rprivate" (issue 8)
+test_rootfs_propagation_recursive_forms() {
+	local p
+	for p in rprivate rslave; do
+		cfg ".linux.rootfsPropagation = \"$p\""
+		run_ok 'awk "\$5 == \"/\"" /proc/self/mountinfo'
+		assert_no_match "$OUT" ' shared:[0-9]+' "optional fields of / with $p"
+	done
+	cfg '.linux.rootfsPropagation = "rshared"'
+	run_ok 'awk "\$5 == \"/\"" /proc/self/mountinfo'
+	assert_match "$OUT" ' shared:[0-9]+ ' "optional fields of / with rshared"
+}
+
 runc_gap test_rootfs_propagation_shared "runc 1.1 leaves the new / private"
 test_rootfs_propagation_shared() {
 	cfg '.linux.rootfsPropagation = "shared"'

@@ -357,9 +357,9 @@ static const struct bad_case bad_cases[] = {
     {LINUX("\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"ipc\"},{\"type\":\"foo\"}]"),
      "config.json: linux.namespaces[2].type: unknown namespace type \"foo\" (expected one of "
      "mount, pid, network, uts, ipc, user, cgroup, time)"},
-    {LINUX("\"rootfsPropagation\":\"rprivate\""),
+    {LINUX("\"rootfsPropagation\":\"recursive\""),
      "config.json: linux.rootfsPropagation: expected one of private, shared, slave, "
-     "unbindable, got \"rprivate\""},
+     "unbindable, rprivate, rshared, rslave, runbindable, got \"recursive\""},
     {RES("\"hugepageLimits\":[{\"pageSize\":\"02MB\",\"limit\":1}]"),
      "linux.resources.hugepageLimits[0].pageSize: expected a size such as \"2MB\""},
     {RES("\"hugepageLimits\":[{\"pageSize\":\"2TB\",\"limit\":1}]"),
