@@ -22,7 +22,7 @@ UNIT_HELPERS := $(sort $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c)))
 
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tests -name '*.[ch]')
 
-.PHONY: all unit-tests check check-unit check-asan check-integration check-clients check-vm install uninstall \
+.PHONY: all unit-tests check check-unit check-asan check-integration check-clients check-peer check-vm install uninstall \
 	format format-check bench example clean
 
 all: $(BUILD)/nook
@@ -63,6 +63,11 @@ check-integration: all
 # podman and containerd driving build/nook (tests/clients/)
 check-clients: all
 	NOOK=$(abspath $(BUILD)/nook) SUITES=clients bash tests/run-all.sh $(TESTS)
+
+# crun's integration suite against build/nook, judged by tests/peer/crun-expected.txt
+# (PEER_SUITE: its folder, default ../shared/peer-suites/crun; absent: a SKIP line).
+check-peer: all
+	NOOK=$(abspath $(BUILD)/nook) SUITES=peer bash tests/run-all.sh $(TESTS)
 
 # The integration tests inside a VM on a pure cgroup v2 kernel (tests/vm/).
 check-vm: all

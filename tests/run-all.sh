@@ -5,7 +5,7 @@
 #   tests/run-all.sh --list-marked     list nook-specific and runc-gap tests
 #
 # Environment:
-#   SUITES     suites to run, default "unit integration clients vm"
+#   SUITES     suites to run, default "unit integration clients peer vm"
 #   UNIT_DIRS  dirs whose executables are cmocka test binaries
 #   NOOK       the runtime command for the integration and client tests
 #   NOOK_TEST_CACHE  dir with a prebuilt rootfs/ (default: built per run)
@@ -22,7 +22,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-SUITES=${SUITES:-unit integration clients vm}
+SUITES=${SUITES:-unit integration clients peer vm}
 UNIT_DIRS=${UNIT_DIRS:-}
 NOOK=${NOOK:-$repo/build/nook}
 export NOOK
@@ -169,6 +169,35 @@ suite_files() {
 	done
 }
 
+# ------------------------------------------------------------------ peer
+
+# crun's integration suite against $NOOK (tests/peer/run-crun-suite.sh): its
+# "PASS|FAIL|SKIP peer:..." lines count here. Arguments name its test files
+# (test_mounts.py); integration-test arguments do not apply to it.
+suite_peer() {
+	local before after rc=0 line name files=() arg
+	for arg in "$@"; do
+		case $arg in test_*.py) files+=("$arg") ;; esac
+	done
+	if [ $# -gt 0 ] && [ ${#files[@]} -eq 0 ]; then return; fi
+	before=$(grep -c '^FAIL ' "$results" || true)
+	bash "$here/peer/run-crun-suite.sh" "${files[@]}" 2>&1 | while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case $line in
+		"PASS peer"* | "FAIL peer"* | "SKIP peer"*)
+			name=${line#* }
+			name=${name%% *}
+			record "${line%% *}" "$name"
+			;;
+		esac
+	done || rc=$?
+	after=$(grep -c '^FAIL ' "$results" || true)
+	if [ "$rc" -ne 0 ] && [ "$before" = "$after" ]; then
+		echo "FAIL peer: tests/peer/run-crun-suite.sh exited $rc without a failed test"
+		record FAIL peer
+	fi
+}
+
 # ------------------------------------------------------------------ vm
 
 # The integration tests again, inside a VM on a pure cgroup v2 kernel
@@ -198,9 +227,10 @@ for suite in $SUITES; do
 	unit) suite_unit ;;
 	integration) suite_files integration "$here/integration" "$@" ;;
 	clients) suite_files clients "$here/clients" "$@" ;;
+	peer) suite_peer "$@" ;;
 	vm) suite_vm "$@" ;;
 	*)
-		echo "FAIL $suite: unknown suite (SUITES may name unit, integration, clients and vm)"
+		echo "FAIL $suite: unknown suite (SUITES may name unit, integration, clients, peer and vm)"
 		record FAIL "$suite"
 		;;
 	esac

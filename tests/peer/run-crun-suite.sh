@@ -1,0 +1,169 @@
+#!/bin/bash
+# crun's integration suite against $NOOK, judged by tests/peer/crun-expected.txt.
+#
+#   tests/peer/run-crun-suite.sh [test_X.py ...]
+#
+# Environment:
+#   NOOK        the runtime (default build/nook)
+#   PEER_SUITE  the suite's folder (default ../shared/peer-suites/crun beside the
+#               repo: CI has it; a bare clone does not, and then this says SKIP)
+#   PEER_OUT    keep the harness's output here (default: a temporary folder)
+#   PEER_UPDATE=1  rewrite crun-expected.txt from this run (reasons already in
+#               the file are kept; a new skip takes the suite's own note, a new
+#               failure "REASON?", to be written by hand before committing)
+#
+# The suite is not ours and is not copied into the repo: its own harness runs
+# the 364 runtime-agnostic subtests (-a), through its runc-CLI shim (-s), each
+# test file under a pty (-t, so the terminal tests run too). Every subtest then
+# prints one line:
+#   PASS peer:FILE::SUBTEST          expected ok, got ok
+#   SKIP peer:FILE::SUBTEST (...)    expected skip or a known failure, got it
+#   FAIL peer:FILE::SUBTEST (...)    anything else: a regression, or an
+#                                    unexpected pass (then update the file)
+# and a test file that leaves anything behind (its .cleanup log has LEFTOVER
+# lines) is one FAIL more.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+NOOK=${NOOK:-$repo/build/nook}
+PEER_SUITE=${PEER_SUITE:-$repo/../shared/peer-suites/crun}
+expected=$here/crun-expected.txt
+
+if [ ! -x "$PEER_SUITE/harness/run-suite.sh" ]; then
+	echo "SKIP peer: crun's suite is not at $PEER_SUITE (set PEER_SUITE; CI has ../shared)"
+	exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP peer: needs root"
+	exit 0
+fi
+for prog in gcc python3 script; do
+	if ! command -v "$prog" >/dev/null; then
+		echo "FAIL peer: $prog is not installed (the suite needs gcc, python3 and script)"
+		exit 1
+	fi
+done
+
+scratch=$(mktemp -d /tmp/nook-peer.XXXXXX)
+trap 'rm -rf "$scratch"' EXIT
+out=${PEER_OUT:-$scratch/out}
+rm -rf "$out"
+checkout=$("$PEER_SUITE/prepare.sh" "$scratch") || {
+	echo "FAIL peer: $PEER_SUITE/prepare.sh failed (gcc, static libc, libseccomp-dev?)"
+	exit 1
+}
+NOOK_ABS=$(command -v "$NOOK")
+NOOK_ABS=$(readlink -f "$NOOK_ABS")
+"$PEER_SUITE/harness/run-suite.sh" -s -a -t -C "$checkout" -o "$out" "$NOOK_ABS" "$@" \
+	>"$scratch/harness.log" 2>&1
+rc=$?
+if [ "$rc" -ne 0 ]; then
+	echo "FAIL peer: the harness exited $rc"
+	sed 's/^/    | /' "$scratch/harness.log" | tail -20
+	exit 1
+fi
+
+# One line per subtest of the .tap files: FILE TAB SUBTEST TAB ok|skip|fail TAB note
+results() {
+	local tap file line name status note
+	for tap in "$out"/*.tap; do
+		[ -f "$tap" ] || continue
+		file=$(basename "$tap" .tap).py
+		while IFS= read -r line; do
+			case $line in
+			"ok "* | "not ok "*) ;;
+			*) continue ;;
+			esac
+			name=${line#*ok }
+			name=${name#* - }
+			note=""
+			if [[ $name == *" # "* ]]; then
+				note=${name#* # }
+				name=${name%% # *}
+			elif [[ $name == *" #"* ]]; then
+				note=${name#* #}
+				name=${name%% #*}
+			fi
+			if [[ $line == "not ok "* ]]; then
+				status=fail
+			elif [[ $note == SKIP* ]]; then
+				status=skip
+			else
+				status=ok
+			fi
+			printf '%s\t%s\t%s\t%s\n' "$file" "$name" "$status" "$note"
+		done <"$tap"
+	done
+}
+
+declare -A want why
+while IFS=$'\t' read -r file name status reason; do
+	[[ -z $file || $file == \#* ]] && continue
+	want["$file::$name"]=$status
+	why["$file::$name"]=$reason
+done <"$expected"
+
+if [ "${PEER_UPDATE:-}" = 1 ]; then
+	{
+		sed -n '/^#/p' "$expected"
+		results | while IFS=$'\t' read -r file name status note; do
+			reason=${why["$file::$name"]:-}
+			if [ "$status" = ok ]; then
+				reason=""
+			elif [ -z "$reason" ] || [ "${want["$file::$name"]:-}" != "$status" ]; then
+				reason=${note#SKIP}
+				reason=${reason# }
+				[ -n "$reason" ] || reason="REASON?"
+			fi
+			printf '%s\t%s\t%s\t%s\n' "$file" "$name" "$status" "$reason"
+		done
+	} >"$expected.new"
+	mv "$expected.new" "$expected"
+	echo "peer: wrote $expected"
+fi
+
+declare -A seen
+fails=0
+while IFS=$'\t' read -r file name status note; do
+	key="$file::$name"
+	seen["$key"]=1
+	exp=${want[$key]:-}
+	if [ -z "$exp" ]; then
+		# a subtest we do not know: only those of the files asked for count
+		echo "FAIL peer:$key (not in tests/peer/crun-expected.txt; got $status $note)"
+		fails=$((fails + 1))
+	elif [ "$exp" = ok ] && [ "$status" = ok ]; then
+		echo "PASS peer:$key"
+	elif [ "$exp" = skip ] && [ "$status" = skip ]; then
+		echo "SKIP peer:$key (${why[$key]:-$note})"
+	elif [ "$exp" = fail ] && [ "$status" = fail ]; then
+		echo "SKIP peer:$key (known failure: ${why[$key]})"
+	else
+		echo "FAIL peer:$key (expected $exp, got $status${note:+ $note}; see tests/peer/README.md)"
+		python3 "$PEER_SUITE/harness/summarize.py" --why "$out" "$file" "$name" 2>/dev/null |
+			grep -v '^E| #  ' | tail -12 | sed 's/^/    | /'
+		fails=$((fails + 1))
+	fi
+done < <(results)
+
+# An expected subtest that did not report at all (the file crashed or hung).
+for key in "${!want[@]}"; do
+	file=${key%%::*}
+	if [ $# -gt 0 ] && [[ " $* " != *" $file "* ]]; then continue; fi
+	if [ -z "${seen[$key]:-}" ]; then
+		echo "FAIL peer:$key (no result: the file crashed or timed out)"
+		fails=$((fails + 1))
+	fi
+done
+
+# What the test files left behind (containers, processes, mounts, cgroups).
+for log in "$out"/*.cleanup; do
+	[ -f "$log" ] || continue
+	if grep -q '^LEFTOVER' "$log"; then
+		echo "FAIL peer:$(basename "$log" .cleanup).py (left things behind)"
+		grep '^LEFTOVER' "$log" | head -10 | sed 's/^/    | /'
+		fails=$((fails + 1))
+	fi
+done
+[ "$fails" -eq 0 ]
