@@ -3,7 +3,8 @@
  * attributes of config.md "process".
  *
  * Order in the init (see src/linux/init.c), each step a call below:
- *   nook_process_setup()      oomScoreAdj, rlimits, personality, ioPriority
+ *   nook_process_setup()      oomScoreAdj, rlimits, personality, ioPriority,
+ *                             scheduler, memoryPolicy
  *                             (before the user change, while still root)
  *   nook_seccomp_prepare()    compile linux.seccomp into a filter (no syscall)
  *   nook_caps_prepare()       names to cap values; unknown: a warning
@@ -24,7 +25,9 @@
 /* ---- process attributes ---- */
 
 /* oomScoreAdj, rlimits (a hard limit above the current one without
- * CAP_SYS_RESOURCE gets an error that says so), personality, ioPriority. */
+ * CAP_SYS_RESOURCE gets an error that says so), personality, ioPriority,
+ * process.scheduler (include/nook/scheduler.h), linux.memoryPolicy
+ * (include/nook/mempolicy.h). */
 int nook_process_setup(const struct nook_spec *spec, struct nook_error *err);
 
 /* chdir(cwd), umask, and the absolute path of args[0] searched in the PATH of

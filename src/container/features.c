@@ -6,7 +6,8 @@
  * src/linux/seccomp.c accepts (tests/unit/test_features.c compiles a filter
  * with each of them, so a name dropped there fails the test); what
  * src/spec/support.c refuses is reported as not enabled or left out
- * (SCMP_ACT_NOTIFY, idmap mounts, netDevices, intelRdt, memoryPolicy). */
+ * (SCMP_ACT_NOTIFY, idmap mounts, netDevices, intelRdt); the memoryPolicy
+ * modes and flags are the tables of src/spec/mempolicy_args.c. */
 #include "nook/features.h"
 
 #include <errno.h>
@@ -23,6 +24,7 @@
 #include "nook/cleanup.h"
 #include "nook/json_gen.h"
 #include "nook/cli.h"
+#include "nook/mempolicy.h"
 #include "nook/mount_options.h"
 #include "nook/spec.h"
 
@@ -222,6 +224,23 @@ static bool selinux_enabled(void)
 	return access("/sys/fs/selinux/enforce", F_OK) == 0;
 }
 
+/* features-linux.md "MemoryPolicy": what linux.memoryPolicy accepts. */
+static void memory_policy(struct nook_gen *g)
+{
+	const char *name;
+
+	nook_gen_open_map(g, "memoryPolicy");
+	nook_gen_open_array(g, "modes");
+	for (size_t i = 0; (name = nook_mempolicy_mode_name(i)) != NULL; i++)
+		nook_gen_str(g, name);
+	nook_gen_close_array(g);
+	nook_gen_open_array(g, "flags");
+	for (size_t i = 0; (name = nook_mempolicy_flag_name(i)) != NULL; i++)
+		nook_gen_str(g, name);
+	nook_gen_close_array(g);
+	nook_gen_close_map(g);
+}
+
 static void linux_features(struct nook_gen *g)
 {
 	nook_gen_open_map(g, "linux");
@@ -231,6 +250,7 @@ static void linux_features(struct nook_gen *g)
 	seccomp(g);
 	key_enabled(g, "apparmor", apparmor_enabled());
 	key_enabled(g, "selinux", selinux_enabled());
+	memory_policy(g);
 	key_enabled(g, "intelRdt", false);
 	nook_gen_open_map(g, "mountExtensions");
 	key_enabled(g, "idmap", false);

@@ -7,7 +7,8 @@
  *   network, uts         loopback up, hostname, domainname
  *   filesystem           mounts, devices, pivot_root, terminal, sysctl,
  *                        read-only and masked paths, read-only root
- *   process              oomScoreAdj, rlimits, personality, ioPriority
+ *   process              oomScoreAdj, rlimits, personality, ioPriority,
+ *                        scheduler, memory policy
  *   security             seccomp compiled; bounding set dropped; user and
  *                        groups; capabilities; cwd, umask, executable found;
  *                        no_new_privs; seccomp loaded (early without NNP,

@@ -1,6 +1,7 @@
 /* Process attributes the init sets on itself while it is still root:
  * oomScoreAdj, rlimits, personality and ioPriority (config.md "process",
- * config-linux.md "personality"). */
+ * config-linux.md "personality"), then the scheduler and the memory policy
+ * (src/linux/scheduler.c, src/linux/mempolicy.c). */
 #include "nook/security.h"
 
 #include <errno.h>
@@ -17,6 +18,8 @@
 #include <unistd.h>
 
 #include "nook/cleanup.h"
+#include "nook/mempolicy.h"
+#include "nook/scheduler.h"
 
 #define OOM_SCORE_ADJ_PATH "/proc/self/oom_score_adj"
 
@@ -203,5 +206,8 @@ int nook_process_setup(const struct nook_spec *spec, struct nook_error *err)
 	if (spec->has_process && proc->io_priority.present &&
 	    set_io_priority(&proc->io_priority, err) < 0)
 		return -1;
-	return 0;
+	/* Still root, so a real-time policy can use CAP_SYS_NICE (runc's order). */
+	if (spec->has_process && nook_sched_apply(&proc->scheduler, err) < 0)
+		return -1;
+	return nook_mempolicy_apply(&spec->linux.memory_policy, err);
 }

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "nook/cleanup.h"
+#include "nook/mempolicy.h"
+#include "nook/scheduler.h"
 #include "nook/spec.h"
 
 #define NOT_YET "not implemented yet"
@@ -47,7 +49,9 @@ static int check_process(const struct nook_process *p, const struct nook_host_ls
 	          "AppArmor is not enabled on this host");
 	REFUSE_IF(p->selinux_label != NULL && !host->selinux, "process.selinuxLabel",
 	          "SELinux is not enabled on this host");
-	REFUSE_IF(p->scheduler.present, "process.scheduler", NOT_YET);
+	if (p->scheduler.present &&
+	    nook_sched_attr_from_spec(&p->scheduler, &(struct nook_sched_attr){0}, err) < 0)
+		return -1;
 	REFUSE_IF(p->exec_cpu_affinity.present, "process.execCPUAffinity", NOT_YET);
 	return 0;
 }
@@ -93,7 +97,9 @@ static int check_linux(const struct nook_linux *l, const struct nook_host_lsm *h
 	REFUSE_IF(l->mount_label != NULL && !host->selinux, "linux.mountLabel",
 	          "SELinux is not enabled on this host");
 	REFUSE_IF(l->intel_rdt.present, "linux.intelRdt", NOT_YET);
-	REFUSE_IF(l->memory_policy.present, "linux.memoryPolicy", NOT_YET);
+	if (l->memory_policy.present &&
+	    nook_mempolicy_from_spec(&l->memory_policy, &(struct nook_mempolicy){0}, err) < 0)
+		return -1;
 	return 0;
 }
 

@@ -118,8 +118,12 @@ static void cgroup_and_others(void **unused)
 	    YAJL_IS_FALSE(GET(yajl_t_false, "linux", "mountExtensions", "idmap", "enabled")));
 	assert_non_null(GET(yajl_t_any, "linux", "apparmor", "enabled"));
 	assert_non_null(GET(yajl_t_any, "linux", "selinux", "enabled"));
-	assert_null(
-	    yajl_tree_get(doc, (const char *[]){"linux", "memoryPolicy", NULL}, yajl_t_any));
+	yajl_val modes = GET(yajl_t_array, "linux", "memoryPolicy", "modes");
+	yajl_val flags = GET(yajl_t_array, "linux", "memoryPolicy", "flags");
+	assert_int_equal(array_len(modes), 7);
+	assert_true(array_has(modes, "MPOL_WEIGHTED_INTERLEAVE"));
+	assert_int_equal(array_len(flags), 3);
+	assert_true(array_has(flags, "MPOL_F_NUMA_BALANCING"));
 	assert_string_equal(
 	    YAJL_GET_STRING(GET(yajl_t_string, "annotations", "io.github.nook.version")), "0.1.0");
 	assert_non_null(GET(yajl_t_string, "annotations", "io.github.nook.libseccomp.version"));

@@ -38,7 +38,8 @@ static void test_supported(void **state)
 	         "\"env\":[\"A=b\"],\"capabilities\":{\"bounding\":[\"CAP_KILL\"]},"
 	         "\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1,\"hard\":2}],"
 	         "\"oomScoreAdj\":5,\"noNewPrivileges\":true,"
-	         "\"ioPriority\":{\"class\":\"IOPRIO_CLASS_IDLE\"}"),
+	         "\"ioPriority\":{\"class\":\"IOPRIO_CLASS_IDLE\"},"
+	         "\"scheduler\":{\"policy\":\"SCHED_BATCH\",\"nice\":5}"),
 	    DOC("\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/y\","
 	        "\"options\":[\"rbind\"]}],\"hooks\":{\"prestart\":[]}"),
 	    LINUX("\"namespaces\":[{\"type\":\"user\"},{\"type\":\"time\"}],"
@@ -48,6 +49,7 @@ static void test_supported(void **state)
 	          "\"rootfsPropagation\":\"private\",\"sysctl\":{\"kernel.x\":\"1\"},"
 	          "\"maskedPaths\":[\"/proc/kcore\"],\"readonlyPaths\":[\"/proc/sys\"],"
 	          "\"personality\":{\"domain\":\"LINUX32\"},"
+	          "\"memoryPolicy\":{\"mode\":\"MPOL_BIND\",\"nodes\":\"0-3,7\"},"
 	          "\"timeOffsets\":{\"monotonic\":{\"secs\":1}},"
 	          "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":"
 	          "[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}]},\"resources\":{}"),
@@ -99,8 +101,8 @@ static void test_unsupported(void **state)
 	    {PROC("\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"soft\":1,\"hard\":1},"
 	          "{\"type\":\"RLIMIT_FOO\",\"soft\":1,\"hard\":1}]"),
 	     "not supported: process.rlimits[1].type: RLIMIT_FOO is not a Linux resource limit"},
-	    {PROC("\"scheduler\":{\"policy\":\"SCHED_OTHER\"}"),
-	     "not supported: process.scheduler: not implemented yet"},
+	    {PROC("\"scheduler\":{\"policy\":\"SCHED_ISO\"}"),
+	     "not supported: process.scheduler.policy: Linux has no SCHED_ISO policy"},
 	    {PROC("\"execCPUAffinity\":{\"initial\":\"0\"}"),
 	     "not supported: process.execCPUAffinity: not implemented yet"},
 	    {DOC("\"mounts\":[{\"destination\":\"/a\"},{\"destination\":\"/b\","
@@ -118,7 +120,7 @@ static void test_unsupported(void **state)
 	     "not supported: linux.seccomp.syscalls[1].action: SCMP_ACT_NOTIFY"},
 	    {LINUX("\"intelRdt\":{\"closID\":\"x\"}"), "not supported: linux.intelRdt: "},
 	    {LINUX("\"memoryPolicy\":{\"mode\":\"MPOL_BIND\"}"),
-	     "not supported: linux.memoryPolicy: "},
+	     "linux.memoryPolicy.nodes: MPOL_BIND needs at least one node"},
 	};
 	struct nook_error err;
 
