@@ -241,6 +241,45 @@ static int mount_cgroup(int root_fd, const struct nook_mount *m, size_t idx,
 	return 0;
 }
 
+static bool has_option(const char *data, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = data; p != NULL && *p != '\0';) {
+		if (strncmp(p, key, klen) == 0)
+			return true;
+		p = strchr(p, ',');
+		p = p != NULL ? p + 1 : NULL;
+	}
+	return false;
+}
+
+/* A tmpfs without mode= takes the mode of the directory it covers, when
+ * that exists (runc's mountToRootfs and crun's append_tmpfs_mode_if_missing):
+ * a rootfs with a 0700 /root keeps it 0700 under a tmpfs. NULL data and no
+ * error: nothing to add. */
+static int tmpfs_mode(int root_fd, const struct nook_mount *m, const char *data, char **out,
+                      struct nook_error *err)
+{
+	autoclose int fd = -1;
+	struct stat st;
+
+	*out = NULL;
+	if (has_option(data, "mode="))
+		return 0;
+	fd = nook_openat_in_root(root_fd, m->destination, O_PATH, 0);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : nook_fail(err, errno, "%s", m->destination);
+	if (fstat(fd, &st) < 0)
+		return nook_fail(err, errno, "%s", m->destination);
+	if (!S_ISDIR(st.st_mode))
+		return 0;
+	if (asprintf(out, "mode=%04o%s%s", st.st_mode & 07777, data != NULL && *data ? "," : "",
+	             data != NULL ? data : "") < 0)
+		return nook_fail(err, ENOMEM, "%s", m->destination);
+	return 0;
+}
+
 static int mount_fs(int root_fd, const struct nook_mount *m, size_t idx,
                     const struct nook_mount_options *o, const struct nook_rootfs_opts *opts,
                     struct nook_error *err)
@@ -261,6 +300,12 @@ static int mount_fs(int root_fd, const struct nook_mount *m, size_t idx,
 		if (ovl == NULL)
 			return nook_error_prefix(err, "mounts[%zu]", idx);
 		data = ovl;
+	}
+	if (m->type != NULL && strcmp(m->type, "tmpfs") == 0) {
+		if (tmpfs_mode(root_fd, m, data, &ovl, err) < 0)
+			return nook_error_prefix(err, "mounts[%zu]: destination", idx);
+		if (ovl != NULL)
+			data = ovl;
 	}
 	dest = nook_resolve_create(
 	    root_fd, m->destination,
