@@ -27,6 +27,7 @@
 #include "nook/log.h"
 #include "nook/namespaces.h"
 #include "nook/procfs.h"
+#include "nook/rootfs.h"
 #include "nook/state.h"
 #include "nook/sync.h"
 
@@ -310,6 +311,11 @@ static int wait_until_ready(struct nook_container *c, struct nook_error *err)
 			return 0;
 		case NOOK_SYNC_HOOKS:
 			if (run_runtime_hooks(c, err) < 0)
+				return -1;
+			continue;
+		case NOOK_SYNC_MOUNTS:
+			if (nook_mount_sources_send(c->sync_fd, c->pid, &c->spec, c->bundle, err) <
+			    0)
 				return -1;
 			continue;
 		case NOOK_SYNC_ERROR:

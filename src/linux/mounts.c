@@ -54,18 +54,6 @@ bool nook_mounts_bind_dev(const struct nook_spec *spec)
 	return false;
 }
 
-/* A relative host path (bind source, overlay dir) starts at the bundle. */
-static char *host_path(const char *bundle, const char *path)
-{
-	char *out = NULL;
-
-	if (path[0] == '/' || bundle == NULL)
-		return strdup(path);
-	if (asprintf(&out, "%s/%s", bundle, path) < 0)
-		return NULL;
-	return out;
-}
-
 /* The MS_* flags a mount already has (statvfs), which a user namespace may
  * have locked: a bind never tries to clear those. */
 static unsigned long existing_flags(int fd)
@@ -105,15 +93,20 @@ static int mount_bind(int root_fd, const struct nook_mount *m, size_t idx,
 		return nook_fail(err, EINVAL,
 		                 "mounts[%zu] (destination %s): bind mount without a source", idx,
 		                 m->destination);
-	src = host_path(opts->bundle, m->source);
+	src = nook_mount_host_path(opts->bundle, m->source);
 	if (src == NULL)
 		return nook_fail(err, ENOMEM, "mounts[%zu]", idx);
-	if (stat(src, &st) < 0)
+	/* Opened by the runtime (nook_mount_sources_send) when we are in a
+	 * user namespace: no lookup here, so no permission check as the
+	 * mapped root. */
+	int src_fd = opts->source_fds != NULL ? opts->source_fds[idx] : -1;
+	if ((src_fd >= 0 ? fstat(src_fd, &st) : stat(src, &st)) < 0)
 		return nook_fail(err, errno, "mounts[%zu] (destination %s): source %s", idx,
 		                 m->destination, src);
-	tree = open_tree(AT_FDCWD, src,
+	tree = open_tree(src_fd >= 0 ? src_fd : AT_FDCWD, src_fd >= 0 ? "" : src,
 	                 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-	                     ((o->flags & MS_REC) ? AT_RECURSIVE : 0));
+	                     ((o->flags & MS_REC) ? AT_RECURSIVE : 0) |
+	                     (src_fd >= 0 ? AT_EMPTY_PATH : 0));
 	if (tree < 0)
 		return nook_fail(err, errno, "mounts[%zu]: bind %s on %s", idx, src,
 		                 m->destination);

@@ -249,4 +249,33 @@ test_mount_tmpfs_takes_mode_of_covered_dir() {
 	assert_eq $'712\n1777\n1777\ntmpfs' "$OUT" "modes of /covered, /explicit, /made-new (tmpfs default)"
 }
 
+# The mapped root of a user namespace may not search a 0700 root-owned
+# directory; the runtime can. Bind sources are looked up with the runtime's
+# credentials, as runc (goCreateMountSources) and crun
+# (prepare_and_send_mount_mounts) do: crun's test_mounts.py
+# mount-userns-bind-mount. Binds of a file and through a symlink too.
+test_bind_source_reached_with_runtime_credentials_in_userns() {
+	chown -R -h 100000:100000 "$ROOTFS"
+	add_ns user
+	cfg '.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+	   | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+	mkdir -p "$T/locked/inner"
+	echo "behind a 0700 dir" >"$T/locked/inner/f"
+	echo "a file" >"$T/locked/file"
+	ln -s "$T/locked/inner" "$T/locked/link"
+	chmod 0755 "$T/locked/inner"
+	chmod 0644 "$T/locked/inner/f" "$T/locked/file"
+	chown 0:0 "$T/locked"
+	chmod 0700 "$T/locked"
+	add_mount "$(jq -cn --arg s "$T/locked/inner" '{destination: "/data", type: "bind", source: $s, options: ["bind", "ro"]}')"
+	add_mount "$(jq -cn --arg s "$T/locked/file" '{destination: "/onefile", type: "bind", source: $s, options: ["bind", "ro"]}')"
+	add_mount "$(jq -cn --arg s "$T/locked/link" '{destination: "/via-link", type: "bind", source: $s, options: ["rbind", "ro"]}')"
+	run_sh 'cat /data/f /onefile /via-link/f; { echo x >/data/f; } 2>&1; echo "rc=$?"'
+	assert_ok
+	assert_eq $'behind a 0700 dir\na file\nbehind a 0700 dir' "$(printf '%s\n' "$OUT" | head -n3)" \
+		"files read through the binds"
+	assert_contains "$OUT" "Read-only file system"
+	assert_contains "$OUT" "rc=1"
+}
+
 harness_main "$@"
