@@ -19,6 +19,8 @@
 #include "nook/error.h"
 #include "nook/spec.h"
 
+struct nook_cgroup;
+
 struct nook_rootfs_opts {
 	const char *rootfs; /* absolute host path of the root filesystem */
 	const char *bundle; /* absolute bundle dir: relative bind sources start here */
@@ -29,6 +31,9 @@ struct nook_rootfs_opts {
 	 * credentials (O_PATH, in the init's mount namespace), else -1; or
 	 * NULL for none. mount_bind() clones the mount from it. */
 	const int *source_fds;
+	/* The container's cgroup directories (host paths), for a "cgroup"
+	 * mount; NULL: the init's own, from /proc/self/cgroup. */
+	const struct nook_cgroup *cgroup;
 	/* Called when the mounts and devices are in place, just before
 	 * pivot_root: the createRuntime and createContainer hooks. */
 	int (*before_pivot)(void *ctx, struct nook_error *err);

@@ -220,6 +220,7 @@ static pid_t clone_init(struct nook_container *c, const struct nook_create_opts 
 		    .fifo_fd = c->fifo_fd,
 		    .new_ns_flags = flags | unshare_flags,
 		    .unshare_flags = unshare_flags,
+		    .cgroup = c->have_cgroup ? &c->cgroup : NULL,
 		    .no_pivot = o->no_pivot,
 		    .no_new_keyring = o->no_new_keyring,
 		    .preserve_fds = o->preserve_fds,

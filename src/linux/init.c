@@ -139,6 +139,7 @@ static int build_filesystem(const struct nook_init_args *a, struct nook_error *e
 		return -1;
 	const struct nook_rootfs_opts opts = {
 	    .source_fds = source_fds,
+	    .cgroup = a->cgroup,
 	    .rootfs = a->rootfs,
 	    .bundle = a->bundle,
 	    .in_user_ns = in_user_namespace(a),

@@ -7,12 +7,10 @@
  * symlink swapped into the rootfs could redirect. */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -193,47 +191,6 @@ static char *overlay_data(const char *bundle, const char *data, struct nook_erro
 	return out;
 }
 
-/* With a cgroup namespace (and no user namespace, where v1 hierarchies
- * cannot be mounted): new cgroup filesystems (mount_cgroup.c). Else on a
- * hybrid or v1 host a recursive bind of the host's cgroup tree (tmpfs with
- * one mount per hierarchy); on a pure v2 host a new cgroup2 mount. */
-static int mount_cgroup(int root_fd, const struct nook_mount *m, size_t idx,
-                        const struct nook_mount_options *o, const struct nook_rootfs_opts *opts,
-                        struct nook_error *err)
-{
-	autoclose int dest = -1;
-	autoclose int tree = -1;
-	struct statfs sfs;
-	char fdp[64];
-
-	dest = nook_resolve_create(root_fd, m->destination, NOOK_RESOLVE_MKDIR, err);
-	if (dest < 0)
-		return nook_error_prefix(err, "mounts[%zu]: destination", idx);
-	if (opts->cgroup_ns && !opts->in_user_ns)
-		return nook_mount_cgroup_ns(root_fd, dest, m->destination, o->flags, idx, err);
-	if (statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC) {
-		if (mount("cgroup2", nook_fd_path(dest, fdp, sizeof(fdp)), "cgroup2",
-		          o->flags & ~(MS_BIND | MS_REC), o->data) < 0)
-			return nook_fail(err, errno, "mounts[%zu]: mount cgroup2 on %s", idx,
-			                 m->destination);
-		return 0;
-	}
-	tree = open_tree(AT_FDCWD, "/sys/fs/cgroup",
-	                 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (tree < 0)
-		return nook_fail(err, errno, "mounts[%zu]: bind /sys/fs/cgroup on %s", idx,
-		                 m->destination);
-	uint64_t set, clr;
-	nook_mount_flags_to_attr(o->flags, 0, &set, &clr);
-	if (set && nook_setattr(tree, true, set, clr, 0) < 0)
-		return nook_fail(err, errno, "mounts[%zu]: set the options of cgroup on %s", idx,
-		                 m->destination);
-	if (nook_move_mount_to(tree, dest) < 0)
-		return nook_fail(err, errno, "mounts[%zu]: bind /sys/fs/cgroup on %s", idx,
-		                 m->destination);
-	return 0;
-}
-
 static bool has_option(const char *data, const char *key)
 {
 	size_t klen = strlen(key);
@@ -343,7 +300,7 @@ int nook_mount_entry(int root_fd, const struct nook_mount *m, size_t idx,
 	if (o.bind && !(o.flags & MS_REMOUNT))
 		rc = mount_bind(root_fd, m, idx, &o, opts, err);
 	else if (m->type != NULL && strcmp(m->type, "cgroup") == 0)
-		rc = mount_cgroup(root_fd, m, idx, &o, opts, err);
+		rc = nook_mount_cgroup(root_fd, m, idx, &o, opts, err);
 	else
 		rc = mount_fs(root_fd, m, idx, &o, opts, err);
 	if (rc < 0 || o.bind) {
