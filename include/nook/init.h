@@ -8,6 +8,8 @@
 
 #include "nook/spec.h"
 
+struct nook_cgroup;
+
 struct nook_init_args {
 	const struct nook_spec *spec;
 	const char *rootfs; /* absolute host path */
@@ -17,6 +19,7 @@ struct nook_init_args {
 	int new_ns_flags;   /* CLONE_NEW* of every new namespace but cgroup */
 	int unshare_flags;  /* those of them to unshare after joining a user namespace */
 	int preserve_fds;   /* --preserve-fds: fds 3 .. 3+N-1 reach the workload */
+	const struct nook_cgroup *cgroup; /* the container's cgroup dirs, or NULL */
 	bool no_pivot;
 	bool no_new_keyring; /* keep the runtime's session keyring */
 };

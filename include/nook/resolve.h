@@ -6,7 +6,9 @@
  * RESOLVE_NO_MAGICLINKS), so "..", absolute symlinks and relative symlinks
  * all stay inside `root_fd` (CVE-2021-30465). Missing components are created
  * with mkdirat()/openat() relative to the fd of their already resolved
- * parent. */
+ * parent. A missing component that is a dangling symlink is followed, inside
+ * the root, and its target made (as runc's securejoin and crun do: a bind on
+ * /etc/resolv.conf -> ../run/resolv.conf lands on /run/resolv.conf). */
 #ifndef NOOK_RESOLVE_H
 #define NOOK_RESOLVE_H
 

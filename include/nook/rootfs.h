@@ -14,9 +14,12 @@
 #define NOOK_ROOTFS_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "nook/error.h"
 #include "nook/spec.h"
+
+struct nook_cgroup;
 
 struct nook_rootfs_opts {
 	const char *rootfs; /* absolute host path of the root filesystem */
@@ -24,11 +27,31 @@ struct nook_rootfs_opts {
 	bool in_user_ns;    /* a new or joined user namespace: bind devices, no mknod */
 	bool no_pivot;      /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
 	bool cgroup_ns;     /* the init has its own cgroup namespace */
+	/* Per mounts[i]: the bind source the runtime opened with its own
+	 * credentials (O_PATH, in the init's mount namespace), else -1; or
+	 * NULL for none. mount_bind() clones the mount from it. */
+	const int *source_fds;
+	/* The container's cgroup directories (host paths), for a "cgroup"
+	 * mount; NULL: the init's own, from /proc/self/cgroup. */
+	const struct nook_cgroup *cgroup;
 	/* Called when the mounts and devices are in place, just before
 	 * pivot_root: the createRuntime and createContainer hooks. */
 	int (*before_pivot)(void *ctx, struct nook_error *err);
 	void *ctx;
 };
+
+/* mount_sources.c: bind sources taken with the runtime's credentials. The
+ * init, in a user namespace, asks with nook_mount_sources_request() (an
+ * array of n_mounts fds, -1 where none; free with nook_mount_sources_free);
+ * the runtime answers with nook_mount_sources_send(), looking each source
+ * up under /proc/<init_pid>/root. */
+int nook_mount_sources_request(int sock, const struct nook_spec *spec, int **fds,
+                               struct nook_error *err);
+void nook_mount_sources_free(int *fds, size_t n);
+int nook_mount_sources_send(int sock, pid_t init_pid, const struct nook_spec *spec,
+                            const char *bundle, struct nook_error *err);
+/* A relative host path (bind source, overlay dir) starts at the bundle. */
+char *nook_mount_host_path(const char *bundle, const char *path);
 
 int nook_rootfs_enter(const struct nook_spec *spec, const struct nook_rootfs_opts *opts,
                       struct nook_error *err);

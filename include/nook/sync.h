@@ -8,6 +8,10 @@
  *                            createRuntime now, then GO again
  *   runtime -> init  STATE   the state JSON for the hooks the init runs itself
  *                            (createContainer, then startContainer), before GO
+ *   init -> runtime  MOUNTS  in a user namespace, before the first mount: open
+ *                            the bind sources as host root; the runtime answers
+ *                            with one MOUNTS per bind source, its O_PATH fd
+ *                            attached (none: the init opens it itself)
  *
  * The socket is close-on-exec in the init, so end-of-file after start means
  * the execve succeeded. */
@@ -26,6 +30,7 @@ enum nook_sync_type {
 	NOOK_SYNC_ERROR,
 	NOOK_SYNC_HOOKS,
 	NOOK_SYNC_STATE,
+	NOOK_SYNC_MOUNTS,
 };
 
 struct nook_sync_msg {

@@ -27,6 +27,7 @@
 #include "nook/log.h"
 #include "nook/namespaces.h"
 #include "nook/procfs.h"
+#include "nook/rootfs.h"
 #include "nook/state.h"
 #include "nook/sync.h"
 
@@ -219,6 +220,7 @@ static pid_t clone_init(struct nook_container *c, const struct nook_create_opts 
 		    .fifo_fd = c->fifo_fd,
 		    .new_ns_flags = flags | unshare_flags,
 		    .unshare_flags = unshare_flags,
+		    .cgroup = c->have_cgroup ? &c->cgroup : NULL,
 		    .no_pivot = o->no_pivot,
 		    .no_new_keyring = o->no_new_keyring,
 		    .preserve_fds = o->preserve_fds,
@@ -310,6 +312,11 @@ static int wait_until_ready(struct nook_container *c, struct nook_error *err)
 			return 0;
 		case NOOK_SYNC_HOOKS:
 			if (run_runtime_hooks(c, err) < 0)
+				return -1;
+			continue;
+		case NOOK_SYNC_MOUNTS:
+			if (nook_mount_sources_send(c->sync_fd, c->pid, &c->spec, c->bundle, err) <
+			    0)
 				return -1;
 			continue;
 		case NOOK_SYNC_ERROR:

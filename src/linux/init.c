@@ -131,7 +131,16 @@ static bool in_user_namespace(const struct nook_init_args *a)
 
 static int build_filesystem(const struct nook_init_args *a, struct nook_error *err)
 {
+	int *source_fds = NULL;
+
+	/* As the mapped root we may not reach every bind source: the runtime
+	 * opens them for us (src/linux/mount_sources.c). */
+	if (in_user_namespace(a) &&
+	    nook_mount_sources_request(a->sync_fd, a->spec, &source_fds, err) < 0)
+		return -1;
 	const struct nook_rootfs_opts opts = {
+	    .source_fds = source_fds,
+	    .cgroup = a->cgroup,
 	    .rootfs = a->rootfs,
 	    .bundle = a->bundle,
 	    .in_user_ns = in_user_namespace(a),
@@ -141,7 +150,9 @@ static int build_filesystem(const struct nook_init_args *a, struct nook_error *e
 	    .cgroup_ns = nook_spec_namespace(a->spec, NOOK_NS_CGROUP) != NULL,
 	};
 
-	if (nook_rootfs_enter(a->spec, &opts, err) < 0)
+	int entered = nook_rootfs_enter(a->spec, &opts, err);
+	nook_mount_sources_free(source_fds, a->spec->n_mounts);
+	if (entered < 0)
 		return -1;
 	if (a->spec->has_process && a->spec->process.terminal) {
 		int master = nook_terminal_open_in_container(&a->spec->process, true, err);

@@ -7,12 +7,10 @@
  * symlink swapped into the rootfs could redirect. */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -54,18 +52,6 @@ bool nook_mounts_bind_dev(const struct nook_spec *spec)
 	return false;
 }
 
-/* A relative host path (bind source, overlay dir) starts at the bundle. */
-static char *host_path(const char *bundle, const char *path)
-{
-	char *out = NULL;
-
-	if (path[0] == '/' || bundle == NULL)
-		return strdup(path);
-	if (asprintf(&out, "%s/%s", bundle, path) < 0)
-		return NULL;
-	return out;
-}
-
 /* The MS_* flags a mount already has (statvfs), which a user namespace may
  * have locked: a bind never tries to clear those. */
 static unsigned long existing_flags(int fd)
@@ -105,15 +91,20 @@ static int mount_bind(int root_fd, const struct nook_mount *m, size_t idx,
 		return nook_fail(err, EINVAL,
 		                 "mounts[%zu] (destination %s): bind mount without a source", idx,
 		                 m->destination);
-	src = host_path(opts->bundle, m->source);
+	src = nook_mount_host_path(opts->bundle, m->source);
 	if (src == NULL)
 		return nook_fail(err, ENOMEM, "mounts[%zu]", idx);
-	if (stat(src, &st) < 0)
+	/* Opened by the runtime (nook_mount_sources_send) when we are in a
+	 * user namespace: no lookup here, so no permission check as the
+	 * mapped root. */
+	int src_fd = opts->source_fds != NULL ? opts->source_fds[idx] : -1;
+	if ((src_fd >= 0 ? fstat(src_fd, &st) : stat(src, &st)) < 0)
 		return nook_fail(err, errno, "mounts[%zu] (destination %s): source %s", idx,
 		                 m->destination, src);
-	tree = open_tree(AT_FDCWD, src,
+	tree = open_tree(src_fd >= 0 ? src_fd : AT_FDCWD, src_fd >= 0 ? "" : src,
 	                 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-	                     ((o->flags & MS_REC) ? AT_RECURSIVE : 0));
+	                     ((o->flags & MS_REC) ? AT_RECURSIVE : 0) |
+	                     (src_fd >= 0 ? AT_EMPTY_PATH : 0));
 	if (tree < 0)
 		return nook_fail(err, errno, "mounts[%zu]: bind %s on %s", idx, src,
 		                 m->destination);
@@ -200,44 +191,42 @@ static char *overlay_data(const char *bundle, const char *data, struct nook_erro
 	return out;
 }
 
-/* With a cgroup namespace (and no user namespace, where v1 hierarchies
- * cannot be mounted): new cgroup filesystems (mount_cgroup.c). Else on a
- * hybrid or v1 host a recursive bind of the host's cgroup tree (tmpfs with
- * one mount per hierarchy); on a pure v2 host a new cgroup2 mount. */
-static int mount_cgroup(int root_fd, const struct nook_mount *m, size_t idx,
-                        const struct nook_mount_options *o, const struct nook_rootfs_opts *opts,
-                        struct nook_error *err)
+static bool has_option(const char *data, const char *key)
 {
-	autoclose int dest = -1;
-	autoclose int tree = -1;
-	struct statfs sfs;
-	char fdp[64];
+	size_t klen = strlen(key);
 
-	dest = nook_resolve_create(root_fd, m->destination, NOOK_RESOLVE_MKDIR, err);
-	if (dest < 0)
-		return nook_error_prefix(err, "mounts[%zu]: destination", idx);
-	if (opts->cgroup_ns && !opts->in_user_ns)
-		return nook_mount_cgroup_ns(root_fd, dest, m->destination, o->flags, idx, err);
-	if (statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC) {
-		if (mount("cgroup2", nook_fd_path(dest, fdp, sizeof(fdp)), "cgroup2",
-		          o->flags & ~(MS_BIND | MS_REC), o->data) < 0)
-			return nook_fail(err, errno, "mounts[%zu]: mount cgroup2 on %s", idx,
-			                 m->destination);
-		return 0;
+	for (const char *p = data; p != NULL && *p != '\0';) {
+		if (strncmp(p, key, klen) == 0)
+			return true;
+		p = strchr(p, ',');
+		p = p != NULL ? p + 1 : NULL;
 	}
-	tree = open_tree(AT_FDCWD, "/sys/fs/cgroup",
-	                 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (tree < 0)
-		return nook_fail(err, errno, "mounts[%zu]: bind /sys/fs/cgroup on %s", idx,
-		                 m->destination);
-	uint64_t set, clr;
-	nook_mount_flags_to_attr(o->flags, 0, &set, &clr);
-	if (set && nook_setattr(tree, true, set, clr, 0) < 0)
-		return nook_fail(err, errno, "mounts[%zu]: set the options of cgroup on %s", idx,
-		                 m->destination);
-	if (nook_move_mount_to(tree, dest) < 0)
-		return nook_fail(err, errno, "mounts[%zu]: bind /sys/fs/cgroup on %s", idx,
-		                 m->destination);
+	return false;
+}
+
+/* A tmpfs without mode= takes the mode of the directory it covers, when
+ * that exists (runc's mountToRootfs and crun's append_tmpfs_mode_if_missing):
+ * a rootfs with a 0700 /root keeps it 0700 under a tmpfs. NULL data and no
+ * error: nothing to add. */
+static int tmpfs_mode(int root_fd, const struct nook_mount *m, const char *data, char **out,
+                      struct nook_error *err)
+{
+	autoclose int fd = -1;
+	struct stat st;
+
+	*out = NULL;
+	if (has_option(data, "mode="))
+		return 0;
+	fd = nook_openat_in_root(root_fd, m->destination, O_PATH, 0);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : nook_fail(err, errno, "%s", m->destination);
+	if (fstat(fd, &st) < 0)
+		return nook_fail(err, errno, "%s", m->destination);
+	if (!S_ISDIR(st.st_mode))
+		return 0;
+	if (asprintf(out, "mode=%04o%s%s", st.st_mode & 07777, data != NULL && *data ? "," : "",
+	             data != NULL ? data : "") < 0)
+		return nook_fail(err, ENOMEM, "%s", m->destination);
 	return 0;
 }
 
@@ -261,6 +250,12 @@ static int mount_fs(int root_fd, const struct nook_mount *m, size_t idx,
 		if (ovl == NULL)
 			return nook_error_prefix(err, "mounts[%zu]", idx);
 		data = ovl;
+	}
+	if (m->type != NULL && strcmp(m->type, "tmpfs") == 0) {
+		if (tmpfs_mode(root_fd, m, data, &ovl, err) < 0)
+			return nook_error_prefix(err, "mounts[%zu]: destination", idx);
+		if (ovl != NULL)
+			data = ovl;
 	}
 	dest = nook_resolve_create(
 	    root_fd, m->destination,
@@ -305,7 +300,7 @@ int nook_mount_entry(int root_fd, const struct nook_mount *m, size_t idx,
 	if (o.bind && !(o.flags & MS_REMOUNT))
 		rc = mount_bind(root_fd, m, idx, &o, opts, err);
 	else if (m->type != NULL && strcmp(m->type, "cgroup") == 0)
-		rc = mount_cgroup(root_fd, m, idx, &o, opts, err);
+		rc = nook_mount_cgroup(root_fd, m, idx, &o, opts, err);
 	else
 		rc = mount_fs(root_fd, m, idx, &o, opts, err);
 	if (rc < 0 || o.bind) {

@@ -3,8 +3,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -41,15 +43,54 @@ const char *nook_fd_path(int fd, char *buf, size_t size)
 	return buf;
 }
 
+/* `link` (the text of a symlink found at `at`, a path inside the root)
+ * followed by `rest`: the path to resolve next. A relative target starts in
+ * the directory that holds the link, as the kernel would take it; the result
+ * is only ever looked up with RESOLVE_IN_ROOT, so ".." and absolute targets
+ * stay inside the root. */
+static char *follow(const char *at, const char *link, const char *rest)
+{
+	const char *slash = strrchr(at, '/');
+	int dir_len = link[0] == '/' || slash == NULL ? 0 : (int)(slash - at);
+	char *out = NULL;
+
+	if (asprintf(&out, "%.*s%s%s%s%s", dir_len, at, dir_len ? "/" : "", link,
+	             rest[0] ? "/" : "", rest) < 0)
+		return NULL;
+	return out;
+}
+
+/* Make the missing `comp` in the resolved directory `dir`. Returns 1 when
+ * `comp` is there but is a symlink whose target is missing (its text in
+ * `link`), 0 when made (or made meanwhile), -1 on error. */
+static int make_missing(int dir, const char *comp, bool as_file, char *link, size_t size)
+{
+	int rc;
+
+	if (as_file) {
+		int f =
+		    openat(dir, comp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+		rc = f < 0 ? -1 : 0;
+		if (f >= 0)
+			close(f);
+	} else {
+		rc = mkdirat(dir, comp, 0755);
+	}
+	if (rc == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -1;
+	ssize_t n = readlinkat(dir, comp, link, size - 1);
+	if (n < 0)
+		return errno == EINVAL ? 0 : -1; /* not a symlink: made meanwhile */
+	link[n] = '\0';
+	return 1;
+}
+
 int nook_resolve_create(int root_fd, const char *path, enum nook_resolve_create create,
                         struct nook_error *err)
 {
-	autofree char *copy = NULL;
-	autofree char *prefix = NULL;
-	autoclose int cur = -1;
-	size_t len = 0;
-	char *save = NULL;
-	char *comp;
+	autofree char *todo = NULL;
 	int fd;
 
 	fd = nook_openat_in_root(root_fd, path, O_PATH, 0);
@@ -57,50 +98,72 @@ int nook_resolve_create(int root_fd, const char *path, enum nook_resolve_create 
 		return fd;
 	if (errno != ENOENT || create == NOOK_RESOLVE_NO_CREATE)
 		return nook_fail(err, errno, "%s", path);
-
-	copy = strdup(path);
-	prefix = calloc(1, strlen(path) + 2);
-	if (copy == NULL || prefix == NULL)
+	todo = strdup(path);
+	if (todo == NULL)
 		return nook_fail(err, ENOMEM, "%s", path);
-	cur = nook_openat_in_root(root_fd, ".", O_PATH | O_DIRECTORY, 0);
-	if (cur < 0)
-		return nook_fail(err, errno, "%s: open the root", path);
 
-	comp = strtok_r(copy, "/", &save);
-	while (comp != NULL) {
-		char *next_comp = strtok_r(NULL, "/", &save);
-		bool last = next_comp == NULL;
-		int next;
+	/* One pass per dangling symlink met on the way (at most 40, as the
+	 * kernel's own limit): each pass walks `todo` from the root, making
+	 * what is missing; a missing component that is a dangling symlink
+	 * restarts the walk at its target. */
+	for (int links = 0; links <= 40; links++) {
+		autofree char *prefix = calloc(1, strlen(todo) + 2);
+		autoclose int cur = -1;
+		char *next_todo = NULL;
+		size_t len = 0;
+		const char *p = todo;
 
-		if (strcmp(comp, ".") == 0) {
-			comp = next_comp;
-			continue;
-		}
-		len += (size_t)sprintf(prefix + len, "%s%s", len ? "/" : "", comp);
-		next = nook_openat_in_root(root_fd, prefix, O_PATH, 0);
-		if (next < 0 && errno == ENOENT) {
-			/* `cur` is the resolved parent: creating `comp` in it is
-			 * creating `prefix` inside the root, whatever symlinks
-			 * led there. */
-			if (last && create == NOOK_RESOLVE_MKFILE) {
-				int f = openat(cur, comp,
-				               O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
-				               0644);
-				if (f < 0 && errno != EEXIST)
-					return nook_fail(err, errno, "%s: create file %s", path,
-					                 prefix);
-				if (f >= 0)
-					close(f);
-			} else if (mkdirat(cur, comp, 0755) < 0 && errno != EEXIST) {
-				return nook_fail(err, errno, "%s: mkdir %s", path, prefix);
-			}
+		if (prefix == NULL)
+			return nook_fail(err, ENOMEM, "%s", path);
+		cur = nook_openat_in_root(root_fd, ".", O_PATH | O_DIRECTORY, 0);
+		if (cur < 0)
+			return nook_fail(err, errno, "%s: open the root", path);
+		for (;;) {
+			char comp[NAME_MAX + 1], link[PATH_MAX];
+			size_t clen;
+			int next;
+
+			while (*p == '/')
+				p++;
+			if (*p == '\0')
+				return nook_steal_fd(&cur);
+			clen = strcspn(p, "/");
+			if (clen > NAME_MAX)
+				return nook_fail(err, ENAMETOOLONG, "%s", path);
+			memcpy(comp, p, clen);
+			comp[clen] = '\0';
+			p += clen;
+			while (*p == '/')
+				p++;
+			if (strcmp(comp, ".") == 0)
+				continue;
+			len += (size_t)sprintf(prefix + len, "%s%s", len ? "/" : "", comp);
 			next = nook_openat_in_root(root_fd, prefix, O_PATH, 0);
+			if (next < 0 && errno == ENOENT) {
+				/* `cur` is the resolved parent: making `comp` in it
+				 * makes `prefix` inside the root, whatever symlinks
+				 * led there. */
+				bool as_file = *p == '\0' && create == NOOK_RESOLVE_MKFILE;
+				int m = make_missing(cur, comp, as_file, link, sizeof(link));
+				if (m < 0)
+					return nook_fail(err, errno, "%s: %s %s", path,
+					                 as_file ? "create file" : "mkdir", prefix);
+				if (m == 1) {
+					prefix[len] = '\0';
+					next_todo = follow(prefix, link, p);
+					break;
+				}
+				next = nook_openat_in_root(root_fd, prefix, O_PATH, 0);
+			}
+			if (next < 0)
+				return nook_fail(err, errno, "%s: open %s", path, prefix);
+			close(cur);
+			cur = next;
 		}
-		if (next < 0)
-			return nook_fail(err, errno, "%s: open %s", path, prefix);
-		close(cur);
-		cur = next;
-		comp = next_comp;
+		if (next_todo == NULL)
+			return nook_fail(err, ENOMEM, "%s", path);
+		free(todo);
+		todo = next_todo;
 	}
-	return nook_steal_fd(&cur);
+	return nook_fail(err, ELOOP, "%s: too many levels of symbolic links", path);
 }

@@ -14,10 +14,12 @@ int nook_mount_entry(int root_fd, const struct nook_mount *m, size_t idx,
                      const struct nook_rootfs_opts *opts, struct nook_error *err);
 /* True if some mount's destination is exactly /dev and it is a bind. */
 bool nook_mounts_bind_dev(const struct nook_spec *spec);
-/* mount_cgroup.c: cgroup filesystems on dest, for a container with a
- * cgroup namespace (not in a user namespace). */
-int nook_mount_cgroup_ns(int root_fd, int dest, const char *destination, unsigned long flags,
-                         size_t idx, struct nook_error *err);
+/* mount_cgroup.c: mounts[idx] of type "cgroup": the container's own
+ * cgroups at its destination. */
+struct nook_mount_options;
+int nook_mount_cgroup(int root_fd, const struct nook_mount *m, size_t idx,
+                      const struct nook_mount_options *o, const struct nook_rootfs_opts *opts,
+                      struct nook_error *err);
 
 /* Put a detached mount `tree` (from open_tree/fsmount) onto `dest_fd`. */
 int nook_move_mount_to(int tree, int dest_fd);

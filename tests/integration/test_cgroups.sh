@@ -218,4 +218,61 @@ test_existing_cgroup_is_kept() {
 	done
 }
 
+# A cgroup mount without a cgroup namespace shows the container's own
+# cgroups, not the host's tree: runc binds each hierarchy's container path
+# (rootfs_linux.go mountCgroupV1), crun too (do_mount_cgroup_v1). Programs
+# size themselves from these files (JVMs and Go read memory.limit_in_bytes;
+# podman's --pids-limit reads pids.current). "ro" is kept.
+test_cgroup_mount_without_cgroupns_is_own_cgroup() {
+	need pids
+	need memory
+	add_mount '{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+		"options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}'
+	cfg '.linux.resources.pids.limit = 10 | .linux.resources.memory.limit = 67108864'
+	local pids=/sys/fs/cgroup/pids want
+	if on_v2; then pids=/sys/fs/cgroup; fi
+	run_sh 'cat '"$(cgf pids/pids.max pids.max)"' '"$(cgf memory/memory.limit_in_bytes memory.max)"'
+		cat '"$(cgf pids/pids.current pids.current)"' >/dev/null && echo current-ok
+		awk "\$5 == \"'"$pids"'\" { print \$4 }" /proc/self/mountinfo | tail -n1
+		find '"$pids"' -mindepth 1 -type d | wc -l
+		{ echo 5 >'"$(cgf pids/pids.max pids.max)"'; } 2>&1; echo "rc=$?"'
+	assert_ok
+	if on_v2; then want="$(v2_base)/$ID"; else want="$(own_path pids | sed 's|^/$||')/$ID"; fi
+	local lines
+	mapfile -t lines <<<"$OUT"
+	assert_eq 10 "${lines[0]}" "pids.max seen inside"
+	assert_eq 67108864 "${lines[1]}" "memory limit seen inside"
+	assert_eq current-ok "${lines[2]}" "pids.current readable"
+	assert_eq "$want" "${lines[3]}" "root of the pids mount (the container's own cgroup)"
+	assert_eq 0 "${lines[4]}" "cgroup directories visible below it (the host's tree is not)"
+	assert_contains "$OUT" "Read-only file system"
+}
+
+# "rw" lets the container write its own cgroup, and only its own.
+test_cgroup_mount_without_cgroupns_rw() {
+	need pids
+	add_mount '{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+		"options": ["nosuid", "noexec", "nodev", "relatime", "rw"]}'
+	cfg '.linux.resources.pids.limit = 10'
+	run_ok 'f='"$(cgf pids/pids.max pids.max)"'; echo 7 >$f && cat $f'
+	assert_eq 7 "$OUT" "pids.max after the container wrote it"
+}
+
+# In a user namespace v1 hierarchies cannot be mounted, even with a cgroup
+# namespace: the container's own directories are bound instead (crun's
+# do_mount_cgroup_v1 falls back the same way), never the host's tree.
+test_cgroup_mount_in_userns_is_own_cgroup() {
+	need pids
+	chown -R -h 100000:100000 "$ROOTFS"
+	add_ns user
+	cfg '.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+	   | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+	   | .linux.resources.pids.limit = 10'
+	cgroup_view
+	local pids=/sys/fs/cgroup/pids
+	if on_v2; then pids=/sys/fs/cgroup; fi
+	run_ok 'cat '"$(cgf pids/pids.max pids.max)"'; find '"$pids"' -mindepth 1 -type d | wc -l'
+	assert_eq $'10\n0' "$OUT" "pids.max, and cgroup directories below the container's"
+}
+
 harness_main "$@"

@@ -210,4 +210,72 @@ test_mount_destination_made_on_demand() {
 	[ -d "$ROOTFS/made/on/demand" ] || fail "mount point not made inside the rootfs"
 }
 
+# A destination that is a dangling symlink is followed inside the rootfs and
+# its target made there (runc: securejoin; crun: test_mounts.py
+# mount-symlink-not-existing). The relative link starts in its own
+# directory; the absolute one at the container's root, never the host's.
+test_mount_destination_dangling_symlink_followed() {
+	echo "file $ID" >"$T/onefile"
+	mkdir -p "$ROOTFS/etc"
+	ln -s ../run/made-by-link "$ROOTFS/etc/rel-link"
+	ln -s "/tmp/abs-$ID/dir" "$ROOTFS/abs-link"
+	add_mount "$(jq -cn --arg s "$T/onefile" '{destination: "/etc/rel-link", type: "bind", source: $s, options: ["bind", "ro"]}')"
+	add_mount '{"destination": "/abs-link", "type": "tmpfs", "source": "tmpfs"}'
+	run_sh "$MI"'cat /etc/rel-link; mi /run/made-by-link | sed "s/.* - //" | cut -d" " -f1
+		mi /tmp/abs-'"$ID"'/dir | sed "s/.* - //" | cut -d" " -f1'
+	[ ! -e "/tmp/abs-$ID" ] || {
+		rm -rf "/tmp/abs-$ID"
+		fail "the absolute link was followed on the host: /tmp/abs-$ID was made there"
+	}
+	assert_ok
+	assert_eq $'file '"$ID"$'\nbind\ntmpfs' "$(printf '%s\n' "$OUT" | sed '2s/.*/bind/')" \
+		"bind through the relative link, tmpfs through the absolute one"
+	[ -f "$ROOTFS/run/made-by-link" ] || fail "the relative link's target was not made as a file"
+	[ -d "$ROOTFS/tmp/abs-$ID/dir" ] || fail "the absolute link's target was not made inside the rootfs"
+	[ -L "$ROOTFS/etc/rel-link" ] || fail "the link itself was replaced"
+}
+
+# runc (mountToRootfs) and crun (append_tmpfs_mode_if_missing): a tmpfs
+# without mode= takes the mode of the directory it covers (crun's
+# test_mounts.py mount-tmpfs-permissions), ro or not; an explicit mode= wins.
+test_mount_tmpfs_takes_mode_of_covered_dir() {
+	mkdir "$ROOTFS/covered" "$ROOTFS/explicit"
+	chmod 0712 "$ROOTFS/covered"
+	chmod 0700 "$ROOTFS/explicit"
+	add_mount '{"destination": "/covered", "type": "tmpfs", "source": "tmpfs", "options": ["ro", "size=1m"]}'
+	add_mount '{"destination": "/explicit", "type": "tmpfs", "source": "tmpfs", "options": ["mode=1777"]}'
+	add_mount '{"destination": "/made-new", "type": "tmpfs", "source": "tmpfs"}'
+	run_ok "$MI"'stat -c %a /covered /explicit /made-new; mi /covered | sed "s/.* - //" | cut -d" " -f1'
+	assert_eq $'712\n1777\n1777\ntmpfs' "$OUT" "modes of /covered, /explicit, /made-new (tmpfs default)"
+}
+
+# The mapped root of a user namespace may not search a 0700 root-owned
+# directory; the runtime can. Bind sources are looked up with the runtime's
+# credentials, as runc (goCreateMountSources) and crun
+# (prepare_and_send_mount_mounts) do: crun's test_mounts.py
+# mount-userns-bind-mount. Binds of a file and through a symlink too.
+test_bind_source_reached_with_runtime_credentials_in_userns() {
+	chown -R -h 100000:100000 "$ROOTFS"
+	add_ns user
+	cfg '.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+	   | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+	mkdir -p "$T/locked/inner"
+	echo "behind a 0700 dir" >"$T/locked/inner/f"
+	echo "a file" >"$T/locked/file"
+	ln -s "$T/locked/inner" "$T/locked/link"
+	chmod 0755 "$T/locked/inner"
+	chmod 0644 "$T/locked/inner/f" "$T/locked/file"
+	chown 0:0 "$T/locked"
+	chmod 0700 "$T/locked"
+	add_mount "$(jq -cn --arg s "$T/locked/inner" '{destination: "/data", type: "bind", source: $s, options: ["bind", "ro"]}')"
+	add_mount "$(jq -cn --arg s "$T/locked/file" '{destination: "/onefile", type: "bind", source: $s, options: ["bind", "ro"]}')"
+	add_mount "$(jq -cn --arg s "$T/locked/link" '{destination: "/via-link", type: "bind", source: $s, options: ["rbind", "ro"]}')"
+	run_sh 'cat /data/f /onefile /via-link/f; { echo x >/data/f; } 2>&1; echo "rc=$?"'
+	assert_ok
+	assert_eq $'behind a 0700 dir\na file\nbehind a 0700 dir' "$(printf '%s\n' "$OUT" | head -n3)" \
+		"files read through the binds"
+	assert_contains "$OUT" "Read-only file system"
+	assert_contains "$OUT" "rc=1"
+}
+
 harness_main "$@"

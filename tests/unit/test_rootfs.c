@@ -603,8 +603,31 @@ static void test_resolve_create_in_root(void **state)
 	/* missing with NO_CREATE, and a dangling symlink */
 	assert_int_equal(nook_resolve_create(root, "/nope", NOOK_RESOLVE_NO_CREATE, &err), -1);
 	assert_int_equal(err.errnum, ENOENT);
-	assert_int_equal(nook_resolve_create(root, "/dangling/x", NOOK_RESOLVE_MKDIR, &err), -1);
+	/* a dangling symlink is followed inside the root and its target made
+	 * there (runc's securejoin, crun), never on the host */
+	fd = nook_resolve_create(root, "/dangling/x", NOOK_RESOLVE_MKDIR, &err);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(p, sizeof(p), "%s/nonexistent/x/x", g_rootfs);
+	assert_int_equal(stat(p, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
 	assert_int_not_equal(access("/nonexistent", F_OK), 0);
+	/* a relative dangling link starts in its own directory */
+	snprintf(link, sizeof(link), "%s/etc/rel-dangling", g_rootfs);
+	assert_int_equal(symlink("../run/nook-made", link), 0);
+	fd = nook_resolve_create(root, "/etc/rel-dangling", NOOK_RESOLVE_MKFILE, &err);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(p, sizeof(p), "%s/run/nook-made", g_rootfs);
+	assert_int_equal(stat(p, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	/* a loop ends */
+	snprintf(link, sizeof(link), "%s/loop-a", g_rootfs);
+	assert_int_equal(symlink("loop-b/x", link), 0);
+	snprintf(link, sizeof(link), "%s/loop-b", g_rootfs);
+	assert_int_equal(symlink("loop-a/x", link), 0);
+	assert_int_equal(nook_resolve_create(root, "/loop-a", NOOK_RESOLVE_MKDIR, &err), -1);
+	assert_int_equal(err.errnum, ELOOP);
 	/* a magic link is refused */
 	snprintf(link, sizeof(link), "%s/magic", g_rootfs);
 	assert_int_equal(symlink("/proc/self/root", link), 0);

@@ -1,0 +1,135 @@
+/* Bind sources opened with the runtime's credentials (see nook/rootfs.h).
+ *
+ * In a user namespace the init is root of that namespace only: a source
+ * below a directory that the mapped root may not search (a 0700 root-owned
+ * parent) cannot be looked up there. So the init asks, once it sits in its
+ * final mount namespace and before it mounts anything; the runtime looks
+ * each source up as host root, starting at /proc/<init>/root, so that the
+ * fd names a mount of the init's own namespace (open_tree(2) clones only
+ * from the caller's namespace), and sends it over the sync socket. runc
+ * does the same (goCreateMountSources: O_PATH fds taken in the container's
+ * mount namespace with host credentials); crun opens them in the parent
+ * too (prepare_and_send_mount_mounts). Locked mount flags stay locked:
+ * the init still clones the mount itself. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "nook/cleanup.h"
+#include "nook/log.h"
+#include "nook/mount_options.h"
+#include "nook/resolve.h"
+#include "nook/rootfs.h"
+#include "nook/sync.h"
+
+char *nook_mount_host_path(const char *bundle, const char *path)
+{
+	char *out = NULL;
+
+	if (path[0] == '/' || bundle == NULL)
+		return strdup(path);
+	if (asprintf(&out, "%s/%s", bundle, path) < 0)
+		return NULL;
+	return out;
+}
+
+/* A bind that mount_bind() makes from a source: what gets an fd. The
+ * same test on both sides, so that they agree on how many messages. */
+static bool wants_source(const struct nook_mount *m)
+{
+	struct nook_mount_options o;
+	bool bind;
+
+	if (m->source == NULL || m->destination == NULL)
+		return false;
+	if (nook_mount_options_parse(&m->options, 0, &o, NULL) < 0)
+		return false;
+	bind = (o.bind || (m->type != NULL && strcmp(m->type, "bind") == 0)) &&
+	       !(o.flags & MS_REMOUNT);
+	nook_mount_options_free(&o);
+	return bind;
+}
+
+int nook_mount_sources_send(int sock, pid_t init_pid, const struct nook_spec *spec,
+                            const char *bundle, struct nook_error *err)
+{
+	char proc_root[64];
+	autoclose int root = -1;
+
+	snprintf(proc_root, sizeof(proc_root), "/proc/%d/root", (int)init_pid);
+	root = open(proc_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		nook_debug("bind sources: open %s: %s; the init opens them itself", proc_root,
+		           strerror(errno));
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		const struct nook_mount *m = &spec->mounts[i];
+		autofree char *src = NULL;
+		autoclose int fd = -1;
+
+		if (!wants_source(m))
+			continue;
+		src = nook_mount_host_path(bundle, m->source);
+		if (src == NULL)
+			return nook_fail(err, ENOMEM, "mounts[%zu]: source", i);
+		/* RESOLVE_IN_ROOT: an absolute symlink in the source stays in
+		 * the init's namespace. Failing here is not an error: the init
+		 * then tries itself and reports what it finds. */
+		if (root >= 0)
+			fd = nook_openat_in_root(root, src, O_PATH, 0);
+		if (fd < 0 && root >= 0)
+			nook_debug("mounts[%zu]: source %s: %s; the init opens it itself", i, src,
+			           strerror(errno));
+		if (nook_sync_send(sock, NOOK_SYNC_MOUNTS, NULL, fd, err) < 0)
+			return nook_error_prefix(err, "mounts[%zu]: send the source", i);
+	}
+	return 0;
+}
+
+void nook_mount_sources_free(int *fds, size_t n)
+{
+	if (fds == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+}
+
+int nook_mount_sources_request(int sock, const struct nook_spec *spec, int **out,
+                               struct nook_error *err)
+{
+	int *fds = malloc((spec->n_mounts ? spec->n_mounts : 1) * sizeof(*fds));
+
+	*out = NULL;
+	if (fds == NULL)
+		return nook_fail(err, ENOMEM, "bind sources");
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		fds[i] = -1;
+	if (nook_sync_send(sock, NOOK_SYNC_MOUNTS, NULL, -1, err) < 0) {
+		free(fds);
+		return -1;
+	}
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		struct nook_sync_msg msg;
+		int rc;
+
+		if (!wants_source(&spec->mounts[i]))
+			continue;
+		rc = nook_sync_recv(sock, &msg, &fds[i], err);
+		if (rc <= 0 || msg.type != NOOK_SYNC_MOUNTS) {
+			if (rc == 0)
+				nook_fail(err, 0, "runtime went away while sending bind sources");
+			else if (rc > 0)
+				nook_fail(err, EPROTO, "sync: expected message %u, got %u",
+				          NOOK_SYNC_MOUNTS, msg.type);
+			nook_mount_sources_free(fds, spec->n_mounts);
+			return nook_error_prefix(err, "mounts[%zu]: bind source", i);
+		}
+	}
+	*out = fds;
+	return 0;
+}
