@@ -1,6 +1,10 @@
-/* Process attributes the init sets on itself while it is still root:
- * oomScoreAdj, rlimits, personality and ioPriority (config.md "process",
- * config-linux.md "personality"). */
+/* Process attributes (config.md "process", config-linux.md "personality"):
+ * rlimits, personality and ioPriority, which the init (or `exec`'s process)
+ * sets on itself while it is still root; a new session; and oomScoreAdj,
+ * which the runtime sets on itself just around the clone so that the child
+ * inherits it, as runc's nsexec does before it makes the user namespace:
+ * from inside, /proc/self/oom_score_adj may not be writable (a user
+ * namespace) or not there at all (no /proc mount). */
 #include "nook/security.h"
 
 #include <errno.h>
@@ -17,8 +21,7 @@
 #include <unistd.h>
 
 #include "nook/cleanup.h"
-
-#define OOM_SCORE_ADJ_PATH "/proc/self/oom_score_adj"
+#include "nook/log.h"
 
 /* Whether CAP_SYS_RESOURCE is in our effective set: without it the kernel
  * refuses to raise a hard rlimit or to lower oom_score_adj. */
@@ -37,43 +40,51 @@ static bool have_sys_resource(void)
 
 /* ---- oomScoreAdj ---- */
 
-static int read_oom_score_adj(int *value, struct nook_error *err)
+static int read_oom_score_adj(const char *path, int *value, struct nook_error *err)
 {
-	autofclose FILE *f = fopen(OOM_SCORE_ADJ_PATH, "re");
+	autofclose FILE *f = fopen(path, "re");
 
 	if (f == NULL)
-		return nook_fail(err, errno, "open %s", OOM_SCORE_ADJ_PATH);
+		return nook_fail(err, errno, "open %s", path);
 	if (fscanf(f, "%d", value) != 1)
-		return nook_fail(err, EINVAL, "read %s", OOM_SCORE_ADJ_PATH);
+		return nook_fail(err, EINVAL, "read %s", path);
 	return 0;
 }
 
-static int write_oom_score_adj(int value, struct nook_error *err)
+static int write_oom_score_adj(const char *path, int value, struct nook_error *err)
 {
 	char buf[32];
 	int len = snprintf(buf, sizeof(buf), "%d", value);
-	autoclose int fd = open(OOM_SCORE_ADJ_PATH, O_WRONLY | O_CLOEXEC);
+	autoclose int fd = open(path, O_WRONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return nook_fail(err, errno, "open %s", OOM_SCORE_ADJ_PATH);
+		return nook_fail(err, errno, "open %s", path);
 	if (write(fd, buf, (size_t)len) != len)
-		return nook_fail(err, errno, "write %d to %s", value, OOM_SCORE_ADJ_PATH);
+		return nook_fail(err, errno, "write %d to %s", value, path);
 	return 0;
 }
 
-static int set_oom_score_adj(int value, struct nook_error *err)
-{
-	int current = 0;
+#define OOM_SELF "/proc/self/oom_score_adj"
 
+int nook_oom_score_adj_for_child(const struct nook_process *proc, int *saved,
+                                 struct nook_error *err)
+{
+	int value = proc->oom_score_adj, current = 0;
+
+	*saved = NOOK_OOM_NOTHING_SAVED;
+	if (!proc->has_oom_score_adj)
+		return 0;
 	if (value < -1000 || value > 1000)
 		return nook_fail(err, EINVAL, "process.oomScoreAdj: %d is outside -1000..1000",
 		                 value);
-	if (read_oom_score_adj(&current, err) < 0)
+	if (read_oom_score_adj(OOM_SELF, &current, err) < 0)
 		return nook_error_prefix(err, "process.oomScoreAdj");
 	if (value == current)
 		return 0;
-	if (write_oom_score_adj(value, err) == 0)
+	if (write_oom_score_adj(OOM_SELF, value, err) == 0) {
+		*saved = current;
 		return 0;
+	}
 	if ((err->errnum == EACCES || err->errnum == EPERM) && value < current &&
 	    !have_sys_resource())
 		return nook_fail(err, err->errnum,
@@ -81,6 +92,19 @@ static int set_oom_score_adj(int value, struct nook_error *err)
 		                 "CAP_SYS_RESOURCE",
 		                 value, current);
 	return nook_error_prefix(err, "process.oomScoreAdj");
+}
+
+void nook_oom_score_adj_restore(int saved)
+{
+	struct nook_error err;
+
+	/* Back to a value we had: allowed without CAP_SYS_RESOURCE, as the
+	 * kernel's floor (oom_score_adj_min) only moves with it. */
+	if (saved != NOOK_OOM_NOTHING_SAVED && write_oom_score_adj(OOM_SELF, saved, &err) < 0) {
+		char text[NOOK_ERROR_MSG_MAX + 64];
+		nook_warn("restore nook's own oom_score_adj: %s",
+		          nook_error_text(&err, text, sizeof(text)));
+	}
 }
 
 /* ---- rlimits ---- */
@@ -193,9 +217,6 @@ int nook_process_setup(const struct nook_spec *spec, struct nook_error *err)
 {
 	const struct nook_process *proc = &spec->process;
 
-	if (spec->has_process && proc->has_oom_score_adj &&
-	    set_oom_score_adj(proc->oom_score_adj, err) < 0)
-		return -1;
 	if (spec->has_process && set_rlimits(proc, err) < 0)
 		return -1;
 	if (spec->linux.personality.present && set_personality(&spec->linux.personality, err) < 0)
@@ -203,5 +224,16 @@ int nook_process_setup(const struct nook_spec *spec, struct nook_error *err)
 	if (spec->has_process && proc->io_priority.present &&
 	    set_io_priority(&proc->io_priority, err) < 0)
 		return -1;
+	return 0;
+}
+
+/* runc and crun make every container process a session leader (the init
+ * and `exec`'s). With a terminal, opening it made us one already. */
+int nook_process_new_session(struct nook_error *err)
+{
+	if (getsid(0) == getpid())
+		return 0;
+	if (setsid() < 0)
+		return nook_fail(err, errno, "setsid");
 	return 0;
 }
