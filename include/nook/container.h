@@ -56,6 +56,7 @@ struct nook_container {
 	bool is_parent;   /* the init is our child: waitpid works */
 	bool exited;
 	int wait_status;
+	bool deleted; /* nook_container_delete done (a failed poststart does it) */
 };
 
 void nook_container_init(struct nook_container *c);
@@ -107,7 +108,8 @@ int nook_container_destroy(struct nook_container *c, struct nook_error *err);
 int nook_container_kill(struct nook_container *c, int sig, bool all, struct nook_error *err);
 
 /* delete: refuses a container that is not stopped unless `force` (runtime.md:
- * deleting one that is not stopped MUST have no effect and MUST fail). */
+ * deleting one that is not stopped MUST have no effect and MUST fail). A
+ * second call on the same `c` does nothing. */
 int nook_container_delete(struct nook_container *c, bool force, struct nook_error *err);
 
 /* Wait in the foreground for our child `pid`: forward signals to it, relay

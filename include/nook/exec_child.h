@@ -1,7 +1,9 @@
 /* The process of `nook exec`, from clone to execve: it joins the
  * container's namespaces through a pidfd of the container's init, opens a
  * terminal if asked, and goes through the same last steps as the init
- * (rlimits, oomScoreAdj, caps, user, seccomp, no_new_privs). */
+ * (a new session, rlimits, caps, user, HOME, no_new_privs, and the seccomp
+ * filter right before execve); its oomScoreAdj is inherited from the
+ * runtime at clone. */
 #ifndef NOOK_EXEC_CHILD_H
 #define NOOK_EXEC_CHILD_H
 

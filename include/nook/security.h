@@ -3,32 +3,52 @@
  * attributes of config.md "process".
  *
  * Order in the init (see src/linux/init.c), each step a call below:
- *   nook_process_setup()      oomScoreAdj, rlimits, personality, ioPriority,
- *                             scheduler, memoryPolicy
+ *   nook_oom_score_adj_for_child() by the runtime, inherited at clone
+ *   nook_process_setup()      rlimits, personality, ioPriority, scheduler,
+ *                             memoryPolicy
  *                             (before the user change, while still root)
- *   nook_seccomp_prepare()    compile linux.seccomp into a filter (no syscall)
+ *   nook_seccomp_prepare()    compile linux.seccomp into a BPF program
+ *   then nook_lock_down() (include/nook/lockdown.h):
  *   nook_caps_prepare()       names to cap values; unknown: a warning
  *   nook_caps_drop_bounding() PR_CAPBSET_DROP of all not in "bounding"
  *   nook_user_switch()        setgroups/setresgid/setresuid with KEEPCAPS
  *   nook_caps_apply()         capset effective/permitted/inheritable, ambient
- *   nook_process_prepare_exec() cwd, env, find args[0] in the container's PATH
- *   no_new_privs, then nook_seccomp_load() as late as possible, then execve. */
+ *   nook_process_prepare_exec() cwd, find args[0] in the container's PATH
+ *   no_new_privs; and last nook_seccomp_load() right before execve. */
 #ifndef NOOK_SECURITY_H
 #define NOOK_SECURITY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "nook/error.h"
 #include "nook/spec.h"
 
 /* ---- process attributes ---- */
 
-/* oomScoreAdj, rlimits (a hard limit above the current one without
- * CAP_SYS_RESOURCE gets an error that says so), personality, ioPriority,
- * process.scheduler (include/nook/scheduler.h), linux.memoryPolicy
- * (include/nook/mempolicy.h). */
+/* rlimits (a hard limit above the current one without CAP_SYS_RESOURCE
+ * gets an error that says so), personality, ioPriority, process.scheduler
+ * (include/nook/scheduler.h), linux.memoryPolicy (include/nook/mempolicy.h). */
 int nook_process_setup(const struct nook_spec *spec, struct nook_error *err);
+
+/* process.oomScoreAdj for the next child, which inherits it at clone: the
+ * runtime writes it into its own /proc/self/oom_score_adj right before the
+ * clone and puts *saved back right after with nook_oom_score_adj_restore
+ * (nothing when absent or equal). Lowering needs CAP_SYS_RESOURCE; the error
+ * says so. */
+#define NOOK_OOM_NOTHING_SAVED (-2000)
+int nook_oom_score_adj_for_child(const struct nook_process *proc, int *saved,
+                                 struct nook_error *err);
+void nook_oom_score_adj_restore(int saved);
+
+/* setsid() unless we lead a session already (opening a terminal does it). */
+int nook_process_new_session(struct nook_error *err);
+
+/* mkdir -p process.cwd (0755) in the current root; failures are ignored,
+ * the chdir reports them. */
+void nook_process_make_cwd(const struct nook_process *proc);
 
 /* chdir(cwd), umask, and the absolute path of args[0] searched in the PATH of
  * process.env (not the runtime's). `exe` gets a buffer of PATH_MAX. */
@@ -41,6 +61,10 @@ int nook_process_prepare_exec(const struct nook_process *proc, char *exe, size_t
  * permitted capabilities across the uid change so nook_caps_apply can set
  * them. */
 int nook_user_switch(const struct nook_user *user, struct nook_error *err);
+
+/* The home directory of uid in /etc/passwd of the current root, "/" when
+ * it lists none. */
+void nook_user_home(uid_t uid, char *home, size_t size);
 
 /* ---- capabilities ---- */
 
@@ -65,11 +89,11 @@ struct nook_seccomp_filter; /* opaque: a compiled libseccomp context */
  * crun do (profiles list syscalls newer than the library). */
 int nook_seccomp_prepare(const struct nook_seccomp *seccomp, struct nook_seccomp_filter **out,
                          struct nook_error *err);
-/* Loading does not set no_new_privs itself, so without it the kernel wants
- * CAP_SYS_ADMIN in the effective set. When process.noNewPrivileges is false
- * and the configured effective set lacks CAP_SYS_ADMIN, the init has to load
- * before nook_user_switch/nook_caps_apply (runc does the same), else this
- * fails with EACCES and says so. */
+/* One seccomp(2) system call and nothing else, so that execve can follow
+ * under a filter that allows nothing more. Loading does not set
+ * no_new_privs itself, so without it the kernel wants CAP_SYS_ADMIN in the
+ * effective set (nook_lock_down keeps it then); else this fails with EACCES
+ * and says so. */
 int nook_seccomp_load(struct nook_seccomp_filter *filter, struct nook_error *err);
 void nook_seccomp_free(struct nook_seccomp_filter *filter);
 

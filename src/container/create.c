@@ -28,6 +28,7 @@
 #include "nook/namespaces.h"
 #include "nook/procfs.h"
 #include "nook/rootfs.h"
+#include "nook/security.h"
 #include "nook/state.h"
 #include "nook/sync.h"
 
@@ -344,7 +345,17 @@ static int create_steps(const struct nook_create_opts *o, struct nook_container 
 		return -1;
 	if (make_cgroup(c, err) < 0)
 		return -1;
-	if (clone_init(c, o, err) < 0)
+	/* oomScoreAdj: inherited from us at clone, as runc's nsexec sets it
+	 * before the user namespace; from inside, a user namespace or a
+	 * missing /proc mount would refuse it. */
+	int saved_oom;
+	if (c->spec.has_process &&
+	    nook_oom_score_adj_for_child(&c->spec.process, &saved_oom, err) < 0)
+		return -1;
+	int cloned = clone_init(c, o, err);
+	if (c->spec.has_process)
+		nook_oom_score_adj_restore(saved_oom);
+	if (cloned < 0)
 		return -1;
 	/* Recorded at once: a runtime killed from here on leaves a pid that
 	 * `delete --force` can kill. */

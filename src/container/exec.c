@@ -5,6 +5,7 @@
  *   pid and time namespaces: entered by the runtime around the clone (they
  *     only apply to children); clone3 into the v2 cgroup where there is one
  *   the child joins the rest with setns(pidfd), see src/linux/exec_child.c
+ *   oomScoreAdj: set on ourselves around the clone, for the child to inherit
  *   v1 cgroups: attach; GO; PTY / ERROR / end of file (= exec happened)
  *   detached: pid file, done; else wait in the foreground */
 #include "nook/exec.h"
@@ -27,6 +28,7 @@
 #include "nook/file.h"
 #include "nook/exec_child.h"
 #include "nook/namespaces.h"
+#include "nook/security.h"
 #include "nook/state.h"
 #include "nook/sync.h"
 
@@ -160,7 +162,13 @@ static int start_process(struct nook_container *c, const struct nook_spec *view,
 	r->pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
 	if (r->pidfd < 0 || !nook_container_init_alive(c))
 		return nook_fail(err, 0, "container \"%s\" is not running", c->id);
-	if (spawn(c, view, o, r, err) < 0)
+	/* oomScoreAdj: inherited from us at clone, as for the init. */
+	int saved_oom, spawned;
+	if (nook_oom_score_adj_for_child(&view->process, &saved_oom, err) < 0)
+		return -1;
+	spawned = spawn(c, view, o, r, err);
+	nook_oom_score_adj_restore(saved_oom);
+	if (spawned < 0)
 		return -1;
 	if (c->have_cgroup && nook_cgroup_attach(&c->cgroup, r->pid, r->into_cgroup, err) < 0)
 		return -1;

@@ -1,6 +1,7 @@
 /* OCI hooks: each hook is a child process with exactly its configured argv
- * and env (no shell, nothing of the runtime's environment), the state JSON on
- * its stdin, stdout and stderr captured into bounded buffers, and a deadline.
+ * and env (no shell; a hook without `env` gets the runtime's environment, or
+ * the one the caller names, as runc and crun do), the state JSON on its
+ * stdin, stdout and stderr captured into bounded buffers, and a deadline.
  *
  * The child gets fds 0, 1 and 2 and nothing else: every other fd of the
  * runtime is closed before execve. Its execve errno comes back through a
@@ -69,9 +70,11 @@ static void child_reset_signals(void)
 
 /* The hook's stdio onto 0, 1, 2, the errno pipe onto 3 (close-on-exec), every
  * other fd closed. First everything is copied above 3 so that no dup2 can
- * overwrite a pipe end still needed (the runtime may run without stdio). */
+ * overwrite a pipe end still needed (the runtime may run without stdio).
+ * o->before_exec runs last, just before execve. */
 static void __attribute__((noreturn))
-child_exec(const char *path, char *const argv[], char *const envp[], const struct hook_pipes *p)
+child_exec(const char *path, char *const argv[], char *const envp[], const struct hook_pipes *p,
+           const struct nook_hooks_opts *o)
 {
 	int in = fcntl(p->in[0], F_DUPFD_CLOEXEC, 4);
 	int out = fcntl(p->out[1], F_DUPFD_CLOEXEC, 4);
@@ -90,6 +93,11 @@ child_exec(const char *path, char *const argv[], char *const envp[], const struc
 		child_fail(3, errno);
 	setpgid(0, 0);
 	child_reset_signals();
+	if (o->before_exec != NULL) {
+		int errnum = o->before_exec(o->ctx);
+		if (errnum != 0)
+			child_fail(3, errnum);
+	}
 	execve(path, argv, envp);
 	child_fail(3, errno);
 }
@@ -131,7 +139,7 @@ static int pipes_open(struct hook_pipes *p, struct nook_error *err)
 }
 
 static int spawn(const char *path, char *const argv[], char *const envp[], struct hook_proc *proc,
-                 struct nook_error *err)
+                 const struct nook_hooks_opts *o, struct nook_error *err)
 {
 	struct hook_pipes p;
 	pid_t pid;
@@ -146,7 +154,7 @@ static int spawn(const char *path, char *const argv[], char *const envp[], struc
 		return nook_fail(err, saved, "fork");
 	}
 	if (pid == 0)
-		child_exec(path, argv, envp, &p);
+		child_exec(path, argv, envp, &p, o);
 	*proc = (struct hook_proc){
 	    .pid = pid,
 	    .pidfd = (int)syscall(SYS_pidfd_open, pid, 0),
@@ -372,13 +380,21 @@ static void log_output(const char *kind, size_t i, const char *name, const struc
 		nook_debug("hooks.%s[%zu] %s: %s", kind, i, name, cap->data);
 }
 
+/* `env` absent: the caller's default, else the runtime's own environment
+ * (runc's exec.Cmd with a nil Env, crun's environ); `env: []` is empty. */
+static char *const *hook_env(const struct nook_hook *hook, const struct nook_hooks_opts *o)
+{
+	if (hook->env.v != NULL)
+		return hook->env.v;
+	return o->default_env != NULL ? o->default_env : environ;
+}
+
 static int run_hook(const struct nook_hook *hook, const char *kind, size_t i, const char *state,
-                    struct nook_error *err)
+                    const struct nook_hooks_opts *o, struct nook_error *err)
 {
 	char *path_argv[] = {hook->path, NULL};
-	char *no_env[] = {NULL};
 	char *const *argv = hook->args.n > 0 ? hook->args.v : path_argv;
-	char *const *envp = hook->env.n > 0 ? hook->env.v : no_env;
+	char *const *envp = hook_env(hook, o);
 	autofree struct capture *out = calloc(1, sizeof(*out));
 	autofree struct capture *errc = calloc(1, sizeof(*errc));
 	struct hook_proc proc = {-1, -1, -1, -1, -1, -1};
@@ -388,7 +404,7 @@ static int run_hook(const struct nook_hook *hook, const char *kind, size_t i, co
 
 	if (out == NULL || errc == NULL)
 		return nook_fail(err, ENOMEM, "capture buffers");
-	if (spawn(hook->path, argv, envp, &proc, err) < 0)
+	if (spawn(hook->path, argv, envp, &proc, o, err) < 0)
 		return -1;
 	if (wait_exec(&proc, err) < 0) {
 		proc_close(&proc);
@@ -407,19 +423,48 @@ static int run_hook(const struct nook_hook *hook, const char *kind, size_t i, co
 	return status_error(status, errc, err);
 }
 
+/* One hook, its error prefixed with "hooks.<kind>[i] (<path>)". */
+static int run_named(const struct nook_hook *hook, const char *kind, size_t i, const char *state,
+                     const struct nook_hooks_opts *o, struct nook_error *err)
+{
+	nook_debug("running hooks.%s[%zu] (%s)", kind, i, hook->path);
+	if (run_hook(hook, kind, i, state != NULL ? state : "", o, err) == 0)
+		return 0;
+	if (err->msg[0] == '\0')
+		return nook_fail(err, err->errnum, "hooks.%s[%zu] (%s)", kind, i, hook->path);
+	return nook_error_prefix(err, "hooks.%s[%zu] (%s)", kind, i, hook->path);
+}
+
+int nook_hooks_run_opts(const struct nook_hook_list *hooks, const char *kind,
+                        const char *state_json, const struct nook_hooks_opts *o,
+                        struct nook_error *err)
+{
+	int failed = 0;
+
+	for (size_t i = 0; hooks != NULL && i < hooks->n; i++) {
+		struct nook_error one;
+
+		nook_error_clear(&one);
+		if (run_named(&hooks->v[i], kind, i, state_json, o, &one) == 0)
+			continue;
+		if (!o->keep_going) {
+			*err = one;
+			return -1;
+		}
+		/* runtime.md lifecycle 13: warn, and the rest still run. */
+		char text[NOOK_ERROR_MSG_MAX + 64];
+		nook_warn("%s", nook_error_text(&one, text, sizeof(text)));
+		failed++;
+	}
+	if (failed > 0)
+		return nook_fail(err, 0, "%d of %zu %s hooks failed", failed, hooks->n, kind);
+	return 0;
+}
+
 int nook_hooks_run(const struct nook_hook_list *hooks, const char *kind, const char *state_json,
                    struct nook_error *err)
 {
-	for (size_t i = 0; hooks != NULL && i < hooks->n; i++) {
-		const struct nook_hook *hook = &hooks->v[i];
+	const struct nook_hooks_opts defaults = {0};
 
-		nook_debug("running hooks.%s[%zu] (%s)", kind, i, hook->path);
-		if (run_hook(hook, kind, i, state_json != NULL ? state_json : "", err) == 0)
-			continue;
-		if (err != NULL && err->msg[0] == '\0')
-			return nook_fail(err, err->errnum, "hooks.%s[%zu] (%s)", kind, i,
-			                 hook->path);
-		return nook_error_prefix(err, "hooks.%s[%zu] (%s)", kind, i, hook->path);
-	}
-	return 0;
+	return nook_hooks_run_opts(hooks, kind, state_json, &defaults, err);
 }

@@ -27,24 +27,30 @@ int nook_container_kill(struct nook_container *c, int sig, bool all, struct nook
 	return 0;
 }
 
-/* runtime.md: poststop hooks run after the container is deleted; a failing
- * one is a warning and the delete goes on. */
+/* runtime.md lifecycle 13: poststop hooks run after the container is
+ * deleted; a failing one is a warning, and the ones after it still run. */
 static void run_poststop(struct nook_container *c)
 {
+	const struct nook_hooks_opts opts = {.keep_going = true};
 	struct nook_error err;
 	autofree char *state = NULL;
 
 	if (!c->have_spec || c->spec.hooks.poststop.n == 0)
 		return;
 	state = nook_container_state_json(c, false, &err);
-	if (state == NULL || nook_hooks_run(&c->spec.hooks.poststop, "poststop", state, &err) < 0) {
+	if (state == NULL) {
 		char text[NOOK_ERROR_MSG_MAX + 64];
-		nook_warn("%s", nook_error_text(&err, text, sizeof(text)));
+		nook_warn("hooks.poststop: %s", nook_error_text(&err, text, sizeof(text)));
+		return;
 	}
+	/* Each failure was a warning already. */
+	nook_hooks_run_opts(&c->spec.hooks.poststop, "poststop", state, &opts, &err);
 }
 
 int nook_container_delete(struct nook_container *c, bool force, struct nook_error *err)
 {
+	if (c->deleted)
+		return 0;
 	int status = nook_container_status(c);
 
 	if (status != NOOK_STOPPED && !force)
@@ -55,6 +61,7 @@ int nook_container_delete(struct nook_container *c, bool force, struct nook_erro
 	c->have_state_dir = true;
 	if (nook_container_destroy(c, err) < 0)
 		return -1;
+	c->deleted = true;
 	run_poststop(c);
 	return 0;
 }

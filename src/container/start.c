@@ -17,6 +17,7 @@
 
 #include "nook/cleanup.h"
 #include "nook/hooks.h"
+#include "nook/log.h"
 #include "nook/state.h"
 #include "nook/sync.h"
 
@@ -81,8 +82,9 @@ static int exec_report(struct nook_container *c, struct nook_error *err)
 }
 
 /* poststart, in the runtime's namespaces, before start returns. runtime.md
- * (1.3) lifecycle 9: a failing one is an error and the container is
- * stopped. */
+ * lifecycle 9: a failing one is an error, the container is stopped and the
+ * lifecycle goes on at step 12: nook deletes it (kills it, removes its
+ * cgroup and state, runs poststop hooks), as crun does; runc only kills. */
 static int run_poststart(struct nook_container *c, struct nook_error *err)
 {
 	if (c->spec.hooks.poststart.n == 0)
@@ -90,8 +92,9 @@ static int run_poststart(struct nook_container *c, struct nook_error *err)
 	autofree char *state = nook_container_state_json(c, false, err);
 	if (state != NULL && nook_hooks_run(&c->spec.hooks.poststart, "poststart", state, err) == 0)
 		return 0;
-	struct nook_error ignored;
-	nook_container_kill(c, SIGKILL, true, &ignored);
+	struct nook_error del_err;
+	if (nook_container_delete(c, true, &del_err) < 0)
+		nook_log_error(&del_err);
 	return -1;
 }
 

@@ -88,3 +88,25 @@ int nook_process_prepare_exec(const struct nook_process *proc, char *exe, size_t
 		return check_path(proc->args.v[0], exe, exe_size, err);
 	return search_path(proc->args.v[0], env_path(&proc->env), exe, exe_size, err);
 }
+
+/* runc and crun create a missing process.cwd (0755) in the container's root
+ * before it is made read-only; a failure is left for the chdir to report. */
+void nook_process_make_cwd(const struct nook_process *proc)
+{
+	char path[PATH_MAX];
+
+	if (proc->cwd == NULL || proc->cwd[0] != '/' ||
+	    (size_t)snprintf(path, sizeof(path), "%s", proc->cwd) >= sizeof(path))
+		return;
+	for (char *p = path + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+		*p = '\0';
+		if (p > path && p[-1] != '/' && mkdir(path, 0755) < 0 && errno != EEXIST)
+			return;
+		*p = saved;
+		if (saved == '\0')
+			return;
+	}
+}

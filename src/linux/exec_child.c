@@ -1,11 +1,11 @@
 /* The `nook exec` process (see include/nook/exec_child.h), top to bottom:
- * wait for GO (the runtime put us in the container's cgroup), join the
- * namespaces with one setns(pidfd, flags), terminal, process attributes,
- * the init's lock-down sequence, execve. */
+ * wait for GO (the runtime put us in the container's cgroup; our oomScoreAdj
+ * was inherited from it at clone), join the namespaces with one setns(pidfd, flags), terminal,
+ * a new session, process attributes, the init's lock-down sequence, fds
+ * close-on-exec, then the seccomp filter and execve with nothing between. */
 #include "nook/exec_child.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -58,8 +58,8 @@ static int open_terminal(const struct nook_exec_child_args *a, struct nook_error
 __attribute__((noreturn)) void nook_exec_child_main(const struct nook_exec_child_args *a)
 {
 	struct nook_seccomp_filter *filter = NULL;
+	struct nook_exec_plan plan = {0};
 	struct nook_error err;
-	char exe[PATH_MAX];
 
 	nook_error_clear(&err);
 	/* The nook binary until execve: not to be opened through /proc by the
@@ -75,17 +75,14 @@ __attribute__((noreturn)) void nook_exec_child_main(const struct nook_exec_child
 		exec_fail(a, &err);
 	if (join_container(a, &err) < 0 || open_terminal(a, &err) < 0)
 		exec_fail(a, &err);
-	if (nook_process_setup(a->spec, &err) < 0)
+	if (nook_process_new_session(&err) < 0 || nook_process_setup(a->spec, &err) < 0)
 		exec_fail(a, &err);
 	if (nook_seccomp_prepare(&a->spec->linux.seccomp, &filter, &err) < 0)
 		exec_fail(a, &err);
-	if (nook_lock_down(&a->spec->process, filter, exe, sizeof(exe), &err) < 0)
+	if (nook_lock_down(&a->spec->process, filter, &plan, &err) < 0)
 		exec_fail(a, &err);
 	if (nook_close_fds_on_exec(a->preserve_fds, &err) < 0)
 		exec_fail(a, &err);
-	static char *no_env[] = {NULL};
-	execve(exe, a->spec->process.args.v,
-	       a->spec->process.env.v != NULL ? a->spec->process.env.v : no_env);
-	nook_fail(&err, errno, "process.args[0]: exec %s", exe);
+	nook_exec_plan_run(&plan, &err);
 	exec_fail(a, &err);
 }

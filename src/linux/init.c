@@ -5,16 +5,19 @@
  *   become root          of our user namespace, if we have one
  *   cgroup namespace     unshared now, once we sit in our final cgroup
  *   network, uts         loopback up, hostname, domainname
- *   filesystem           mounts, devices, pivot_root, terminal, sysctl,
- *                        read-only and masked paths, read-only root
- *   process              oomScoreAdj, rlimits, personality, ioPriority,
+ *   filesystem           mounts, devices, pivot_root, a missing cwd made,
+ *                        terminal, sysctl, read-only and masked paths,
+ *                        read-only root
+ *   process              a new session; rlimits, personality, ioPriority,
  *                        scheduler, memory policy
- *   security             seccomp compiled; bounding set dropped; user and
- *                        groups; capabilities; cwd, umask, executable found;
- *                        no_new_privs; seccomp loaded (early without NNP,
- *                        as it then still needs CAP_SYS_ADMIN)
+ *                        (oomScoreAdj was inherited from the runtime)
+ *   security             seccomp compiled; env with HOME; bounding set
+ *                        dropped; user and groups; capabilities; cwd, umask,
+ *                        executable found; no_new_privs (lockdown.h)
  *   READY, then wait     for one byte on exec.fifo from `nook start`
- *   execve               with every fd but stdio closed on exec
+ *   startContainer hooks
+ *   seccomp, execve      the filter loaded, then execve and nothing between,
+ *                        with every fd but stdio closed on exec
  *
  * Every failure goes to the runtime as a nook_error naming its step. */
 #include "nook/init.h"
@@ -154,6 +157,8 @@ static int build_filesystem(const struct nook_init_args *a, struct nook_error *e
 	nook_mount_sources_free(source_fds, a->spec->n_mounts);
 	if (entered < 0)
 		return -1;
+	if (a->spec->has_process)
+		nook_process_make_cwd(&a->spec->process);
 	if (a->spec->has_process && a->spec->process.terminal) {
 		int master = nook_terminal_open_in_container(&a->spec->process, true, err);
 		if (master < 0)
@@ -230,12 +235,41 @@ static int wait_for_start(const struct nook_init_args *a, struct nook_error *err
 	return 0;
 }
 
+/* startContainer hooks run under the container's seccomp filter, as in runc
+ * and crun: each hook's child loads it just before its execve. */
+static int load_filter_in_hook(void *ctx)
+{
+	const struct nook_exec_plan *plan = ctx;
+	struct nook_error err;
+
+	if (nook_seccomp_load(plan->filter, &err) < 0)
+		return err.errnum != 0 ? err.errnum : EPERM;
+	return 0;
+}
+
+/* runtime.md lifecycle 7, in the container's namespaces after `start`. A
+ * hook without env gets the process's environment, as in runc and crun. */
+static int run_start_container_hooks(const struct nook_init_args *a,
+                                     const struct nook_exec_plan *plan, struct nook_error *err)
+{
+	const struct nook_hooks_opts opts = {
+	    .default_env = plan->envp,
+	    .before_exec = plan->filter != NULL ? load_filter_in_hook : NULL,
+	    .ctx = (void *)plan,
+	};
+
+	if (a->spec->hooks.start_container.n == 0)
+		return 0;
+	return nook_hooks_run_opts(&a->spec->hooks.start_container, "startContainer",
+	                           hook_state.created, &opts, err);
+}
+
 __attribute__((noreturn)) void nook_init_main(const struct nook_init_args *a)
 {
 	const struct nook_spec *spec = a->spec;
 	struct nook_seccomp_filter *filter = NULL;
+	struct nook_exec_plan plan = {0};
 	struct nook_error err;
-	char exe[PATH_MAX];
 
 	nook_error_clear(&err);
 	/* Until execve this process is the nook binary: non-dumpable, nothing
@@ -257,13 +291,15 @@ __attribute__((noreturn)) void nook_init_main(const struct nook_init_args *a)
 		init_fail(a, &err);
 	if (join_new_keyring(a, &err) < 0 || build_filesystem(a, &err) < 0)
 		init_fail(a, &err);
+	if (nook_process_new_session(&err) < 0)
+		init_fail(a, &err);
 	if (!spec->has_process)
 		wait_without_process(a);
 	if (nook_process_setup(spec, &err) < 0)
 		init_fail(a, &err);
 	if (nook_seccomp_prepare(&spec->linux.seccomp, &filter, &err) < 0)
 		init_fail(a, &err);
-	if (nook_lock_down(&spec->process, filter, exe, sizeof(exe), &err) < 0)
+	if (nook_lock_down(&spec->process, filter, &plan, &err) < 0)
 		init_fail(a, &err);
 	if (nook_close_fds_on_exec(a->preserve_fds, &err) < 0)
 		init_fail(a, &err);
@@ -271,14 +307,8 @@ __attribute__((noreturn)) void nook_init_main(const struct nook_init_args *a)
 		init_fail(a, &err);
 	if (wait_for_start(a, &err) < 0)
 		init_fail(a, &err);
-	if (spec->hooks.start_container.n > 0 &&
-	    nook_hooks_run(&spec->hooks.start_container, "startContainer", hook_state.created,
-	                   &err) < 0)
+	if (run_start_container_hooks(a, &plan, &err) < 0)
 		init_fail(a, &err);
-
-	static char *no_env[] = {NULL};
-	execve(exe, spec->process.args.v,
-	       spec->process.env.v != NULL ? spec->process.env.v : no_env);
-	nook_fail(&err, errno, "process.args[0]: exec %s", exe);
+	nook_exec_plan_run(&plan, &err);
 	init_fail(a, &err);
 }

@@ -1,7 +1,11 @@
-/* Process attributes the init sets on itself while it is still root:
- * oomScoreAdj, rlimits, personality and ioPriority (config.md "process",
- * config-linux.md "personality"), then the scheduler and the memory policy
- * (src/linux/scheduler.c, src/linux/mempolicy.c). */
+/* Process attributes (config.md "process", config-linux.md "personality"):
+ * rlimits, personality, ioPriority, the scheduler and the memory policy
+ * (src/linux/scheduler.c, src/linux/mempolicy.c), which the init (or `exec`'s process)
+ * sets on itself while it is still root; a new session; and oomScoreAdj,
+ * which the runtime sets on itself just around the clone so that the child
+ * inherits it, as runc's nsexec does before it makes the user namespace:
+ * from inside, /proc/self/oom_score_adj may not be writable (a user
+ * namespace) or not there at all (no /proc mount). */
 #include "nook/security.h"
 
 #include <errno.h>
@@ -18,10 +22,9 @@
 #include <unistd.h>
 
 #include "nook/cleanup.h"
+#include "nook/log.h"
 #include "nook/mempolicy.h"
 #include "nook/scheduler.h"
-
-#define OOM_SCORE_ADJ_PATH "/proc/self/oom_score_adj"
 
 /* Whether CAP_SYS_RESOURCE is in our effective set: without it the kernel
  * refuses to raise a hard rlimit or to lower oom_score_adj. */
@@ -40,43 +43,51 @@ static bool have_sys_resource(void)
 
 /* ---- oomScoreAdj ---- */
 
-static int read_oom_score_adj(int *value, struct nook_error *err)
+static int read_oom_score_adj(const char *path, int *value, struct nook_error *err)
 {
-	autofclose FILE *f = fopen(OOM_SCORE_ADJ_PATH, "re");
+	autofclose FILE *f = fopen(path, "re");
 
 	if (f == NULL)
-		return nook_fail(err, errno, "open %s", OOM_SCORE_ADJ_PATH);
+		return nook_fail(err, errno, "open %s", path);
 	if (fscanf(f, "%d", value) != 1)
-		return nook_fail(err, EINVAL, "read %s", OOM_SCORE_ADJ_PATH);
+		return nook_fail(err, EINVAL, "read %s", path);
 	return 0;
 }
 
-static int write_oom_score_adj(int value, struct nook_error *err)
+static int write_oom_score_adj(const char *path, int value, struct nook_error *err)
 {
 	char buf[32];
 	int len = snprintf(buf, sizeof(buf), "%d", value);
-	autoclose int fd = open(OOM_SCORE_ADJ_PATH, O_WRONLY | O_CLOEXEC);
+	autoclose int fd = open(path, O_WRONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return nook_fail(err, errno, "open %s", OOM_SCORE_ADJ_PATH);
+		return nook_fail(err, errno, "open %s", path);
 	if (write(fd, buf, (size_t)len) != len)
-		return nook_fail(err, errno, "write %d to %s", value, OOM_SCORE_ADJ_PATH);
+		return nook_fail(err, errno, "write %d to %s", value, path);
 	return 0;
 }
 
-static int set_oom_score_adj(int value, struct nook_error *err)
-{
-	int current = 0;
+#define OOM_SELF "/proc/self/oom_score_adj"
 
+int nook_oom_score_adj_for_child(const struct nook_process *proc, int *saved,
+                                 struct nook_error *err)
+{
+	int value = proc->oom_score_adj, current = 0;
+
+	*saved = NOOK_OOM_NOTHING_SAVED;
+	if (!proc->has_oom_score_adj)
+		return 0;
 	if (value < -1000 || value > 1000)
 		return nook_fail(err, EINVAL, "process.oomScoreAdj: %d is outside -1000..1000",
 		                 value);
-	if (read_oom_score_adj(&current, err) < 0)
+	if (read_oom_score_adj(OOM_SELF, &current, err) < 0)
 		return nook_error_prefix(err, "process.oomScoreAdj");
 	if (value == current)
 		return 0;
-	if (write_oom_score_adj(value, err) == 0)
+	if (write_oom_score_adj(OOM_SELF, value, err) == 0) {
+		*saved = current;
 		return 0;
+	}
 	if ((err->errnum == EACCES || err->errnum == EPERM) && value < current &&
 	    !have_sys_resource())
 		return nook_fail(err, err->errnum,
@@ -84,6 +95,19 @@ static int set_oom_score_adj(int value, struct nook_error *err)
 		                 "CAP_SYS_RESOURCE",
 		                 value, current);
 	return nook_error_prefix(err, "process.oomScoreAdj");
+}
+
+void nook_oom_score_adj_restore(int saved)
+{
+	struct nook_error err;
+
+	/* Back to a value we had: allowed without CAP_SYS_RESOURCE, as the
+	 * kernel's floor (oom_score_adj_min) only moves with it. */
+	if (saved != NOOK_OOM_NOTHING_SAVED && write_oom_score_adj(OOM_SELF, saved, &err) < 0) {
+		char text[NOOK_ERROR_MSG_MAX + 64];
+		nook_warn("restore nook's own oom_score_adj: %s",
+		          nook_error_text(&err, text, sizeof(text)));
+	}
 }
 
 /* ---- rlimits ---- */
@@ -196,9 +220,6 @@ int nook_process_setup(const struct nook_spec *spec, struct nook_error *err)
 {
 	const struct nook_process *proc = &spec->process;
 
-	if (spec->has_process && proc->has_oom_score_adj &&
-	    set_oom_score_adj(proc->oom_score_adj, err) < 0)
-		return -1;
 	if (spec->has_process && set_rlimits(proc, err) < 0)
 		return -1;
 	if (spec->linux.personality.present && set_personality(&spec->linux.personality, err) < 0)
@@ -210,4 +231,15 @@ int nook_process_setup(const struct nook_spec *spec, struct nook_error *err)
 	if (spec->has_process && nook_sched_apply(&proc->scheduler, err) < 0)
 		return -1;
 	return nook_mempolicy_apply(&spec->linux.memory_policy, err);
+}
+
+/* runc and crun make every container process a session leader (the init
+ * and `exec`'s). With a terminal, opening it made us one already. */
+int nook_process_new_session(struct nook_error *err)
+{
+	if (getsid(0) == getpid())
+		return 0;
+	if (setsid() < 0)
+		return nook_fail(err, errno, "setsid");
+	return 0;
 }

@@ -1,6 +1,8 @@
-/* linux.seccomp compiled into a libseccomp filter (nook_seccomp_prepare,
- * nothing but libseccomp's own work) and loaded as late as possible
- * (nook_seccomp_load, just before execve).
+/* linux.seccomp compiled into a libseccomp filter and exported as the BPF
+ * program the kernel takes (nook_seccomp_prepare), then loaded as late as
+ * possible with one seccomp(2) call (nook_seccomp_load, just before execve):
+ * libseccomp's own load frees memory afterwards, which may call brk or
+ * munmap under the new filter.
  *
  * Compatibility with runc and crun where the spec leaves room:
  *  - errnoRet defaults to EPERM for SCMP_ACT_ERRNO and SCMP_ACT_TRACE;
@@ -16,10 +18,16 @@
 #include "nook/security.h"
 
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "nook/cleanup.h"
 #include "nook/log.h"
@@ -28,6 +36,8 @@
 
 struct nook_seccomp_filter {
 	scmp_filter_ctx ctx;
+	struct sock_fprog prog; /* the exported program, loaded as it is */
+	unsigned int flags;     /* SECCOMP_FILTER_FLAG_* of linux.seccomp.flags */
 };
 
 /* ---- names to libseccomp values ---- */
@@ -171,20 +181,26 @@ static int add_architectures(scmp_filter_ctx ctx, const struct nook_strv *archs,
 	return 0;
 }
 
-static int set_flags(scmp_filter_ctx ctx, const struct nook_strv *flags, struct nook_error *err)
+/* The attribute tells libseccomp (which checks the kernel supports the flag),
+ * *kflags gets the flag for our own seccomp(2) call. */
+static int set_flags(scmp_filter_ctx ctx, const struct nook_strv *flags, unsigned int *kflags,
+                     struct nook_error *err)
 {
 	for (size_t i = 0; i < flags->n; i++) {
 		const char *flag = flags->v[i];
 		enum scmp_filter_attr attr;
 		int rc;
 
-		if (strcmp(flag, "SECCOMP_FILTER_FLAG_TSYNC") == 0)
+		if (strcmp(flag, "SECCOMP_FILTER_FLAG_TSYNC") == 0) {
 			attr = SCMP_FLTATR_CTL_TSYNC;
-		else if (strcmp(flag, "SECCOMP_FILTER_FLAG_LOG") == 0)
+			*kflags |= SECCOMP_FILTER_FLAG_TSYNC;
+		} else if (strcmp(flag, "SECCOMP_FILTER_FLAG_LOG") == 0) {
 			attr = SCMP_FLTATR_CTL_LOG;
-		else if (strcmp(flag, "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
+			*kflags |= SECCOMP_FILTER_FLAG_LOG;
+		} else if (strcmp(flag, "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0) {
 			attr = SCMP_FLTATR_CTL_SSB;
-		else if (strcmp(flag, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") == 0)
+			*kflags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+		} else if (strcmp(flag, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") == 0)
 			return nook_fail(err, 0,
 			                 "not supported: linux.seccomp.flags[%zu]: %s (libseccomp "
 			                 "%d.%d cannot set it)",
@@ -300,7 +316,7 @@ static int add_syscall(scmp_filter_ctx ctx, size_t i, const struct nook_seccomp_
 }
 
 static int compile(scmp_filter_ctx ctx, const struct nook_seccomp *seccomp, uint32_t default_action,
-                   struct nook_error *err)
+                   unsigned int *kflags, struct nook_error *err)
 {
 	/* no_new_privs is process.noNewPrivileges' business, not the
 	 * filter's; loading without it needs CAP_SYS_ADMIN, which the init
@@ -315,11 +331,44 @@ static int compile(scmp_filter_ctx ctx, const struct nook_seccomp *seccomp, uint
 		return nook_fail(err, -rc, "linux.seccomp: set the raw return code attribute");
 	if (add_architectures(ctx, &seccomp->architectures, err) < 0)
 		return -1;
-	if (set_flags(ctx, &seccomp->flags, err) < 0)
+	if (set_flags(ctx, &seccomp->flags, kflags, err) < 0)
 		return -1;
 	for (size_t i = 0; i < seccomp->n_syscalls; i++)
 		if (add_syscall(ctx, i, &seccomp->syscalls[i], default_action, err) < 0)
 			return -1;
+	return 0;
+}
+
+/* The BPF program through a memfd (libseccomp 2.5 exports only to an fd). */
+static int export_bpf(struct nook_seccomp_filter *filter, struct nook_error *err)
+{
+	autoclose int fd = memfd_create("nook-seccomp", MFD_CLOEXEC);
+	struct stat st;
+	size_t size, done = 0;
+	int rc;
+
+	if (fd < 0)
+		return nook_fail(err, errno, "linux.seccomp: memfd for the BPF program");
+	rc = seccomp_export_bpf(filter->ctx, fd);
+	if (rc < 0)
+		return nook_fail(err, -rc, "linux.seccomp: export the BPF program");
+	if (fstat(fd, &st) < 0)
+		return nook_fail(err, errno, "linux.seccomp: size of the BPF program");
+	size = (size_t)st.st_size;
+	if (size == 0 || size % sizeof(struct sock_filter) != 0 ||
+	    size / sizeof(struct sock_filter) > BPF_MAXINSNS)
+		return nook_fail(err, E2BIG, "linux.seccomp: BPF program of %zu bytes", size);
+	filter->prog.filter = malloc(size);
+	if (filter->prog.filter == NULL)
+		return nook_fail(err, ENOMEM, "linux.seccomp: BPF program");
+	while (done < size) {
+		ssize_t n = pread(fd, (char *)filter->prog.filter + done, size - done, (off_t)done);
+		if (n <= 0)
+			return nook_fail(err, n < 0 ? errno : EIO,
+			                 "linux.seccomp: read the BPF program");
+		done += (size_t)n;
+	}
+	filter->prog.len = (unsigned short)(size / sizeof(struct sock_filter));
 	return 0;
 }
 
@@ -344,7 +393,8 @@ int nook_seccomp_prepare(const struct nook_seccomp *seccomp, struct nook_seccomp
 		free(filter);
 		return nook_fail(err, EINVAL, "linux.seccomp: seccomp_init");
 	}
-	if (compile(filter->ctx, seccomp, default_action, err) < 0) {
+	if (compile(filter->ctx, seccomp, default_action, &filter->flags, err) < 0 ||
+	    export_bpf(filter, err) < 0) {
 		nook_seccomp_free(filter);
 		return -1;
 	}
@@ -354,18 +404,16 @@ int nook_seccomp_prepare(const struct nook_seccomp *seccomp, struct nook_seccomp
 
 int nook_seccomp_load(struct nook_seccomp_filter *filter, struct nook_error *err)
 {
-	int rc;
-
 	if (filter == NULL)
 		return 0;
-	rc = seccomp_load(filter->ctx);
-	if (rc == -EACCES || rc == -EPERM)
-		return nook_fail(err, -rc,
+	/* One system call: after it only execve may run. */
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter->flags, &filter->prog) == 0)
+		return 0;
+	if (errno == EACCES || errno == EPERM)
+		return nook_fail(err, errno,
 		                 "linux.seccomp: load the filter (without no_new_privs this needs "
 		                 "CAP_SYS_ADMIN)");
-	if (rc < 0)
-		return nook_fail(err, -rc, "linux.seccomp: load the filter");
-	return 0;
+	return nook_fail(err, errno, "linux.seccomp: load the filter");
 }
 
 void nook_seccomp_free(struct nook_seccomp_filter *filter)
@@ -373,5 +421,6 @@ void nook_seccomp_free(struct nook_seccomp_filter *filter)
 	if (filter == NULL)
 		return;
 	seccomp_release(filter->ctx);
+	free(filter->prog.filter);
 	free(filter);
 }

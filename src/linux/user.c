@@ -1,12 +1,16 @@
 /* Becoming process.user: groups, gid, uid, keeping the permitted
  * capabilities across the uid change so that nook_caps_apply can set the
- * configured ones afterwards. */
+ * configured ones afterwards; and the user's home directory for HOME. */
 #include "nook/security.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "nook/cleanup.h"
@@ -53,4 +57,48 @@ int nook_user_switch(const struct nook_user *user, struct nook_error *err)
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return nook_fail(err, errno, "process.user: prctl(PR_SET_KEEPCAPS, 0)");
 	return 0;
+}
+
+/* The home directory of `uid` in the container's /etc/passwd, read as a
+ * file (never through NSS, which would load the container's libraries), the
+ * first matching line winning; "/" when there is none, as runc and crun do.
+ * Called after pivot_root, so the path is the container's. */
+void nook_user_home(uid_t uid, char *home, size_t size)
+{
+	autoclose int fd = open("/etc/passwd", O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	autofclose FILE *f = NULL;
+	autofree char *line = NULL;
+	size_t cap = 0;
+	struct stat st;
+
+	snprintf(home, size, "/");
+	/* A fifo or a device must not block or feed us forever. */
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	f = fdopen(fd, "re");
+	if (f == NULL)
+		return;
+	fd = -1; /* the FILE owns it now */
+	while (getline(&line, &cap, f) > 0) {
+		/* name:password:uid:gid:gecos:home:shell */
+		char *fields[7] = {0}, *p = line;
+		size_t n = 0;
+
+		line[strcspn(line, "\n")] = '\0';
+		while (n < 7 && p != NULL) {
+			fields[n++] = p;
+			p = strchr(p, ':');
+			if (p != NULL)
+				*p++ = '\0';
+		}
+		if (n < 6 || fields[2][0] == '\0')
+			continue;
+		char *end;
+		errno = 0;
+		unsigned long id = strtoul(fields[2], &end, 10);
+		if (*end != '\0' || errno != 0 || fields[2][0] == '-' || id != (unsigned long)uid)
+			continue;
+		snprintf(home, size, "%s", fields[5]);
+		return;
+	}
 }

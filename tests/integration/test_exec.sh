@@ -264,4 +264,87 @@ test_create_terminal_without_console_socket() {
 	[ -z "$(ls -A "$STATE")" ] || fail "state left: $(ls -A "$STATE")"
 }
 
+# ---- issue 8: seccomp last, session, HOME, oomScoreAdj for exec ----
+
+# What static busybox needs for `echo` and `sleep` (strace), none of nook's
+# own steps (see test_process.sh): after the filter only execve may run.
+BUSYBOX_ONLY='["execve", "arch_prctl", "brk", "set_tid_address", "set_robust_list", "rseq",
+  "prlimit64", "getrandom", "mprotect", "readlink", "getuid", "geteuid", "prctl", "write",
+  "exit_group", "exit", "clock_nanosleep", "nanosleep", "rt_sigreturn"]'
+
+test_exec_seccomp_deny_by_default() {
+	cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ERRNO", defaultErrnoRet: 1,
+		architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+		syscalls: [{names: $n, action: "SCMP_ACT_ALLOW"}]}' --argjson n "$BUSYBOX_ONLY"
+	set_args sleep 60
+	run_detached
+	assert_ok
+	assert_eq running "$(status)"
+	nk exec --user 1000:1000 "$ID" echo without-nnp
+	assert_ok
+	assert_eq without-nnp "$OUT"
+	nk exec --no-new-privs --user 1000:1000 "$ID" echo with-nnp
+	assert_ok
+	assert_eq with-nnp "$OUT"
+}
+
+test_exec_is_session_leader() {
+	start_long
+	nk exec "$ID" sh -c 'read -r pid _ _ _ pgrp sid _ </proc/$$/stat; echo "$pid $pgrp $sid"'
+	assert_ok
+	local f
+	read -r -a f <<<"$OUT"
+	assert_ne 0 "${f[0]}" "pid"
+	assert_eq "${f[0]} ${f[0]}" "${f[1]} ${f[2]}" "process group and session of the exec'd process"
+}
+
+test_exec_home_of_its_user() {
+	start_long
+	nk exec --user 65534:65534 "$ID" sh -c 'echo "$HOME"'
+	assert_ok
+	assert_eq /nonexistent "$OUT" "HOME of uid 65534 from the container's /etc/passwd"
+	nk exec --user 4242 "$ID" sh -c 'echo "$HOME"'
+	assert_ok
+	assert_eq / "$OUT" "HOME of a uid /etc/passwd does not list"
+	nk exec --env HOME=/given "$ID" sh -c 'echo "$HOME"'
+	assert_ok
+	assert_eq /given "$OUT" "HOME given"
+}
+
+# A container without a /proc mount: from inside there is no
+# /proc/self/oom_score_adj to write; the runtime writes it from outside.
+test_exec_oom_score_adj_without_proc_mount() {
+	cfg '.mounts |= map(select(.destination != "/proc"))'
+	set_args sh -c "$LONG_RUNNING"
+	run_detached
+	assert_ok
+	wait_for_file "$ROOTFS/tmp/ready"
+	jq -n '{cwd: "/", user: {uid: 0, gid: 0}, oomScoreAdj: 600,
+		args: ["sleep", "30"], env: ["PATH=/bin"]}' >"$T/process.json"
+	nk exec --detach --pid-file "$T/exec.pid" --process "$T/process.json" "$ID"
+	assert_ok
+	local epid
+	epid=$(cat "$T/exec.pid")
+	assert_eq 600 "$(cat "/proc/$epid/oom_score_adj")" "oom_score_adj of the exec'd process"
+	kill -KILL "$epid"
+	wait_gone "$epid"
+}
+
+# With a terminal the process leads its session and the pty is its
+# controlling terminal (field 7 of /proc/PID/stat, tty_nr, is not 0).
+test_exec_tty_is_session_leader() {
+	command -v script >/dev/null || skip "script (bsdutils) is not installed"
+	start_long
+	RC=0
+	timeout -k 5 20 script -qec "$NOOK --root $STATE exec --tty $ID sh -c 'read -r pid _ _ _ pgrp sid tty _ </proc/\$\$/stat; echo \"ids \$pid \$pgrp \$sid \$tty\"'" /dev/null \
+		</dev/null >"$T/out" 2>"$T/err" || RC=$?
+	OUT=$(tr -d '\r' <"$T/out" | grep -o 'ids [0-9 ]*' || true)
+	echo "script: exit $RC; out: $(cat "$T/out"); err: $(cat "$T/err")" >&2
+	assert_ok
+	local f
+	read -r -a f <<<"$OUT"
+	assert_eq "${f[1]} ${f[1]}" "${f[2]} ${f[3]}" "process group and session of exec --tty"
+	assert_ne 0 "${f[4]:-0}" "controlling terminal"
+}
+
 harness_main "$@"

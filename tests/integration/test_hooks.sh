@@ -95,17 +95,36 @@ test_hook_timeout() {
 	return 0
 }
 
+# runtime.md lifecycle 9: a failing poststart hook is an error, the
+# container is stopped and the lifecycle goes on at step 12 (destroy) and
+# 13 (poststop hooks). crun deletes it so; runc only kills it.
+runc_gap test_hook_poststart_fails "runc 1.1 kills the container but does not delete it"
 test_hook_poststart_fails() {
-	cfg '.hooks.poststart = [{path: "/bin/false", args: ["false"]}]'
+	setup_hooks
+	cfg '.hooks.poststart = [{path: "/bin/false", args: ["false"]}]
+	   | .hooks.poststop = [$p]' --argjson p "$(hook poststop "$T/hk/hook.sh" "$T/hk/log")"
 	set_args sh -c "$LONG_RUNNING"
 	create_ctr
 	assert_ok
+	local pid
+	pid=$(init_pid)
 	nk start "$ID"
 	assert_failed
 	assert_contains "$ERR" "poststart"
-	wait_status stopped
-	nk delete "$ID"
-	assert_ok
+	wait_gone "$pid"
+	nk state "$ID"
+	assert_exit 1
+	[ ! -e "$STATE/$ID" ] || fail "state dir left after the failed poststart"
+	assert_eq "poststop" "$(awk '{print $1}' "$T/hk/log")" "hooks run after the failed poststart"
+}
+
+test_hook_poststart_fails_in_run() {
+	cfg '.hooks.poststart = [{path: "/bin/false", args: ["false"]}]'
+	set_args sh -c "$LONG_RUNNING"
+	run_ctr
+	assert_failed
+	assert_contains "$ERR" "poststart"
+	[ -z "$(ls -A "$STATE")" ] || fail "state left: $(ls -A "$STATE")"
 }
 
 test_hook_poststop_fails_is_warning() {
@@ -118,6 +137,59 @@ test_hook_poststop_fails_is_warning() {
 	assert_ok
 	assert_contains "$ERR" "poststop"
 	[ ! -e "$STATE/$ID" ] || fail "state dir left"
+}
+
+# runtime.md lifecycle 13: "the remaining hooks and lifecycle continue as if
+# the hook had succeeded".
+test_hook_poststop_failure_does_not_stop_the_rest() {
+	mkdir -p "$T/hk"
+	cfg '.hooks.poststop = [
+		{path: "/bin/sh", args: ["sh", "-c", "exit 5"]},
+		{path: "/bin/sh", args: ["sh", "-c", "echo second >>\($l)"]},
+		{path: "/nonexistent/hook"},
+		{path: "/bin/sh", args: ["sh", "-c", "echo fourth >>\($l)"]}]' --arg l "$T/hk/log"
+	set_args true
+	run_ctr
+	assert_ok
+	assert_eq $'second\nfourth' "$(cat "$T/hk/log")" "poststop hooks after the failing ones"
+	assert_contains "$ERR" "poststop[0]"
+	assert_contains "$ERR" "poststop[2]"
+}
+
+# runc and crun: a hook without env gets the runtime's environment; the
+# init's startContainer hooks get the process's (with HOME, as runc).
+test_hook_without_env_gets_runtime_env() {
+	setup_hooks
+	printf '#!/bin/sh\necho "$1 ${NOOK_HOOK_TEST:-unset} ${FOO:-unset} ${HOME:-unset}" >>"$2"\n' >"$T/hk/env.sh"
+	chmod +x "$T/hk/env.sh"
+	cfg '.process.env += ["FOO=from-process"]'
+	cfg '.hooks = {prestart: [{path: $h, args: ["env.sh", "prestart", $l]}],
+		createContainer: [{path: $h, args: ["env.sh", "createContainer", $l]}],
+		startContainer: [{path: "/hk/env.sh", args: ["env.sh", "startContainer", "/hk/log"]}],
+		poststart: [{path: $h, args: ["env.sh", "poststart", $l], env: []}]}' \
+		--arg h "$T/hk/env.sh" --arg l "$T/hk/log"
+	set_args true
+	NOOK_HOOK_TEST=from-runtime HOME=/runtime-home run_ctr
+	assert_ok
+	assert_eq "prestart from-runtime unset /runtime-home
+createContainer from-runtime unset /runtime-home
+startContainer unset from-process /root
+poststart unset unset unset" "$(cat "$T/hk/log")" "hook environments"
+}
+
+# runc and crun load the seccomp filter before startContainer hooks run;
+# nook loads it in each hook's child just before its execve.
+test_hook_start_container_under_seccomp() {
+	setup_hooks
+	cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+		syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 1}]}'
+	cfg '.hooks.startContainer = [{path: "/bin/sh",
+		args: ["sh", "-c", "mkdir /hk/made 2>/dev/null; echo \"mkdir=$? $(grep Seccomp: /proc/self/status)\" >/hk/log"]}]'
+	set_args true
+	run_ctr
+	assert_ok
+	assert_eq "mkdir=1 Seccomp:	2" "$(cat "$T/hk/log")" "startContainer hook under the filter"
+	[ ! -e "$T/hk/made" ] || fail "mkdir in the startContainer hook worked despite the filter"
 }
 
 harness_main "$@"

@@ -171,4 +171,178 @@ test_terminal_without_console_socket() {
 	assert_contains "$OUT" "stdin-is-tty=yes"
 }
 
+# ---- seccomp goes in last (issue 8): after the filter only execve runs ----
+
+# What static busybox needs to run `echo` and `sleep` (strace), and nothing
+# of nook's own steps: no faccessat2 (the executable lookup), close_range,
+# setgroups, setresuid, capset, sendmsg, read. runc loads the filter "as
+# close to execve as possible" so that profiles need few syscalls; OCI's own
+# validation configs are such deny-by-default lists.
+BUSYBOX_ONLY='["execve", "arch_prctl", "brk", "set_tid_address", "set_robust_list", "rseq",
+  "prlimit64", "getrandom", "mprotect", "readlink", "getuid", "geteuid", "prctl", "write",
+  "exit_group", "exit", "clock_nanosleep", "nanosleep", "rt_sigreturn"]'
+
+# seccomp_busybox_only: deny (EPERM) everything busybox does not need.
+seccomp_busybox_only() {
+	cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ERRNO", defaultErrnoRet: 1,
+		architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+		syscalls: [{names: $n, action: "SCMP_ACT_ALLOW"}]}' --argjson n "$BUSYBOX_ONLY"
+}
+
+test_seccomp_deny_by_default_with_no_new_privileges() {
+	seccomp_busybox_only
+	cfg '.process.noNewPrivileges = true | .process.user = {uid: 1000, gid: 1000}'
+	set_args echo hello
+	run_ctr
+	assert_ok
+	assert_eq hello "$OUT"
+}
+
+test_seccomp_deny_by_default_without_no_new_privileges() {
+	# Without no_new_privs, loading needs CAP_SYS_ADMIN: runc loads the
+	# filter before the user switch, so its profile must allow setresuid,
+	# capset...; nook keeps CAP_SYS_ADMIN until execve and loads last.
+	seccomp_busybox_only
+	cfg '.process.noNewPrivileges = false | .process.user = {uid: 1000, gid: 1000}'
+	set_args echo hello
+	run_ctr
+	assert_ok
+	assert_eq hello "$OUT"
+}
+
+# Keeping CAP_SYS_ADMIN until execve must not reach the workload: its sets
+# are what the config says, as without a filter.
+test_seccomp_without_no_new_privileges_keeps_configured_caps() {
+	cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+		syscalls: [{names: ["mkdirat"], action: "SCMP_ACT_ERRNO"}]}'
+	cfg '.process.noNewPrivileges = false'
+	cfg '.process.capabilities = {bounding: ["CAP_KILL", "CAP_CHOWN", "CAP_NET_RAW"],
+		effective: ["CAP_KILL"], permitted: ["CAP_KILL"], inheritable: ["CAP_KILL"],
+		ambient: ["CAP_KILL"]}'
+	local script='grep -E "^(Cap(Inh|Prm|Eff|Bnd|Amb)|Seccomp):" /proc/self/status | tr -s "\t " " "'
+	cfg '.process.user = {uid: 1000, gid: 1000}'
+	run_ok "$script"
+	local k b
+	k=$(cap_mask CAP_KILL)
+	b=$(cap_mask CAP_KILL CAP_CHOWN CAP_NET_RAW)
+	assert_eq "CapInh: $k
+CapPrm: $k
+CapEff: $k
+CapBnd: $b
+CapAmb: $k
+Seccomp: 2" "$OUT" "capabilities of uid 1000"
+	# root: permitted and effective are the bounding set after execve
+	cfg '.process.user = {uid: 0, gid: 0}'
+	run_ok "$script"
+	assert_eq "CapInh: $k
+CapPrm: $b
+CapEff: $b
+CapBnd: $b
+CapAmb: $k
+Seccomp: 2" "$OUT" "capabilities of root"
+}
+
+# ---- HOME, cwd, session (issue 8; runc and crun do each) ----
+
+test_home_from_passwd() {
+	cfg '.process.env = ["PATH=/bin"]'
+	run_ok 'echo "$HOME"'
+	assert_eq /root "$OUT" "HOME of uid 0 (root:...:/root in the container's /etc/passwd)"
+	cfg '.process.user = {uid: 65534, gid: 65534}'
+	run_ok 'echo "$HOME"'
+	assert_eq /nonexistent "$OUT" "HOME of uid 65534"
+}
+
+test_home_unknown_uid_is_root_dir() {
+	cfg '.process.user = {uid: 101010, gid: 101010}'
+	run_ok 'echo "$HOME"; env | grep -c "^HOME="'
+	assert_eq $'/\n1' "$OUT"
+}
+
+test_home_from_env_is_kept() {
+	cfg '.process.env += ["HOME=/my/home"]'
+	run_ok 'echo "$HOME"; env | grep -c "^HOME="'
+	assert_eq $'/my/home\n1' "$OUT"
+}
+
+test_home_passwd_not_a_file_is_root_dir() {
+	rm -f "$ROOTFS/etc/passwd"
+	mkfifo "$ROOTFS/etc/passwd"
+	run_ok 'echo "$HOME"'
+	assert_eq / "$OUT" "HOME with a fifo for /etc/passwd"
+}
+
+test_cwd_missing_is_created() {
+	cfg '.process.cwd = "/made/by/nook" | .root.readonly = true'
+	run_ok 'pwd'
+	assert_eq /made/by/nook "$OUT"
+	[ -d "$ROOTFS/made/by/nook" ] || fail "cwd not created in the rootfs"
+	assert_eq 755 "$(stat -c %a "$ROOTFS/made/by/nook")" "mode of the created cwd"
+}
+
+# /proc/PID/stat fields 5 and 6: process group and session.
+PGRP_SID='read -r pid _ _ _ pgrp sid _ </proc/$$/stat; echo "$pid $pgrp $sid"'
+
+test_init_is_session_leader() {
+	run_ok "$PGRP_SID"
+	assert_eq "1 1 1" "$OUT" "pid, process group and session of the init"
+	remove_ns pid
+	run_ok "$PGRP_SID"
+	local f
+	read -r -a f <<<"$OUT"
+	assert_eq "${f[0]} ${f[0]}" "${f[1]} ${f[2]}" "process group and session without a pid namespace"
+}
+
+# ---- oomScoreAdj from the runtime's side (issue 8) ----
+
+test_oom_score_adj_in_user_namespace() {
+	chown -R -h 100000:100000 "$ROOTFS"
+	add_ns user
+	cfg '.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+	   | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+	cfg '.process.oomScoreAdj = 400'
+	run_ok 'cat /proc/self/oom_score_adj'
+	assert_eq 400 "$OUT"
+}
+
+test_oom_score_adj_without_proc_mount() {
+	cfg '.mounts |= map(select(.destination != "/proc"))'
+	cfg '.process.oomScoreAdj = 300'
+	set_args sh -c 'echo ran'
+	run_ctr
+	assert_ok
+	assert_eq ran "$OUT"
+}
+
+test_oom_score_adj_lowering_needs_cap_sys_resource() {
+	if host_has_cap 24; then
+		skip "this host has CAP_SYS_RESOURCE: oom_score_adj can be lowered"
+	fi
+	local cur
+	cur=$(cat /proc/self/oom_score_adj)
+	[ "$cur" -gt -1000 ] || skip "oom_score_adj is already -1000 here"
+	cfg '.process.oomScoreAdj = $v' --argjson v $((cur - 1))
+	run_sh 'echo ran'
+	assert_failed
+	assert_eq "" "$OUT" "the process must not run"
+	assert_error_line 'oomScoreAdj' 'CAP_SYS_RESOURCE'
+}
+nook_specific test_oom_score_adj_lowering_needs_cap_sys_resource
+
+test_terminal_init_is_session_leader() {
+	command -v script >/dev/null || skip "script (bsdutils) is not installed"
+	cfg '.process.terminal = true'
+	set_args sh -c 'read -r pid _ _ _ pgrp sid tty _ </proc/$$/stat; echo "ids $pid $pgrp $sid $tty"'
+	local rc=0
+	timeout -k 5 20 script -qec "$(printf '%q ' "$NOOK" --root "$STATE" run --bundle "$BUNDLE" "$ID")" /dev/null \
+		</dev/null >"$T/out" 2>&1 || rc=$?
+	OUT=$(tr -d '\r' <"$T/out" | grep -o 'ids [0-9 ]*' || true)
+	echo "script: exit $rc, output: $(cat "$T/out")" >&2
+	assert_eq 0 "$rc" "exit code"
+	local f
+	read -r -a f <<<"$OUT"
+	assert_eq "1 1 1" "${f[1]:-} ${f[2]:-} ${f[3]:-}" "pid, process group and session"
+	assert_ne 0 "${f[4]:-0}" "controlling terminal"
+}
+
 harness_main "$@"

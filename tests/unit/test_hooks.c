@@ -95,7 +95,9 @@ static void state_reaches_stdin(void **unused)
 	free(got);
 }
 
-/* /proc/<pid>/environ is exactly what execve got. */
+/* /proc/<pid>/environ is exactly what execve got: the configured env, an
+ * empty one for `env: []`, and without env the runtime's own (runc, crun)
+ * or the caller's default. */
 static void env_is_exactly_configured(void **unused)
 {
 	char script[512];
@@ -113,10 +115,36 @@ static void env_is_exactly_configured(void **unused)
 	assert_memory_equal(got, "A=1\0PATH=/nowhere\0B=two words", len);
 	free(got);
 
-	hook.env = (struct nook_strv){0};
+	hook.env = (struct nook_strv){.v = (char *[]){NULL}, .n = 0};
 	assert_int_equal(run_one(hook, state_json, &err), 0);
 	got = read_file(path_in_dir("env"), &len);
 	assert_int_equal(len, 0);
+	free(got);
+}
+
+static void env_absent_is_the_runtimes_or_the_default(void **unused)
+{
+	char script[512];
+	struct nook_error err;
+	struct nook_hook hook;
+	size_t len;
+	char *got;
+
+	snprintf(script, sizeof(script), "/bin/cat /proc/$$/environ > %s", path_in_dir("env"));
+	hook = sh_hook(script);
+	assert_int_equal(setenv("NOOK_UNIT_HOOK", "from-runtime", 1), 0);
+	assert_int_equal(run_one(hook, state_json, &err), 0);
+	unsetenv("NOOK_UNIT_HOOK");
+	got = read_file(path_in_dir("env"), &len);
+	assert_true(memmem(got, len, "NOOK_UNIT_HOOK=from-runtime", 28) != NULL);
+	free(got);
+
+	struct nook_hook_list list = {.v = &hook, .n = 1};
+	const struct nook_hooks_opts opts = {.default_env = (char *[]){"ONLY=this", NULL}};
+	assert_int_equal(nook_hooks_run_opts(&list, "startContainer", state_json, &opts, &err), 0);
+	got = read_file(path_in_dir("env"), &len);
+	assert_int_equal(len, sizeof("ONLY=this"));
+	assert_memory_equal(got, "ONLY=this", len);
 	free(got);
 }
 
@@ -282,6 +310,69 @@ static void empty_list_is_fine(void **unused)
 	assert_int_equal(nook_hooks_run(NULL, "poststop", state_json, &err), 0);
 }
 
+/* runtime.md lifecycle 13 (poststop): a failure is a warning and the
+ * rest still run; the call fails at the end. */
+static void keep_going_runs_the_rest(void **unused)
+{
+	char s1[512], s3[512];
+	char *log = path_in_dir("keep-going");
+	struct nook_error err;
+	char *got;
+
+	snprintf(s1, sizeof(s1), "echo 1 >> %s; exit 2", log);
+	snprintf(s3, sizeof(s3), "echo 3 >> %s", log);
+	struct nook_hook hooks[] = {sh_hook(s1), {.path = "/nope/hook"}, sh_hook(s3)};
+	struct nook_hook_list list = {.v = hooks, .n = 3};
+	const struct nook_hooks_opts opts = {.keep_going = true};
+
+	nook_error_clear(&err);
+	assert_int_equal(nook_hooks_run_opts(&list, "poststop", state_json, &opts, &err), -1);
+	assert_string_equal(err.msg, "2 of 3 poststop hooks failed");
+	got = read_file(log, NULL);
+	assert_string_equal(got, "1\n3\n");
+	free(got);
+}
+
+static int refuse_with_eacces(void *ctx)
+{
+	int *calls = ctx;
+
+	++*calls; /* in the child: the parent's copy stays 0 */
+	return EACCES;
+}
+
+static int write_marker(void *ctx)
+{
+	int fd = open(ctx, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/* before_exec runs in the hook's child just before execve; its errno fails
+ * the hook as an execve errno would. */
+static void before_exec_runs_in_the_child(void **unused)
+{
+	struct nook_hook hook = {.path = "/bin/true"};
+	struct nook_hook_list list = {.v = &hook, .n = 1};
+	struct nook_error err;
+	int calls = 0;
+	char *marker = path_in_dir("before-exec");
+	struct nook_hooks_opts opts = {.before_exec = refuse_with_eacces, .ctx = &calls};
+
+	nook_error_clear(&err);
+	assert_int_equal(nook_hooks_run_opts(&list, "startContainer", state_json, &opts, &err), -1);
+	assert_int_equal(err.errnum, EACCES);
+	assert_string_equal(err.msg, "hooks.startContainer[0] (/bin/true)");
+	assert_int_equal(calls, 0);
+
+	opts = (struct nook_hooks_opts){.before_exec = write_marker, .ctx = marker};
+	assert_int_equal(nook_hooks_run_opts(&list, "startContainer", state_json, &opts, &err), 0);
+	assert_int_equal(access(marker, F_OK), 0);
+}
+
 /* An fd of the runtime without O_CLOEXEC does not reach the hook. */
 static void runtime_fds_do_not_leak(void **unused)
 {
@@ -371,6 +462,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(state_reaches_stdin),
 	    cmocka_unit_test(env_is_exactly_configured),
+	    cmocka_unit_test(env_absent_is_the_runtimes_or_the_default),
+	    cmocka_unit_test(keep_going_runs_the_rest),
+	    cmocka_unit_test(before_exec_runs_in_the_child),
 	    cmocka_unit_test(args_are_passed),
 	    cmocka_unit_test(no_args_means_path_only),
 	    cmocka_unit_test(failure_names_hook_status_and_stderr),

@@ -1,5 +1,5 @@
-/* nook_process_setup, nook_process_prepare_exec and nook_user_switch,
- * observed from inside forked children. */
+/* nook_process_setup, nook_oom_score_adj_for_child, nook_process_prepare_exec
+ * and nook_user_switch, observed from inside forked children. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -120,17 +120,32 @@ static int read_oom(void)
 	return v;
 }
 
+/* As the runtime does: set our own value around a fork, and see it in the
+ * child and our old value back. */
 static int child_oom(void *arg, char *msg, size_t size)
 {
-	struct nook_spec spec = {.has_process = true};
+	struct nook_process proc = {.has_oom_score_adj = true, .oom_score_adj = *(int *)arg};
 	struct nook_error err = {0};
+	int before = read_oom(), saved, fds[2], in_child = -2000;
+	pid_t pid;
 
-	spec.process.has_oom_score_adj = true;
-	spec.process.oom_score_adj = *(int *)arg;
-	if (nook_process_setup(&spec, &err) < 0)
+	if (nook_oom_score_adj_for_child(&proc, &saved, &err) < 0)
 		return child_error(msg, size, &err);
-	snprintf(msg, size, "%d", read_oom());
-	return 0;
+	if (pipe(fds) < 0)
+		return 2;
+	pid = fork();
+	if (pid == 0) {
+		int v = read_oom();
+		_exit(write(fds[1], &v, sizeof(v)) == sizeof(v) ? 0 : 1);
+	}
+	nook_oom_score_adj_restore(saved);
+	close(fds[1]);
+	if (read(fds[0], &in_child, sizeof(in_child)) != sizeof(in_child))
+		return 3;
+	close(fds[0]);
+	waitpid(pid, NULL, 0);
+	snprintf(msg, size, "%d", in_child);
+	return read_oom() == before ? 0 : 4;
 }
 
 static void test_oom_score_adj_raised(void **state)
@@ -443,6 +458,123 @@ static void test_user_switch(void **state)
 	assert_string_equal(r.msg, "1000 1000 1000 / 1001 1001 1001 / keepcaps 0 / 10 20 30");
 }
 
+/* ---- HOME and cwd, in a chroot made of a temp dir ---- */
+
+static char chroot_dir[64];
+
+static void chroot_make(void)
+{
+	snprintf(chroot_dir, sizeof(chroot_dir), "/tmp/nook-chroot.XXXXXX");
+	assert_non_null(mkdtemp(chroot_dir));
+}
+
+static void chroot_remove(void)
+{
+	char cmd[160];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", chroot_dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static int write_text(const char *rel, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", chroot_dir, rel);
+	f = fopen(path, "we");
+	if (f == NULL)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+static int child_home(void *arg, char *msg, size_t size)
+{
+	const uid_t *uids = arg;
+	int len = 0;
+
+	if (chroot(chroot_dir) < 0 || chdir("/") < 0)
+		return 2;
+	for (size_t i = 0; uids[i] != (uid_t)-1 && (size_t)len < size; i++) {
+		char home[256];
+		nook_user_home(uids[i], home, sizeof(home));
+		len += snprintf(msg + len, size - (size_t)len, "%s[%s]", i ? " " : "", home);
+	}
+	return 0;
+}
+
+/* runc and crun: HOME from the container's /etc/passwd, "/" when the uid
+ * is not listed; the first matching line wins, bad lines are skipped. */
+static void test_user_home_from_passwd(void **state)
+{
+	uid_t uids[] = {0, 1000, 1001, 7, 4242, 42, (uid_t)-1};
+	struct child_result r;
+	char etc[128];
+
+	chroot_make();
+	snprintf(etc, sizeof(etc), "%s/etc", chroot_dir);
+	assert_int_equal(mkdir(etc, 0755), 0);
+	assert_int_equal(write_text("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"
+	                                          "broken line\n"
+	                                          "neg:x:-1000:0::/neg:/bin/sh\n"
+	                                          "a:x:1000:1000::/home/a:/bin/sh\n"
+	                                          "b:x:1000:1000::/home/b:/bin/sh\n"
+	                                          "noshell:x:1001:1::/home/noshell\n"
+	                                          "empty:x:7:7:::/bin/sh\n"
+	                                          "x:x:42junk:0::/junk:/bin/sh\n"
+	                                          "last:x:4242:0::/last"),
+	                 0);
+	run_in_child(child_home, uids, &r);
+	assert_child_exit(&r, 0);
+	assert_string_equal(r.msg, "[/root] [/home/a] [/home/noshell] [] [/last] [/]");
+
+	uid_t root_only[] = {0, (uid_t)-1};
+	char passwd[128];
+	snprintf(passwd, sizeof(passwd), "%s/etc/passwd", chroot_dir);
+	assert_int_equal(unlink(passwd), 0);
+	run_in_child(child_home, root_only, &r);
+	assert_string_equal(r.msg, "[/]");
+	assert_int_equal(mkfifo(passwd, 0644), 0);
+	run_in_child(child_home, root_only, &r);
+	assert_string_equal(r.msg, "[/]");
+	chroot_remove();
+}
+
+static int child_make_cwd(void *arg, char *msg, size_t size)
+{
+	struct nook_process proc = {.cwd = arg};
+	struct stat st;
+
+	if (chroot(chroot_dir) < 0 || chdir("/") < 0)
+		return 2;
+	umask(022);
+	nook_process_make_cwd(&proc);
+	if (stat(proc.cwd, &st) < 0)
+		snprintf(msg, size, "missing");
+	else
+		snprintf(msg, size, "%s %o", S_ISDIR(st.st_mode) ? "dir" : "other",
+		         st.st_mode & 07777);
+	return 0;
+}
+
+static void test_make_cwd(void **state)
+{
+	struct child_result r;
+
+	chroot_make();
+	run_in_child(child_make_cwd, "/a/b//c/", &r);
+	assert_child_exit(&r, 0);
+	assert_string_equal(r.msg, "dir 755");
+	run_in_child(child_make_cwd, "/a/b/c", &r);
+	assert_string_equal(r.msg, "dir 755");
+	/* a file on the way: nothing made, the chdir will say why */
+	assert_int_equal(write_text("file", "x"), 0);
+	run_in_child(child_make_cwd, "/file/sub", &r);
+	assert_string_equal(r.msg, "missing");
+	chroot_remove();
+}
+
 static void test_user_switch_clears_groups(void **state)
 {
 	struct nook_user user = {.uid = 0, .gid = 0};
@@ -462,6 +594,8 @@ int main(void)
 	    cmocka_unit_test(test_oom_score_adj_raised),
 	    cmocka_unit_test(test_oom_score_adj_lowered),
 	    cmocka_unit_test(test_oom_score_adj_out_of_range),
+	    cmocka_unit_test(test_user_home_from_passwd),
+	    cmocka_unit_test(test_make_cwd),
 	    cmocka_unit_test(test_personality_linux32),
 	    cmocka_unit_test(test_personality_errors),
 	    cmocka_unit_test(test_io_priority),
