@@ -7,6 +7,7 @@
  *   network, uts         loopback up, hostname, domainname
  *   filesystem           mounts, devices, pivot_root, terminal, sysctl,
  *                        read-only and masked paths, read-only root
+ *                        (without a mount namespace of its own: chroot)
  *   process              oomScoreAdj, rlimits, personality, ioPriority
  *   security             seccomp compiled; bounding set dropped; user and
  *                        groups; capabilities; cwd, umask, executable found;
@@ -68,7 +69,8 @@ static int enter_namespaces(const struct nook_init_args *a, struct nook_error *e
 {
 	const struct nook_namespace *cgroup_ns = nook_spec_namespace(a->spec, NOOK_NS_CGROUP);
 
-	if (nook_ns_join_paths(a->spec, CLONE_NEWPID | CLONE_NEWTIME, err) < 0)
+	if (nook_ns_join_paths(a->spec, CLONE_NEWPID | CLONE_NEWTIME, a->foreign_join_flags, err) <
+	    0)
 		return -1;
 	if (become_ns_root(a, err) < 0)
 		return -1;
@@ -128,6 +130,35 @@ static bool in_user_namespace(const struct nook_init_args *a)
 	return nook_spec_namespace(a->spec, NOOK_NS_USER) != NULL;
 }
 
+/* No mount namespace of the container's own (config-linux.md: it keeps the
+ * runtime's): whatever is mounted the host would see, so nothing is, and
+ * the config checks refused every field that mounts. The rootfs is used as
+ * it is: hooks, sysctls through the runtime's /proc (/proc/sys follows the
+ * namespaces of the writer, which are the container's by now), then chroot,
+ * as crun does (runc mounts in the host's namespace). Not a boundary: a
+ * workload with CAP_SYS_CHROOT or CAP_SYS_ADMIN can leave a chroot. */
+static int enter_rootfs_without_mount_ns(const struct nook_init_args *a, struct nook_error *err)
+{
+	if (hooks_before_pivot((void *)a, err) < 0 || nook_sysctl_apply(a->spec, err) < 0)
+		return -1;
+	if (chdir(a->rootfs) < 0)
+		return nook_fail(err, errno, "root.path: chdir %s", a->rootfs);
+	if (chroot(".") < 0)
+		return nook_fail(err, errno, "root.path: chroot %s", a->rootfs);
+	if (chdir("/") < 0)
+		return nook_fail(err, errno, "chdir / in the rootfs");
+	if (a->spec->has_process && a->spec->process.terminal) {
+		/* The rootfs's own /dev/ptmx; no /dev/console bind (a mount). */
+		int master = nook_terminal_open_in_container(&a->spec->process, false, err);
+		if (master < 0)
+			return -1;
+		int rc = nook_sync_send(a->sync_fd, NOOK_SYNC_PTY, NULL, master, err);
+		close(master);
+		return rc;
+	}
+	return 0;
+}
+
 static int build_filesystem(const struct nook_init_args *a, struct nook_error *err)
 {
 	const struct nook_rootfs_opts opts = {
@@ -140,6 +171,8 @@ static int build_filesystem(const struct nook_init_args *a, struct nook_error *e
 	    .cgroup_ns = nook_spec_namespace(a->spec, NOOK_NS_CGROUP) != NULL,
 	};
 
+	if (!a->own_mount_ns)
+		return enter_rootfs_without_mount_ns(a, err);
 	if (nook_rootfs_enter(a->spec, &opts, err) < 0)
 		return -1;
 	if (a->spec->has_process && a->spec->process.terminal) {
