@@ -216,6 +216,24 @@ test_sysctl_domainname_in_uts_ns() {
 	assert_ne sysctl.example "$(cat /proc/sys/kernel/domainname)" "the host's domainname"
 }
 
+# sysctl(8) and runc: in a dotted key a '/' stands for a '.' in a name; in
+# a key written with slashes a '.' is part of a name (an interface "nk.1").
+test_sysctl_interface_name_with_dot() {
+	mkdir "$T/ns"
+	mount --bind "$T/ns" "$T/ns"
+	on_exit 'umount -l "$T/ns"'
+	mount --make-private "$T/ns"
+	touch "$T/ns/net"
+	unshare --net="$T/ns/net" true
+	on_exit 'umount "$T/ns/net"'
+	nsenter --net="$T/ns/net" ip link add nk.1 type bridge
+	nsenter --net="$T/ns/net" ip link add nk.2 type bridge
+	add_ns network "$T/ns/net"
+	cfg '.linux.sysctl = {"net/ipv4/conf/nk.1/forwarding": "1", "net.ipv4.conf.nk/2.forwarding": "1"}'
+	run_ok 'cat /proc/sys/net/ipv4/conf/nk.1/forwarding /proc/sys/net/ipv4/conf/nk.2/forwarding'
+	assert_eq $'1\n1' "$OUT"
+}
+
 # Issue 8: linux.sysctl wrote any key, so a config could change the host's
 # values. config-linux.md "Sysctl" with "Namespaces": only a key of a
 # namespace the container owns may be written; the rest is refused before
