@@ -141,8 +141,12 @@ test_join_netns_by_path() {
 # type." Without a mount namespace nothing can be mounted without mounting it
 # on the host, so nook mounts nothing: the rootfs is used as it is (chroot),
 # as crun does. Issue 8: nook refused this config.
+# Also no pid namespace: a process in another pid namespace whose
+# mountinfo names a test's $T is a leftover to the harness, and these see
+# the host's mount table, so a concurrent harness would take them for its.
 no_mount_ns() {
 	remove_ns mount
+	remove_ns pid
 	cfg '.mounts = [] | del(.linux.maskedPaths, .linux.readonlyPaths)'
 }
 
