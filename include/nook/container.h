@@ -37,6 +37,7 @@ struct nook_container {
 	char bundle[PATH_MAX]; /* absolute */
 	char rootfs[PATH_MAX]; /* absolute */
 	struct nook_spec spec;
+	struct nook_host_facts host; /* create: read once, for the checks and the init */
 	bool have_spec;
 	bool have_state_dir;
 	struct nook_cgroup cgroup; /* valid when have_cgroup */

@@ -13,7 +13,8 @@ struct nook_exec_child_args {
 	const struct nook_spec *spec; /* the container's, with the exec's process */
 	int init_pidfd;               /* pidfd of the container's init */
 	int join_flags;               /* CLONE_NEW* of the namespaces to join */
-	int sync_fd;                  /* GO in; PTY and ERROR out; EOF on exec */
+	int root_fd; /* -1, or the init's root to chroot into (no own mount namespace) */
+	int sync_fd; /* GO in; PTY and ERROR out; EOF on exec */
 	int preserve_fds;
 };
 

@@ -20,6 +20,12 @@ struct nook_init_args {
 	int unshare_flags;  /* those of them to unshare after joining a user namespace */
 	int preserve_fds;   /* --preserve-fds: fds 3 .. 3+N-1 reach the workload */
 	const struct nook_cgroup *cgroup; /* the container's cgroup dirs, or NULL */
+	/* A new mount namespace, or one joined that is not the runtime's: the
+	 * rootfs is built in it. Else the init only chroots into the rootfs. */
+	bool own_mount_ns;
+	/* CLONE_NEW* of namespaces joined by path that must not turn out to be
+	 * the runtime's own (the config checks relied on it). */
+	int foreign_join_flags;
 	bool no_pivot;
 	bool no_new_keyring; /* keep the runtime's session keyring */
 };

@@ -21,10 +21,12 @@ int nook_ns_new_flags(const struct nook_spec *spec);
  * path is not associated with a namespace of type type"). */
 int nook_ns_open_path(const struct nook_spec *spec, size_t index, struct nook_error *err);
 
-/* Join every namespace given by path, user first. `skip` holds CLONE_NEW*
- * flags handled elsewhere (pid and time are joined by the runtime before
- * clone, as they only apply to children). */
-int nook_ns_join_paths(const struct nook_spec *spec, int skip, struct nook_error *err);
+/* Join every namespace given by path, user first; all paths are opened
+ * before the first join. `skip` holds CLONE_NEW* flags handled elsewhere
+ * (pid and time are joined by the runtime before clone, as they only apply
+ * to children). `foreign`: CLONE_NEW* of the ones that must not be the
+ * namespace we are in (the runtime's), as the config checks found them. */
+int nook_ns_join_paths(const struct nook_spec *spec, int skip, int foreign, struct nook_error *err);
 
 /* Write /proc/<pid>/uid_map and gid_map from linux.uidMappings/gidMappings. */
 int nook_ns_write_id_maps(const struct nook_spec *spec, pid_t pid, struct nook_error *err);
@@ -32,7 +34,8 @@ int nook_ns_write_id_maps(const struct nook_spec *spec, pid_t pid, struct nook_e
 /* In a new network namespace: bring the loopback interface up. */
 int nook_ns_loopback_up(struct nook_error *err);
 
-/* In a new UTS namespace: hostname and domainname from the config. */
+/* In the container's UTS namespace (new, or joined and not the runtime's:
+ * checked at create): hostname and domainname from the config. */
 int nook_ns_set_uts(const struct nook_spec *spec, struct nook_error *err);
 
 /* Runtime-side work around the clone for namespaces that apply to children:

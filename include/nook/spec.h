@@ -426,17 +426,33 @@ int nook_spec_parse(const char *name, const char *json, size_t len, struct nook_
 
 void nook_spec_free(struct nook_spec *spec);
 
-/* Refuse what nook cannot run yet: "not supported: <json path>: <why>".
- * Reads /sys to learn whether AppArmor and SELinux are enabled. */
+/* Refuse what nook cannot run yet: "not supported: <json path>: <why>",
+ * and what would change the host rather than the container (a sysctl, a
+ * hostname or a mount outside the container's own namespaces).
+ * Reads /sys to learn whether AppArmor and SELinux are enabled, and stats
+ * the namespace paths (nook_host_facts_read). */
 int nook_spec_check_supported(const struct nook_spec *spec, struct nook_error *err);
 
-/* The same with the host's security modules given (pure, for tests). */
-struct nook_host_lsm {
+/* What those checks need to know of the host; the checks themselves are
+ * pure (nook_spec_check_supported_on, for tests). All false: no security
+ * module, no namespace path naming the runtime's own namespace. */
+struct nook_host_facts {
 	bool apparmor; /* /sys/module/apparmor/parameters/enabled is "Y" */
 	bool selinux;  /* selinuxfs is mounted on /sys/fs/selinux */
+	/* The linux.namespaces entry of this type has a path, and it names the
+	 * runtime's own namespace (same nsfs inode as /proc/self/ns/...). */
+	bool joins_runtime_ns[NOOK_NS_COUNT];
 };
-int nook_spec_check_supported_on(const struct nook_spec *spec, const struct nook_host_lsm *host,
+void nook_host_facts_read(const struct nook_spec *spec, struct nook_host_facts *host);
+int nook_spec_check_supported_on(const struct nook_spec *spec, const struct nook_host_facts *host,
                                  struct nook_error *err);
+
+/* The container has a namespace of this type of its own: a new one, or one
+ * joined by path that is not the runtime's. Without one, what the container
+ * changes in that namespace (sysctl, hostname, mounts) the host sees.
+ * (config-linux.md "Namespaces": no entry means the runtime's namespace.) */
+bool nook_spec_owns_ns(const struct nook_spec *spec, const struct nook_host_facts *host,
+                       enum nook_ns_type type);
 
 /* Lookups that the runtime needs. */
 const struct nook_namespace *nook_spec_namespace(const struct nook_spec *spec,

@@ -65,15 +65,16 @@ static int load_config(const struct nook_create_opts *o, struct nook_container *
 	if (c->config == NULL || nook_spec_parse(path, c->config, c->config_len, &c->spec, err) < 0)
 		return -1;
 	c->have_spec = true;
-	return nook_spec_check_supported(&c->spec, err);
+	/* What the checks learn of the host (which namespace paths are the
+	 * runtime's own) is what the init is told: read once. */
+	nook_host_facts_read(&c->spec, &c->host);
+	return nook_spec_check_supported_on(&c->spec, &c->host, err);
 }
 
 /* What nook needs beyond what the config model accepts. */
 static int check_runnable(const struct nook_spec *spec, const struct nook_create_opts *o,
                           struct nook_error *err)
 {
-	const struct nook_namespace *mnt = nook_spec_namespace(spec, NOOK_NS_MOUNT);
-	const struct nook_namespace *uts = nook_spec_namespace(spec, NOOK_NS_UTS);
 	const struct nook_namespace *user = nook_spec_namespace(spec, NOOK_NS_USER);
 
 	bool terminal = spec->has_process && spec->process.terminal;
@@ -87,10 +88,6 @@ static int check_runnable(const struct nook_spec *spec, const struct nook_create
 	if (!terminal && o->console_socket != NULL)
 		return nook_fail(err, 0,
 		                 "--console-socket given, but process.terminal is not true");
-	if (mnt == NULL || mnt->path != NULL)
-		return nook_fail(err, 0,
-		                 "linux.namespaces: nook needs a new mount namespace "
-		                 "(an entry {\"type\": \"mount\"} without a path)");
 	/* With a joined user namespace, the init makes its new namespaces with
 	 * unshare(2) after joining, so that they belong to that user namespace.
 	 * A new pid or time namespace would need one more fork for that. */
@@ -100,10 +97,6 @@ static int check_runnable(const struct nook_spec *spec, const struct nook_create
 		    err, 0,
 		    "not supported: linux.namespaces: joining a user namespace by path "
 		    "together with a new pid or time namespace");
-	if ((spec->hostname != NULL || spec->domainname != NULL) && (uts == NULL || uts->path))
-		return nook_fail(
-		    err, 0, "%s: set, but linux.namespaces has no new uts namespace to set it in",
-		    spec->hostname != NULL ? "hostname" : "domainname");
 	return 0;
 }
 
@@ -188,6 +181,21 @@ static int make_cgroup(struct nook_container *c, struct nook_error *err)
 	return save_state(c, NOOK_CREATING, err);
 }
 
+/* CLONE_NEW* of the namespaces joined by path that were not the runtime's
+ * when checked: the init makes sure they still are not when it joins them. */
+static int foreign_join_flags(const struct nook_container *c)
+{
+	int flags = 0;
+
+	for (size_t i = 0; i < c->spec.linux.n_namespaces; i++) {
+		const struct nook_namespace *ns = &c->spec.linux.namespaces[i];
+
+		if (ns->path != NULL && !c->host.joins_runtime_ns[ns->type])
+			flags |= nook_ns_clone_flag(ns->type);
+	}
+	return flags;
+}
+
 static pid_t clone_init(struct nook_container *c, const struct nook_create_opts *o,
                         struct nook_error *err)
 {
@@ -222,6 +230,8 @@ static pid_t clone_init(struct nook_container *c, const struct nook_create_opts 
 		    .new_ns_flags = flags | unshare_flags,
 		    .unshare_flags = unshare_flags,
 		    .cgroup = c->have_cgroup ? &c->cgroup : NULL,
+		    .own_mount_ns = nook_spec_owns_ns(&c->spec, &c->host, NOOK_NS_MOUNT),
+		    .foreign_join_flags = foreign_join_flags(c),
 		    .no_pivot = o->no_pivot,
 		    .no_new_keyring = o->no_new_keyring,
 		    .preserve_fds = o->preserve_fds,

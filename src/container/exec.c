@@ -100,6 +100,17 @@ static int spawn(struct nook_container *c, const struct nook_spec *view,
 
 	if (nook_ns_of_process(c->pid, &flags, err) < 0)
 		return -1;
+	/* The container shares our mount namespace: its root is only the
+	 * init's chroot, which setns does not give; the child chroots there. */
+	autoclose int root_fd = -1;
+	if (!(flags & CLONE_NEWNS)) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/%d/root", (int)c->pid);
+		root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root_fd < 0 || !nook_container_init_alive(c))
+			return nook_fail(err, root_fd < 0 ? errno : 0, "exec: open %s", path);
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return nook_fail(err, errno, "exec: sync socket");
 	r->sync_fd = sv[0];
@@ -115,6 +126,7 @@ static int spawn(struct nook_container *c, const struct nook_spec *view,
 		    .spec = view,
 		    .init_pidfd = r->pidfd,
 		    .join_flags = flags & ~(CLONE_NEWPID | CLONE_NEWTIME),
+		    .root_fd = root_fd,
 		    .sync_fd = sv[1],
 		    .preserve_fds = o->preserve_fds,
 		};

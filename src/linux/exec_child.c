@@ -35,7 +35,10 @@ static int join_container(const struct nook_exec_child_args *a, struct nook_erro
 		return nook_fail(err, errno, "join the container's namespaces (flags 0x%x)",
 		                 a->join_flags);
 	/* setns of the mount namespace put us at its root, which is the
-	 * container's root after its pivot_root. */
+	 * container's root after its pivot_root. Without a mount namespace of
+	 * its own, the container's root is the init's chroot. */
+	if (a->root_fd >= 0 && (fchdir(a->root_fd) < 0 || chroot(".") < 0))
+		return nook_fail(err, errno, "enter the container's root (chroot)");
 	if (chdir("/") < 0)
 		return nook_fail(err, errno, "chdir / in the container");
 	return 0;

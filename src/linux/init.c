@@ -7,7 +7,8 @@
  *   network, uts         loopback up, hostname, domainname
  *   filesystem           mounts, devices, pivot_root, a missing cwd made,
  *                        terminal, sysctl, read-only and masked paths,
- *                        read-only root
+ *                        read-only root (without a mount namespace of its
+ *                        own: chroot)
  *   process              a new session; rlimits, personality, ioPriority,
  *                        scheduler, memory policy
  *                        (oomScoreAdj was inherited from the runtime)
@@ -72,7 +73,8 @@ static int enter_namespaces(const struct nook_init_args *a, struct nook_error *e
 {
 	const struct nook_namespace *cgroup_ns = nook_spec_namespace(a->spec, NOOK_NS_CGROUP);
 
-	if (nook_ns_join_paths(a->spec, CLONE_NEWPID | CLONE_NEWTIME, err) < 0)
+	if (nook_ns_join_paths(a->spec, CLONE_NEWPID | CLONE_NEWTIME, a->foreign_join_flags, err) <
+	    0)
 		return -1;
 	if (become_ns_root(a, err) < 0)
 		return -1;
@@ -132,10 +134,41 @@ static bool in_user_namespace(const struct nook_init_args *a)
 	return nook_spec_namespace(a->spec, NOOK_NS_USER) != NULL;
 }
 
+/* No mount namespace of the container's own (config-linux.md: it keeps the
+ * runtime's): whatever is mounted the host would see, so nothing is, and
+ * the config checks refused every field that mounts. The rootfs is used as
+ * it is: hooks, sysctls through the runtime's /proc (/proc/sys follows the
+ * namespaces of the writer, which are the container's by now), then chroot,
+ * as crun does (runc mounts in the host's namespace). Not a boundary: a
+ * workload with CAP_SYS_CHROOT or CAP_SYS_ADMIN can leave a chroot. */
+static int enter_rootfs_without_mount_ns(const struct nook_init_args *a, struct nook_error *err)
+{
+	if (hooks_before_pivot((void *)a, err) < 0 || nook_sysctl_apply(a->spec, err) < 0)
+		return -1;
+	if (chdir(a->rootfs) < 0)
+		return nook_fail(err, errno, "root.path: chdir %s", a->rootfs);
+	if (chroot(".") < 0)
+		return nook_fail(err, errno, "root.path: chroot %s", a->rootfs);
+	if (chdir("/") < 0)
+		return nook_fail(err, errno, "chdir / in the rootfs");
+	if (a->spec->has_process && a->spec->process.terminal) {
+		/* The rootfs's own /dev/ptmx; no /dev/console bind (a mount). */
+		int master = nook_terminal_open_in_container(&a->spec->process, false, err);
+		if (master < 0)
+			return -1;
+		int rc = nook_sync_send(a->sync_fd, NOOK_SYNC_PTY, NULL, master, err);
+		close(master);
+		return rc;
+	}
+	return 0;
+}
+
 static int build_filesystem(const struct nook_init_args *a, struct nook_error *err)
 {
 	int *source_fds = NULL;
 
+	if (!a->own_mount_ns)
+		return enter_rootfs_without_mount_ns(a, err);
 	/* As the mapped root we may not reach every bind source: the runtime
 	 * opens them for us (src/linux/mount_sources.c). */
 	if (in_user_namespace(a) &&

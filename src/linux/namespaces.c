@@ -91,23 +91,93 @@ static int join_one(const struct nook_spec *spec, size_t index, struct nook_erro
 	return 0;
 }
 
-int nook_ns_join_paths(const struct nook_spec *spec, int skip, struct nook_error *err)
+static const char *proc_ns_name(enum nook_ns_type type)
 {
-	/* The user namespace first: it decides what the others may do. */
+	static const char *const names[NOOK_NS_COUNT] = {
+	    [NOOK_NS_PID] = "pid",       [NOOK_NS_NETWORK] = "net", [NOOK_NS_MOUNT] = "mnt",
+	    [NOOK_NS_IPC] = "ipc",       [NOOK_NS_UTS] = "uts",     [NOOK_NS_USER] = "user",
+	    [NOOK_NS_CGROUP] = "cgroup", [NOOK_NS_TIME] = "time",
+	};
+	return names[type];
+}
+
+/* The namespace behind `fd` is the one we are in (before any join: the
+ * runtime's). */
+static int is_own_ns(int fd, enum nook_ns_type type, struct nook_error *err)
+{
+	char own[64];
+	struct stat a, b;
+
+	snprintf(own, sizeof(own), "/proc/self/ns/%s", proc_ns_name(type));
+	if (fstat(fd, &a) < 0 || stat(own, &b) < 0)
+		return nook_fail(err, errno, "compare a %s namespace with %s",
+		                 nook_ns_type_name(type), own);
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+static void close_all(int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
+/* Every path is opened before the first setns: they are paths of the
+ * runtime's mount namespace (config-linux.md "Namespaces"), which a joined
+ * mount namespace would hide. Then the user namespace first: it decides
+ * what the others may do. */
+static int join_open(const struct nook_spec *spec, const int *fds, struct nook_error *err)
+{
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < spec->linux.n_namespaces; i++) {
 			const struct nook_namespace *ns = &spec->linux.namespaces[i];
-			bool is_user = ns->type == NOOK_NS_USER;
 
-			if (ns->path == NULL || (nook_ns_clone_flag(ns->type) & skip))
+			if (fds[i] < 0 || (pass == 0) != (ns->type == NOOK_NS_USER))
 				continue;
-			if ((pass == 0) != is_user)
-				continue;
-			if (join_one(spec, i, err) < 0)
-				return -1;
+			if (setns(fds[i], nook_ns_clone_flag(ns->type)) < 0)
+				return nook_fail(err, errno,
+				                 "linux.namespaces[%zu]: join %s namespace %s", i,
+				                 nook_ns_type_name(ns->type), ns->path);
 		}
 	}
 	return 0;
+}
+
+int nook_ns_join_paths(const struct nook_spec *spec, int skip, int foreign, struct nook_error *err)
+{
+	size_t n = spec->linux.n_namespaces;
+	int fds[NOOK_NS_COUNT];
+	int rc = 0;
+
+	if (n > NOOK_NS_COUNT) /* the parser refuses duplicate types */
+		return nook_fail(err, EINVAL, "linux.namespaces: more entries than types");
+	for (size_t i = 0; i < n; i++)
+		fds[i] = -1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const struct nook_namespace *ns = &spec->linux.namespaces[i];
+		int flag = nook_ns_clone_flag(ns->type);
+
+		if (ns->path == NULL || (flag & skip))
+			continue;
+		fds[i] = nook_ns_open_path(spec, i, err);
+		if (fds[i] < 0) {
+			rc = -1;
+			break;
+		}
+		if (!(flag & foreign))
+			continue;
+		int own = is_own_ns(fds[i], ns->type, err);
+		if (own != 0)
+			rc = own < 0 ? -1
+			             : nook_fail(err, 0,
+			                         "linux.namespaces[%zu].path: %s is now the "
+			                         "runtime's own %s namespace",
+			                         i, ns->path, nook_ns_type_name(ns->type));
+	}
+	if (rc == 0)
+		rc = join_open(spec, fds, err);
+	close_all(fds, n);
+	return rc;
 }
 
 static int write_map(pid_t pid, const char *file, const struct nook_id_mapping *maps, size_t n,

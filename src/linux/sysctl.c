@@ -1,8 +1,10 @@
-/* linux.sysctl: write each value to /proc/sys/<key, dots as slashes>. */
+/* linux.sysctl: write each value to /proc/sys/<key as a path>. Which keys
+ * may be written at all is decided before anything is made (src/spec/ns_policy.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statfs.h>
@@ -12,11 +14,16 @@
 #include "nook/resolve.h"
 #include "nook/rootfs.h"
 
-/* "net.ipv4.ip_forward" → "net/ipv4/ip_forward"; NULL if the key is not
- * [A-Za-z0-9_.-/]+ or has an empty, "." or ".." segment. */
+/* The path under /proc/sys of a key, as sysctl(8) and runc read it: with
+ * dots ("net.ipv4.ip_forward"), a '/' inside stands for a '.' in a name
+ * ("net.ipv4.conf.eth0/100.forwarding" is net/ipv4/conf/eth0.100/...);
+ * with slashes (the first separator is '/'), a '.' is part of a name.
+ * NULL if a name is empty, "." or "..", or has a byte outside
+ * [A-Za-z0-9_.-]. */
 static char *sysctl_rel_path(const char *key)
 {
 	size_t n = strlen(key);
+	bool slashes = key[strcspn(key, "./")] == '/';
 	char *path;
 	size_t seg = 0;
 
@@ -28,17 +35,19 @@ static char *sysctl_rel_path(const char *key)
 	for (size_t i = 0; i <= n; i++) {
 		char c = key[i];
 
-		if (c == '.' || c == '/' || c == '\0') {
+		if (c == (slashes ? '/' : '.') || c == '\0') {
 			size_t start = i - seg;
-			if (seg == 0 || (seg == 1 && key[start] == '.') ||
-			    (seg == 2 && key[start] == '.' && key[start + 1] == '.'))
+			if (seg == 0 || (seg == 1 && path[start] == '.') ||
+			    (seg == 2 && path[start] == '.' && path[start + 1] == '.'))
 				goto bad;
 			path[i] = c == '\0' ? '\0' : '/';
 			seg = 0;
 			continue;
 		}
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-'))
+		if (c == '/' || c == '.')
+			c = '.'; /* '/' in a dotted key, '.' in a slashed one */
+		else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		           (c >= '0' && c <= '9') || c == '_' || c == '-'))
 			goto bad;
 		path[i] = c;
 		seg++;

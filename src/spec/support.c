@@ -3,7 +3,8 @@
  * Everything a config may ask for is either implemented or refused here
  * with "not supported: <json path>: <why>"; nothing is silently ignored.
  * The checks below are the whole list, in document order: delete a line
- * when the runtime learns the feature. */
+ * when the runtime learns the feature. What would change the host instead
+ * of the container is refused by src/spec/ns_policy.c, called from here. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "nook/mempolicy.h"
 #include "nook/scheduler.h"
 #include "nook/spec.h"
+#include "ns_policy.h"
 
 #define NOT_YET "not implemented yet"
 
@@ -33,7 +35,7 @@ static int check_top(const struct nook_spec *s, struct nook_error *err)
 	return 0;
 }
 
-static int check_process(const struct nook_process *p, const struct nook_host_lsm *host,
+static int check_process(const struct nook_process *p, const struct nook_host_facts *host,
                          struct nook_error *err)
 {
 	REFUSE_IF(p->user.username != NULL, "process.user.username", "Windows only");
@@ -86,7 +88,7 @@ static int check_seccomp(const struct nook_seccomp *sc, struct nook_error *err)
 	return 0;
 }
 
-static int check_linux(const struct nook_linux *l, const struct nook_host_lsm *host,
+static int check_linux(const struct nook_linux *l, const struct nook_host_facts *host,
                        struct nook_error *err)
 {
 	REFUSE_IF(l->net_devices != NULL, "linux.netDevices", NOT_YET);
@@ -103,13 +105,13 @@ static int check_linux(const struct nook_linux *l, const struct nook_host_lsm *h
 	return 0;
 }
 
-int nook_spec_check_supported_on(const struct nook_spec *spec, const struct nook_host_lsm *host,
+int nook_spec_check_supported_on(const struct nook_spec *spec, const struct nook_host_facts *host,
                                  struct nook_error *err)
 {
 	if (check_top(spec, err) < 0 || check_process(&spec->process, host, err) < 0 ||
 	    check_mounts(spec, err) < 0 || check_linux(&spec->linux, host, err) < 0)
 		return -1;
-	return 0;
+	return spec_check_ns_policy(spec, host, err);
 }
 
 static bool apparmor_enabled(void)
@@ -124,14 +126,21 @@ static bool selinux_enabled(void)
 	return access("/sys/fs/selinux/enforce", F_OK) == 0;
 }
 
-int nook_spec_check_supported(const struct nook_spec *spec, struct nook_error *err)
+void nook_host_facts_read(const struct nook_spec *spec, struct nook_host_facts *host)
 {
 	/* /sys is read only when the config asks for a label. */
-	struct nook_host_lsm host = {
+	*host = (struct nook_host_facts){
 	    .apparmor = spec->process.apparmor_profile != NULL && apparmor_enabled(),
 	    .selinux = (spec->process.selinux_label != NULL || spec->linux.mount_label != NULL) &&
 	               selinux_enabled(),
 	};
+	spec_read_ns_facts(spec, host);
+}
 
+int nook_spec_check_supported(const struct nook_spec *spec, struct nook_error *err)
+{
+	struct nook_host_facts host;
+
+	nook_host_facts_read(spec, &host);
 	return nook_spec_check_supported_on(spec, &host, err);
 }

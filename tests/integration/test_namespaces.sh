@@ -2,6 +2,8 @@
 # Namespaces: each one observed from inside the container.
 # shellcheck source=tests/lib/harness.sh
 source "$(dirname "$0")/../lib/harness.sh"
+# shellcheck source=tests/lib/commands.sh
+source "$(dirname "$0")/../lib/commands.sh"
 
 test_pid_ns_init_is_pid1() {
 	run_ok 'echo $$'
@@ -132,6 +134,128 @@ test_join_netns_by_path() {
 	run_ok 'echo $(ls /sys/class/net | sort); readlink /proc/self/ns/net'
 	assert_eq "lo nooktest0" "${OUT%%$'\n'*}" "links in the joined namespace"
 	assert_eq "$(nsenter --net="$T/ns/net" readlink /proc/self/ns/net)" "${OUT##*$'\n'}" "network namespace"
+}
+
+# config-linux.md "Namespaces": "If a namespace type is not specified in the
+# namespaces array, the container MUST inherit the runtime namespace of that
+# type." Without a mount namespace nothing can be mounted without mounting it
+# on the host, so nook mounts nothing: the rootfs is used as it is (chroot),
+# as crun does. Issue 8: nook refused this config.
+# Also no pid namespace: a process in another pid namespace whose
+# mountinfo names a test's $T is a leftover to the harness, and these see
+# the host's mount table, so a concurrent harness would take them for its.
+no_mount_ns() {
+	remove_ns mount
+	remove_ns pid
+	cfg '.mounts = [] | del(.linux.maskedPaths, .linux.readonlyPaths)'
+}
+
+test_no_mount_ns_keeps_runtime_mount_ns() {
+	no_mount_ns
+	echo inside >"$ROOTFS/only-in-rootfs"
+	set_args sh -c 'cat /only-in-rootfs; echo made >/made-inside; sleep 30'
+	create_ctr
+	assert_ok
+	local pid
+	pid=$(init_pid)
+	assert_eq "$(readlink /proc/self/ns/mnt)" "$(readlink "/proc/$pid/ns/mnt")" "mount namespace"
+	assert_eq "$ROOTFS" "$(readlink "/proc/$pid/root")" "root of the init"
+	# nothing was mounted on the host for it
+	assert_eq "" "$(grep -F " $ROOTFS" /proc/self/mountinfo || true)" "host mounts in the rootfs"
+	nk start "$ID"
+	assert_ok
+	wait_for_file "$ROOTFS/made-inside"
+	assert_eq inside "$(cat "$T/ctr.out")" "what the container read from its /"
+	# exec enters the same root (setns alone would leave it at the host's /)
+	nk exec "$ID" cat /only-in-rootfs
+	assert_ok
+	assert_eq inside "$OUT" "what exec read from its /"
+	nk delete --force "$ID"
+	assert_ok
+}
+
+# linux.sysctl without a mount namespace: written through the runtime's
+# /proc before the chroot; /proc/sys follows the writer's namespaces, so it
+# lands in the container's new network namespace. The value asked for is the
+# host's own (harmless if it went there); it must differ from a new
+# namespace's default to tell where it went.
+test_no_mount_ns_sysctl_in_own_net_ns() {
+	local key=net/ipv4/ping_group_range host fresh
+	host=$(cat /proc/sys/$key)
+	fresh=$(unshare --net cat /proc/sys/$key)
+	[ "$host" != "$fresh" ] || skip "the host's $key is a new namespace's default ($host)"
+	no_mount_ns
+	cfg '.linux.sysctl = {"net.ipv4.ping_group_range": $v}' --arg v "$(printf '%s' "$host" | tr '\t' ' ')"
+	set_args sleep 30
+	create_ctr
+	assert_ok
+	assert_eq "$host" "$(nsenter --net="/proc/$(init_pid)/ns/net" cat /proc/sys/$key)" "the container's $key"
+	assert_eq "$host" "$(cat /proc/sys/$key)" "the host's $key"
+	nk delete --force "$ID"
+	assert_ok
+}
+
+nook_specific test_no_mount_ns_refuses_mounts
+test_no_mount_ns_refuses_mounts() {
+	remove_ns mount
+	rm -f "$ROOTFS/ran"
+	run_sh 'touch /ran'
+	assert_failed
+	assert_contains "$ERR" 'mounts[0]: not allowed, the container has no mount namespace of its own (linux.namespaces has no "mount" entry)'
+	[ ! -e "$ROOTFS/ran" ] || fail "the container's process ran"
+}
+
+# A namespace file kept by a bind mount in $T/ns (private, so that binding
+# a mount namespace there makes no loop).
+ns_file() { # TYPE (unshare's option name)
+	if [ ! -d "$T/ns" ]; then
+		mkdir "$T/ns"
+		mount --bind "$T/ns" "$T/ns"
+		on_exit 'umount -l "$T/ns"'
+		mount --make-private "$T/ns"
+	fi
+	touch "$T/ns/$1"
+	unshare --"$1"="$T/ns/$1" true
+	on_exit "umount '$T/ns/$1'"
+}
+
+# config-linux.md: a namespace with a path is joined. runc and crun then
+# build the rootfs inside it (mounts, pivot_root); so does nook. The mounts
+# stay in that namespace, never on the host. Issue 8: nook refused this.
+test_join_mount_ns_by_path() {
+	ns_file mount
+	add_ns mount "$T/ns/mount"
+	run_ok 'readlink /proc/self/ns/mnt; ls /bin/busybox'
+	assert_eq "mnt:[$(stat -L -c %i "$T/ns/mount")]" "${OUT%%$'\n'*}" "mount namespace"
+	assert_contains "$OUT" "/bin/busybox"
+	assert_eq "" "$(grep -F " $ROOTFS" /proc/self/mountinfo || true)" "host mounts in the rootfs"
+}
+
+# config.md "Hostname": set in the container's uts namespace, which may be
+# one joined by path. Issue 8: nook refused it.
+test_hostname_in_uts_ns_joined_by_path() {
+	local host
+	host=$(hostname)
+	ns_file uts
+	add_ns uts "$T/ns/uts"
+	cfg '.hostname = "joined-uts"'
+	run_ok 'hostname; readlink /proc/self/ns/uts'
+	assert_eq "joined-uts" "${OUT%%$'\n'*}" "hostname in the container"
+	assert_eq "uts:[$(stat -L -c %i "$T/ns/uts")]" "${OUT##*$'\n'}" "uts namespace"
+	assert_eq "joined-uts" "$(nsenter --uts="$T/ns/uts" hostname)" "hostname of the joined namespace"
+	assert_eq "$host" "$(hostname)" "the host's hostname"
+}
+
+nook_specific test_hostname_in_runtime_uts_ns_refused
+test_hostname_in_runtime_uts_ns_refused() {
+	local host
+	host=$(hostname)
+	add_ns uts /proc/self/ns/uts
+	cfg '.hostname = "not-the-host"'
+	run_sh true
+	assert_failed
+	assert_contains "$ERR" "hostname: set, but the container has no uts namespace of its own (linux.namespaces[4].path /proc/self/ns/uts is the runtime's own)"
+	assert_eq "$host" "$(hostname)" "the host's hostname"
 }
 
 harness_main "$@"

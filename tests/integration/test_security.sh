@@ -200,4 +200,95 @@ test_sysctl_not_in_host() {
 	assert_eq "$before" "$(cat /proc/sys/net/ipv4/conf/lo/forwarding)" "the host's value"
 }
 
+test_sysctl_mqueue_in_ipc_ns() {
+	local host
+	host=$(cat /proc/sys/fs/mqueue/queues_max)
+	cfg '.linux.sysctl = {"fs.mqueue.queues_max": ($v | tostring)}' --argjson v $((host + 7))
+	run_ok 'cat /proc/sys/fs/mqueue/queues_max'
+	assert_eq $((host + 7)) "$OUT"
+	assert_eq "$host" "$(cat /proc/sys/fs/mqueue/queues_max)" "the host's fs.mqueue.queues_max"
+}
+
+test_sysctl_domainname_in_uts_ns() {
+	cfg '.linux.sysctl = {"kernel.domainname": "sysctl.example"}'
+	run_ok 'cat /proc/sys/kernel/domainname'
+	assert_eq sysctl.example "$OUT"
+	assert_ne sysctl.example "$(cat /proc/sys/kernel/domainname)" "the host's domainname"
+}
+
+# sysctl(8) and runc: in a dotted key a '/' stands for a '.' in a name; in
+# a key written with slashes a '.' is part of a name (an interface "nk.1").
+test_sysctl_interface_name_with_dot() {
+	mkdir "$T/ns"
+	mount --bind "$T/ns" "$T/ns"
+	on_exit 'umount -l "$T/ns"'
+	mount --make-private "$T/ns"
+	touch "$T/ns/net"
+	unshare --net="$T/ns/net" true
+	on_exit 'umount "$T/ns/net"'
+	nsenter --net="$T/ns/net" ip link add nk.1 type bridge
+	nsenter --net="$T/ns/net" ip link add nk.2 type bridge
+	add_ns network "$T/ns/net"
+	cfg '.linux.sysctl = {"net/ipv4/conf/nk.1/forwarding": "1", "net.ipv4.conf.nk/2.forwarding": "1"}'
+	run_ok 'cat /proc/sys/net/ipv4/conf/nk.1/forwarding /proc/sys/net/ipv4/conf/nk.2/forwarding'
+	assert_eq $'1\n1' "$OUT"
+}
+
+# Issue 8: linux.sysctl wrote any key, so a config could change the host's
+# values. config-linux.md "Sysctl" with "Namespaces": only a key of a
+# namespace the container owns may be written; the rest is refused before
+# anything is made (runc's validator and crun's validate_sysctl do the same).
+# The config asks for the host's current value, so that even a runtime that
+# wrongly writes it changes nothing; what is checked is that nook refuses it,
+# that the process never ran, and that the host's value is what it was.
+assert_sysctl_refused() { # KEY
+	local key=$1 file before
+	file=/proc/sys/${key//.//}
+	before=$(cat "$file")
+	cfg '.linux.sysctl = {($k): $v}' --arg k "$1" --arg v "$(printf '%s' "$before" | tr '\t' ' ')"
+	rm -f "$ROOTFS/ran"
+	run_sh 'touch /ran'
+	assert_failed
+	assert_contains "$ERR" "linux.sysctl[\"$key\"]: not allowed"
+	[ ! -e "$ROOTFS/ran" ] || fail "the container's process ran"
+	assert_eq "$before" "$(cat "$file")" "the host's $key"
+}
+
+nook_specific test_sysctl_global_key_refused test_sysctl_ipc_key_without_ipc_ns_refused \
+	test_sysctl_net_key_without_net_ns_refused test_sysctl_net_key_in_runtime_net_ns_refused \
+	test_sysctl_kernel_hostname_refused
+
+test_sysctl_global_key_refused() {
+	# every namespace the base config has, and none of them holds it
+	assert_sysctl_refused vm.swappiness
+	assert_contains "$ERR" "it is not in a namespace a container can have"
+}
+
+test_sysctl_ipc_key_without_ipc_ns_refused() {
+	remove_ns ipc
+	cfg '.mounts |= map(select(.type != "mqueue"))'
+	assert_sysctl_refused fs.mqueue.queues_max
+	assert_contains "$ERR" 'linux.namespaces has no "ipc" entry'
+	assert_sysctl_refused kernel.msgmax
+}
+
+test_sysctl_net_key_without_net_ns_refused() {
+	remove_ns network
+	assert_sysctl_refused net.ipv4.ping_group_range
+	assert_contains "$ERR" 'linux.namespaces has no "network" entry'
+}
+
+test_sysctl_net_key_in_runtime_net_ns_refused() {
+	# joined by path, but the path is the runtime's own network namespace
+	add_ns network /proc/self/ns/net
+	assert_sysctl_refused net.ipv4.ping_group_range
+	assert_contains "$ERR" "/proc/self/ns/net is the runtime's own"
+}
+
+test_sysctl_kernel_hostname_refused() {
+	# runc and crun refuse it too: "hostname" is the field for it
+	assert_sysctl_refused kernel.hostname
+	assert_contains "$ERR" 'conflicts with the "hostname" field'
+}
+
 harness_main "$@"

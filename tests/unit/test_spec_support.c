@@ -14,10 +14,10 @@
 #define LINUX(x) DOC("\"linux\":{" x "}")
 #define RES(x)   LINUX("\"resources\":{" x "}")
 
-static const struct nook_host_lsm no_lsm = {false, false};
-static const struct nook_host_lsm all_lsm = {true, true};
+static const struct nook_host_facts no_lsm = {.apparmor = false, .selinux = false};
+static const struct nook_host_facts all_lsm = {.apparmor = true, .selinux = true};
 
-static int check(const char *json, const struct nook_host_lsm *host, struct nook_error *err)
+static int check(const char *json, const struct nook_host_facts *host, struct nook_error *err)
 {
 	struct nook_spec s;
 	int rc;
@@ -32,7 +32,8 @@ static int check(const char *json, const struct nook_host_lsm *host, struct nook
 static void test_supported(void **state)
 {
 	static const char *const ok[] = {
-	    DOC("\"hostname\":\"h\",\"domainname\":\"d\",\"annotations\":{\"a\":\"b\"}"),
+	    DOC("\"hostname\":\"h\",\"domainname\":\"d\",\"annotations\":{\"a\":\"b\"},"
+	        "\"linux\":{\"namespaces\":[{\"type\":\"uts\"}]}"),
 	    PROC("\"terminal\":true,\"consoleSize\":{\"height\":1,\"width\":2},"
 	         "\"user\":{\"uid\":1,\"gid\":1,\"umask\":18,\"additionalGids\":[2]},"
 	         "\"env\":[\"A=b\"],\"capabilities\":{\"bounding\":[\"CAP_KILL\"]},"
@@ -41,12 +42,14 @@ static void test_supported(void **state)
 	         "\"ioPriority\":{\"class\":\"IOPRIO_CLASS_IDLE\"},"
 	         "\"scheduler\":{\"policy\":\"SCHED_BATCH\",\"nice\":5}"),
 	    DOC("\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/y\","
-	        "\"options\":[\"rbind\"]}],\"hooks\":{\"prestart\":[]}"),
-	    LINUX("\"namespaces\":[{\"type\":\"user\"},{\"type\":\"time\"}],"
+	        "\"options\":[\"rbind\"]}],\"hooks\":{\"prestart\":[]},"
+	        "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}"),
+	    LINUX("\"namespaces\":[{\"type\":\"user\"},{\"type\":\"time\"},"
+	          "{\"type\":\"mount\"},{\"type\":\"ipc\"}],"
 	          "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],"
 	          "\"gidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],"
 	          "\"devices\":[{\"type\":\"p\",\"path\":\"/dev/fifo\"}],"
-	          "\"rootfsPropagation\":\"private\",\"sysctl\":{\"kernel.x\":\"1\"},"
+	          "\"rootfsPropagation\":\"private\",\"sysctl\":{\"kernel.shmmax\":\"1\"},"
 	          "\"maskedPaths\":[\"/proc/kcore\"],\"readonlyPaths\":[\"/proc/sys\"],"
 	          "\"personality\":{\"domain\":\"LINUX32\"},"
 	          "\"memoryPolicy\":{\"mode\":\"MPOL_BIND\",\"nodes\":\"0-3,7\"},"
