@@ -26,6 +26,9 @@ struct nook_init_args {
 	/* CLONE_NEW* of namespaces joined by path that must not turn out to be
 	 * the runtime's own (the config checks relied on it). */
 	int foreign_join_flags;
+	/* CLONE_NEW* of namespaces the runtime joined for us before the clone
+	 * (struct nook_ns_saved): we are in them already. */
+	int joined_by_runtime;
 	bool no_pivot;
 	bool no_new_keyring; /* keep the runtime's session keyring */
 };

@@ -44,9 +44,21 @@ int nook_ns_set_uts(const struct nook_spec *spec, struct nook_error *err);
 struct nook_ns_saved {
 	int pid_fd;  /* our own pid namespace, or -1 if untouched */
 	int time_fd; /* our own time namespace, or -1 if untouched */
+	/* With a new user namespace, the network, ipc, uts and cgroup
+	 * namespaces given by path are joined by the runtime before the clone
+	 * (the init, already in its new user namespace, may neither open
+	 * the host's /proc/<pid>/ns files nor join what the host's user namespace
+	 * owns; runc joins them before it makes the user namespace too):
+	 * CLONE_NEW* of those, which the init then leaves alone, and our own
+	 * namespace of each type to return to. */
+	int joined_flags;
+	int own_fds[NOOK_NS_COUNT];
 };
-int nook_ns_prepare_for_children(const struct nook_spec *spec, struct nook_ns_saved *saved,
-                                 int *clone_flags, struct nook_error *err);
+/* `foreign`: CLONE_NEW* of the namespaces joined by path that must not be
+ * the runtime's own. */
+int nook_ns_prepare_for_children(const struct nook_spec *spec, int foreign,
+                                 struct nook_ns_saved *saved, int *clone_flags,
+                                 struct nook_error *err);
 int nook_ns_restore_for_children(struct nook_ns_saved *saved, struct nook_error *err);
 
 /* CLONE_NEW* of each namespace of process `pid` that is not also ours:

@@ -213,7 +213,8 @@ static pid_t clone_init(struct nook_container *c, const struct nook_create_opts 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return nook_fail(err, errno, "create sync socket");
 	c->sync_fd = sv[0];
-	if (nook_ns_prepare_for_children(&c->spec, &saved, &flags, err) < 0) {
+	if (nook_ns_prepare_for_children(&c->spec, foreign_join_flags(c), &saved, &flags, err) <
+	    0) {
 		nook_ns_restore_for_children(&saved, NULL);
 		close(sv[1]);
 		return -1;
@@ -232,6 +233,7 @@ static pid_t clone_init(struct nook_container *c, const struct nook_create_opts 
 		    .cgroup = c->have_cgroup ? &c->cgroup : NULL,
 		    .own_mount_ns = nook_spec_owns_ns(&c->spec, &c->host, NOOK_NS_MOUNT),
 		    .foreign_join_flags = foreign_join_flags(c),
+		    .joined_by_runtime = saved.joined_flags,
 		    .no_pivot = o->no_pivot,
 		    .no_new_keyring = o->no_new_keyring,
 		    .preserve_fds = o->preserve_fds,

@@ -73,8 +73,9 @@ static int enter_namespaces(const struct nook_init_args *a, struct nook_error *e
 {
 	const struct nook_namespace *cgroup_ns = nook_spec_namespace(a->spec, NOOK_NS_CGROUP);
 
-	if (nook_ns_join_paths(a->spec, CLONE_NEWPID | CLONE_NEWTIME, a->foreign_join_flags, err) <
-	    0)
+	int skip = CLONE_NEWPID | CLONE_NEWTIME | a->joined_by_runtime;
+
+	if (nook_ns_join_paths(a->spec, skip, a->foreign_join_flags, err) < 0)
 		return -1;
 	if (become_ns_root(a, err) < 0)
 		return -1;

@@ -277,11 +277,59 @@ static int save_own_ns(const char *name, int *fd, struct nook_error *err)
 	return 0;
 }
 
-int nook_ns_prepare_for_children(const struct nook_spec *spec, struct nook_ns_saved *saved,
-                                 int *clone_flags, struct nook_error *err)
+/* A new user namespace and a network, ipc, uts or cgroup namespace given by
+ * path: join that one here, before the clone makes the user namespace (see
+ * struct nook_ns_saved). */
+static bool joined_before_userns(const struct nook_spec *spec, const struct nook_namespace *ns)
+{
+	const struct nook_namespace *user = nook_spec_namespace(spec, NOOK_NS_USER);
+
+	if (user == NULL || user->path != NULL || ns->path == NULL)
+		return false;
+	return ns->type == NOOK_NS_NETWORK || ns->type == NOOK_NS_IPC || ns->type == NOOK_NS_UTS ||
+	       ns->type == NOOK_NS_CGROUP;
+}
+
+static int join_for_userns_child(const struct nook_spec *spec, size_t index, int foreign,
+                                 struct nook_ns_saved *saved, struct nook_error *err)
+{
+	const struct nook_namespace *ns = &spec->linux.namespaces[index];
+	int flag = nook_ns_clone_flag(ns->type);
+	autoclose int fd = nook_ns_open_path(spec, index, err);
+
+	if (fd < 0)
+		return -1;
+	if (flag & foreign) {
+		int own = is_own_ns(fd, ns->type, err);
+		if (own != 0)
+			return own < 0 ? -1
+			               : nook_fail(err, 0,
+			                           "linux.namespaces[%zu].path: %s is now the "
+			                           "runtime's own %s namespace",
+			                           index, ns->path, nook_ns_type_name(ns->type));
+	}
+	if (save_own_ns(proc_ns_name(ns->type), &saved->own_fds[ns->type], err) < 0)
+		return -1;
+	if (setns(fd, flag) < 0)
+		return nook_fail(err, errno, "linux.namespaces[%zu]: join %s namespace %s", index,
+		                 nook_ns_type_name(ns->type), ns->path);
+	saved->joined_flags |= flag;
+	return 0;
+}
+
+int nook_ns_prepare_for_children(const struct nook_spec *spec, int foreign,
+                                 struct nook_ns_saved *saved, int *clone_flags,
+                                 struct nook_error *err)
 {
 	saved->pid_fd = -1;
 	saved->time_fd = -1;
+	saved->joined_flags = 0;
+	for (size_t i = 0; i < NOOK_NS_COUNT; i++)
+		saved->own_fds[i] = -1;
+	for (size_t i = 0; i < spec->linux.n_namespaces; i++)
+		if (joined_before_userns(spec, &spec->linux.namespaces[i]) &&
+		    join_for_userns_child(spec, i, foreign, saved, err) < 0)
+			return -1;
 	for (size_t i = 0; i < spec->linux.n_namespaces; i++) {
 		const struct nook_namespace *ns = &spec->linux.namespaces[i];
 
@@ -325,6 +373,15 @@ int nook_ns_restore_for_children(struct nook_ns_saved *saved, struct nook_error 
 			rc = nook_fail(err, errno, "return to the runtime's time namespace");
 		close(saved->time_fd);
 		saved->time_fd = -1;
+	}
+	for (int type = 0; type < NOOK_NS_COUNT; type++) {
+		if (saved->own_fds[type] < 0)
+			continue;
+		if (setns(saved->own_fds[type], 0) < 0 && rc == 0)
+			rc = nook_fail(err, errno, "return to the runtime's %s namespace",
+			               proc_ns_name((enum nook_ns_type)type));
+		close(saved->own_fds[type]);
+		saved->own_fds[type] = -1;
 	}
 	return rc;
 }

@@ -136,6 +136,33 @@ test_join_netns_by_path() {
 	assert_eq "$(nsenter --net="$T/ns/net" readlink /proc/self/ns/net)" "${OUT##*$'\n'}" "network namespace"
 }
 
+# A new user namespace with a network namespace given by path: the init,
+# already in its user namespace, may not join a namespace the host's user
+# namespace owns (setns needs CAP_SYS_ADMIN there), so the runtime joins it
+# before the clone, as runc does before it makes the user namespace (crun's
+# exec-root-netns-with-userns; issue 8). No sysfs: the kernel refuses it in a
+# user namespace that does not own the network namespace.
+test_join_netns_by_path_with_new_userns() {
+	mkdir "$T/ns"
+	mount --bind "$T/ns" "$T/ns"
+	on_exit 'umount -l "$T/ns"'
+	mount --make-private "$T/ns"
+	touch "$T/ns/net"
+	unshare --net="$T/ns/net" true
+	on_exit 'umount "$T/ns/net"'
+	nsenter --net="$T/ns/net" ip link add nooktest0 type bridge
+	chown -R -h 100000:100000 "$ROOTFS"
+	add_ns user
+	add_ns network "$T/ns/net"
+	cfg '.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+	   | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+	   | .mounts |= map(select(.type != "sysfs"))'
+	run_ok 'ip link show nooktest0 >/dev/null && echo seen; readlink /proc/self/ns/net'
+	assert_eq "seen" "${OUT%%$'\n'*}" "the joined namespace's link"
+	assert_eq "$(nsenter --net="$T/ns/net" readlink /proc/self/ns/net)" "${OUT##*$'\n'}" "network namespace"
+	assert_eq "$(readlink /proc/self/ns/net)" "$(readlink /proc/$$/ns/net)" "the runtime went back to its own"
+}
+
 # config-linux.md "Namespaces": "If a namespace type is not specified in the
 # namespaces array, the container MUST inherit the runtime namespace of that
 # type." Without a mount namespace nothing can be mounted without mounting it
