@@ -11,11 +11,12 @@
  *
  *   overlay  a private overlayfs with two lower layers and no upper one (so
  *            nothing can be written or copied up): the binary's directory on
- *            top, the state root below (overlayfs wants two lower layers; they
- *            must not contain each other). Mounted read-only with fsmount and
- *            never attached anywhere; nook is opened O_PATH in it and the
- *            mount goes when the last process running from it ends. Nothing is
- *            copied: the page cache is the binary's own. Needs CAP_SYS_ADMIN.
+ *            top, the state root (or its nearest existing parent) below:
+ *            overlayfs wants two lower layers, neither inside the other.
+ *            Mounted read-only with fsmount and never attached anywhere; nook
+ *            is opened O_PATH in it and the mount goes when the last process
+ *            running from it ends. Nothing is copied: the page cache is the
+ *            binary's own. Needs CAP_SYS_ADMIN.
  *   memfd    (when overlay cannot be had: rootless, no overlayfs, overlapping
  *            directories) a memfd holding a copy of the binary, sealed against
  *            writing, growing, shrinking and new seals. It costs the binary's
@@ -96,6 +97,22 @@ static char *escape_layer(const char *path)
 	return out;
 }
 
+/* The state root, escaped as a layer; before the first create, its nearest
+ * existing parent (/run for /run/nook). NULL with errno. */
+static char *existing_dir(const char *state_root)
+{
+	struct stat st;
+	autofree char *dir = strdup(state_root);
+	char *slash;
+
+	if (dir == NULL)
+		return NULL;
+	while (stat(dir, &st) < 0 && errno == ENOENT && (slash = strrchr(dir, '/')) != NULL &&
+	       slash != dir)
+		*slash = '\0';
+	return escape_layer(dir);
+}
+
 /* nook opened O_PATH on a private read-only overlayfs, or -1 (errno; the
  * reason in debug). */
 static int seal_overlay(int self, const char *state_root)
@@ -115,7 +132,7 @@ static int seal_overlay(int self, const char *state_root)
 	*slash = '\0';
 	const char *name = slash + 1;
 	autofree char *top = escape_layer(path[0] != '\0' ? path : "/");
-	autofree char *bottom = escape_layer(state_root);
+	autofree char *bottom = existing_dir(state_root);
 	autofree char *layers = NULL;
 	if (top == NULL || bottom == NULL || asprintf(&layers, "%s:%s", top, bottom) < 0)
 		return -1;
