@@ -32,6 +32,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -97,7 +98,7 @@ static char *escape_layer(const char *path)
 	return out;
 }
 
-/* The state root, escaped as a layer; before the first create, its nearest
+/* The state root as a canonical path; before the first create, its nearest
  * existing parent (/run for /run/nook). NULL with errno. */
 static char *existing_dir(const char *state_root)
 {
@@ -110,7 +111,17 @@ static char *existing_dir(const char *state_root)
 	while (stat(dir, &st) < 0 && errno == ENOENT && (slash = strrchr(dir, '/')) != NULL &&
 	       slash != dir)
 		*slash = '\0';
-	return escape_layer(dir);
+	return realpath(dir, NULL);
+}
+
+/* One canonical path is the other or inside it: overlayfs refuses such
+ * layers (ELOOP, slowly, and with a line in dmesg). */
+static bool nested(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), n = la < lb ? la : lb;
+	const char *longer = la < lb ? b : a;
+
+	return strncmp(a, b, n) == 0 && (n == 1 || longer[n] == '\0' || longer[n] == '/');
 }
 
 /* nook opened O_PATH on a private read-only overlayfs, or -1 (errno; the
@@ -130,9 +141,17 @@ static int seal_overlay(int self, const char *state_root)
 		return -1;
 	}
 	*slash = '\0';
-	const char *name = slash + 1;
-	autofree char *top = escape_layer(path[0] != '\0' ? path : "/");
-	autofree char *bottom = existing_dir(state_root);
+	const char *name = slash + 1, *bin_dir = path[0] != '\0' ? path : "/";
+	autofree char *state_dir = existing_dir(state_root);
+	if (state_dir == NULL)
+		return -1;
+	if (nested(bin_dir, state_dir)) {
+		nook_debug("sealed exe: %s and %s are inside one another", bin_dir, state_dir);
+		errno = ELOOP;
+		return -1;
+	}
+	autofree char *top = escape_layer(bin_dir);
+	autofree char *bottom = escape_layer(state_dir);
 	autofree char *layers = NULL;
 	if (top == NULL || bottom == NULL || asprintf(&layers, "%s:%s", top, bottom) < 0)
 		return -1;
