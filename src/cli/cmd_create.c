@@ -1,6 +1,7 @@
 /* nook create [options] ID: the container's process is set up and waits for
  * `nook start`; create returns once it is ready. */
 #include "cli_util.h"
+#include "nook/sealed_exe.h"
 
 int nook_cmd_create(const struct nook_globals *g, int argc, char **argv)
 {
@@ -12,6 +13,8 @@ int nook_cmd_create(const struct nook_globals *g, int argc, char **argv)
 
 	if (code != 0 || done)
 		return code;
+	if (nook_exe_seal(g->root, &err) < 0) /* CVE-2019-5736 */
+		return cli_fail(&err);
 	nook_container_init(&c);
 	if (nook_container_create(&a.opts, &c, &err) < 0)
 		return cli_fail(&err);

@@ -9,6 +9,7 @@
 #include "nook/cleanup.h"
 #include "nook/exec.h"
 #include "nook/log.h"
+#include "nook/sealed_exe.h"
 
 #define EXEC_FAILED 255
 
@@ -140,6 +141,11 @@ int nook_cmd_exec(const struct nook_globals *g, int argc, char **argv)
 		goto out;
 	if (optind >= argc) {
 		fprintf(stderr, "nook: exec: missing the container ID (see nook exec --help)\n");
+		code = EXEC_FAILED;
+		goto out;
+	}
+	if (nook_exe_seal(g->root, &err) < 0) { /* CVE-2019-5736 */
+		nook_log_error(&err);
 		code = EXEC_FAILED;
 		goto out;
 	}

@@ -6,6 +6,7 @@
 
 #include "cli_util.h"
 #include "nook/log.h"
+#include "nook/sealed_exe.h"
 
 static int finish(struct nook_container *c, bool keep, int code)
 {
@@ -31,6 +32,8 @@ int nook_cmd_run(const struct nook_globals *g, int argc, char **argv)
 
 	if (code != 0 || done)
 		return code;
+	if (nook_exe_seal(g->root, &err) < 0) /* CVE-2019-5736 */
+		return cli_fail(&err);
 	/* Held from here on so that none is lost before the container exists;
 	 * the init unblocks them for itself. */
 	nook_forwarded_signals(&forwarded);
