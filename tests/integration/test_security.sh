@@ -207,23 +207,20 @@ test_sysctl_not_in_host() {
 
 # build_swapper: $T/swap, a helper that, run as `swap DIR`, exchanges
 # DIR/real and DIR/link with renameat2(RENAME_EXCHANGE) in a loop until
-# DIR/stop exists, then puts DIR/real back as the directory and makes
-# DIR/stopped; `swap DIR restore` only puts it back. (Another container
-# sharing the volume could do the same.)
+# DIR/stop exists, then puts back as DIR/real the directory holding the
+# file .real and makes DIR/stopped; `swap DIR restore` only puts it back.
+# (Another container sharing the volume could do the same.)
 build_swapper() {
 	cat >"$T/swap.c" <<'C'
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static void restore(void)
 {
-	struct stat st;
-
-	if (lstat("real", &st) == 0 && S_ISLNK(st.st_mode))
+	if (access("real/.real", F_OK) < 0)
 		renameat2(AT_FDCWD, "real", AT_FDCWD, "link", RENAME_EXCHANGE);
 }
 
@@ -245,17 +242,44 @@ C
 	cc -O2 -o "$T/swap" "$T/swap.c"
 }
 
-# The container's check after the swapper stopped: for each place proc may
-# have landed (the directory /vol/real, or /vol/fake through the link), if a
-# proc is there its sys must be read-only and its timer_list masked.
-SWAP_CHECK='touch /vol/stop; while [ ! -e /vol/stopped ]; do sleep 0.01; done
-for d in /vol/real /vol/fake; do
+# swap_check DIR...: the container's check after the swapper stopped: for
+# each place proc may have landed, if a proc is there its sys must be
+# read-only and its timer_list masked.
+swap_check() {
+	echo 'touch /vol/stop; while [ ! -e /vol/stopped ]; do sleep 0.01; done
+for d in '"$*"'; do
 	[ -e $d/self/mountinfo ] || continue
 	opts=$(awk -v m=$d/sys '"'"'$5 == m {o = $6} END {print o}'"'"' $d/self/mountinfo)
 	case ",$opts," in *,ro,*) ;; *) echo "$d/sys is writable ($opts)" ;; esac
 	[ -c $d/timer_list ] || echo "$d/timer_list is not masked"
 done
 echo checked'
+}
+
+# swap_runs ERE: 25 runs of the container with the swapper going; each must
+# be refused with an error matching ERE, or leave every proc safe.
+swap_runs() {
+	local i pid refused=0 check
+	check=$(swap_check /vol/real /vol/link /vol/fake)
+	for ((i = 0; i < 25; i++)); do
+		rm -f "$T/vol/stop" "$T/vol/stopped"
+		"$T/swap" "$T/vol" &
+		pid=$!
+		on_exit "kill $pid 2>/dev/null || true"
+		run_sh "$check"
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" || true
+		"$T/swap" "$T/vol" restore
+		if [ "$RC" -ne 0 ]; then
+			assert_failed
+			assert_match "$ERR" "$1" "the refusal"
+			refused=$((refused + 1))
+			continue
+		fi
+		assert_eq checked "$OUT" "run $i: the container's proc"
+	done
+	echo "refused $refused of 25" >&2
+}
 
 # runc CVE-2025-52881, youki CVE-2025-54867: rootfs/proc is a symlink into a
 # volume that another container swaps (renameat2 RENAME_EXCHANGE) between a
@@ -266,9 +290,9 @@ echo checked'
 # can set kernel.core_pattern: host root). 25 runs; each must be refused or
 # safe.
 test_proc_through_swapped_symlink() {
-	local i pid refused=0
 	build_swapper
 	mkdir -p "$T/vol/real" "$T/vol/fake"
+	touch "$T/vol/real/.real"
 	ln -s fake "$T/vol/link"
 	rm -rf "$ROOTFS/proc"
 	ln -s /vol/real "$ROOTFS/proc"
@@ -276,26 +300,26 @@ test_proc_through_swapped_symlink() {
 		--arg v "$T/vol"
 	cfg '.linux.readonlyPaths = ["/proc/sys", "/proc/sysrq-trigger"]
 	   | .linux.maskedPaths = ["/proc/timer_list", "/proc/kcore", "/proc/keys"]'
-	for ((i = 0; i < 25; i++)); do
-		rm -f "$T/vol/stop" "$T/vol/stopped"
-		"$T/swap" "$T/vol" &
-		pid=$!
-		on_exit "kill $pid 2>/dev/null || true"
-		run_sh "$SWAP_CHECK"
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" || true
-		"$T/swap" "$T/vol" restore
-		if [ "$RC" -ne 0 ]; then
-			assert_failed
-			assert_match "$ERR" 'ordinary directory|symlink' "the refusal"
-			refused=$((refused + 1))
-			continue
-		fi
-		assert_eq checked "$OUT" "run $i: the container's proc"
-	done
-	echo "refused $refused of 25" >&2
+	swap_runs 'ordinary directory|symlink'
 }
 nook_specific test_proc_through_swapped_symlink
+
+# The same race without any symlink: proc is mounted on a directory of a
+# volume that another container swaps with another directory. The masks
+# and read-only paths must go to the proc mount just made (through its fd),
+# not to whatever the path names by then; a mount that is no longer where
+# it was made is refused.
+test_proc_in_swapped_volume_dir() {
+	build_swapper
+	mkdir -p "$T/vol/real" "$T/vol/link"
+	touch "$T/vol/real/.real"
+	cfg '.mounts = [{destination: "/vol", type: "bind", source: $v, options: ["rbind"]}] + .mounts
+	   | .mounts += [{destination: "/vol/real", type: "proc", source: "proc"}]' --arg v "$T/vol"
+	cfg '.linux.readonlyPaths = ["/vol/real/sys", "/vol/real/sysrq-trigger"]
+	   | .linux.maskedPaths = ["/vol/real/timer_list", "/vol/real/kcore", "/vol/real/keys"]'
+	swap_runs 'not the new mount'
+}
+nook_specific test_proc_in_swapped_volume_dir
 
 # A symlinked /proc or /sys is refused outright (runc: "must be mounted on
 # ordinary directory"), even when it points inside the rootfs.
