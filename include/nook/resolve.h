@@ -34,6 +34,15 @@ int nook_openat_in_root(int root_fd, const char *path, int flags, unsigned long 
 int nook_resolve_create(int root_fd, const char *path, enum nook_resolve_create create,
                         struct nook_error *err);
 
+/* An O_PATH|O_DIRECTORY fd of `path` inside `root_fd`, reached without any
+ * symlink (RESOLVE_NO_SYMLINKS): where proc, sysfs, cgroups and device nodes
+ * go, so that a symlink swapped in by another container sharing a volume
+ * cannot send them elsewhere (runc CVE-2025-52881, crun CVE-2026-47766).
+ * With `create`, missing directories are made, each in its parent reached
+ * the same way; ".." is refused. Fails with "<path>: <prefix> is a
+ * symlink" (ELOOP) or "<path>: <prefix> is not a directory" (ENOTDIR). */
+int nook_resolve_dir_nofollow(int root_fd, const char *path, bool create, struct nook_error *err);
+
 /* "/proc/self/fd/<fd>" into `buf` (at least 32 bytes). */
 const char *nook_fd_path(int fd, char *buf, size_t size);
 

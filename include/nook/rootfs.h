@@ -9,7 +9,11 @@
  *   nook_rootfs_finish()  readonlyPaths, maskedPaths, root.readonly.
  *
  * Every path inside the rootfs is resolved with openat2(RESOLVE_IN_ROOT), so
- * a symlink in the rootfs cannot send a mount to the host (CVE-2021-30465). */
+ * a symlink in the rootfs cannot send a mount to the host (CVE-2021-30465).
+ * proc, sysfs, cgroup mounts and device nodes go only where no symlink
+ * leads at all, and the proc and sysfs mounts are kept as fds from
+ * nook_rootfs_enter() to nook_rootfs_finish(): masks and sysctls under them
+ * go through those fds (src/linux/mount_kernfs.c, CVE-2025-52881). */
 #ifndef NOOK_ROOTFS_H
 #define NOOK_ROOTFS_H
 

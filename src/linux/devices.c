@@ -2,9 +2,17 @@
  * "Default Devices" and "Devices") and the /dev symlinks. /dev/console is
  * the terminal's business (src/linux/terminal.c).
  *
- * Outside a user namespace a node is made with mknodat() in its resolved
- * parent directory; inside one (mknod is refused there) an empty file is
- * created and the host's node is bind-mounted on it. */
+ * Outside a user namespace a node is made with mknodat() in its parent
+ * directory; inside one (mknod is refused there) an empty file is created
+ * and the host's node is bind-mounted on it.
+ *
+ * The parent directory (and /dev for the links) is reached without any
+ * symlink: with the image's /dev a symlink into a volume, nook would make
+ * 0666 nodes in a host directory (crun CVE-2026-47766, runc
+ * CVE-2026-41579), so a symlinked /dev is refused. An entry already there
+ * is kept when it is the very device asked for and is an error otherwise:
+ * nook never unlinks what it did not make (with /dev bound from the host,
+ * that would be a file of the host). */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -28,15 +36,76 @@ static const struct nook_device default_devices[] = {
     {.type = 'c', .path = "/dev/tty", .major = 5, .minor = 0},
 };
 
+/* The directory that holds d->path, reached without symlinks; its last
+ * component in `name` (NAME_MAX + 1 bytes). */
+static int device_dir(int root_fd, const struct nook_device *d, const char *what, char *name,
+                      struct nook_error *err)
+{
+	autofree char *dir_copy = strdup(d->path);
+	autofree char *base_copy = strdup(d->path);
+	const char *base;
+	int dir;
+
+	if (dir_copy == NULL || base_copy == NULL)
+		return nook_fail(err, ENOMEM, "%s", what);
+	base = basename(base_copy);
+	if (strcmp(base, "") == 0 || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
+	    strcmp(base, "/") == 0 || strlen(base) > NAME_MAX)
+		return nook_fail(err, EINVAL, "%s: bad device path %s", what, d->path);
+	strcpy(name, base);
+	dir = nook_resolve_dir_nofollow(root_fd, dirname(dir_copy), true, err);
+	if (dir < 0)
+		return nook_error_prefix(err, "%s%s", what,
+		                         err != NULL && err->errnum == ELOOP
+		                             ? ": refused (device nodes go only in directories "
+		                               "reached without symlinks)"
+		                             : "");
+	return dir;
+}
+
+static const char *file_kind(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		return "a regular file";
+	case S_IFDIR:
+		return "a directory";
+	case S_IFLNK:
+		return "a symlink";
+	case S_IFCHR:
+		return "another character device";
+	case S_IFBLK:
+		return "another block device";
+	case S_IFIFO:
+		return "another fifo";
+	default:
+		return "a socket";
+	}
+}
+
 static int device_bind(int root_fd, const struct nook_device *d, const char *what,
                        struct nook_error *err)
 {
+	char name[NAME_MAX + 1];
+	autoclose int dir = device_dir(root_fd, d, what, name, err);
 	autoclose int dest = -1;
 	autoclose int tree = -1;
+	struct stat st;
 
-	dest = nook_resolve_create(root_fd, d->path, NOOK_RESOLVE_MKFILE, err);
-	if (dest < 0)
-		return nook_error_prefix(err, "%s", what);
+	if (dir < 0)
+		return -1;
+	/* An empty file to bind on, or the file or device already there. */
+	dest = openat(dir, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (dest < 0 && errno != EEXIST)
+		return nook_fail(err, errno, "%s: create %s", what, d->path);
+	if (dest >= 0)
+		close(dest);
+	dest = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (dest < 0 || fstat(dest, &st) < 0)
+		return nook_fail(err, errno, "%s: open %s", what, d->path);
+	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+		return nook_fail(err, EEXIST, "%s: %s exists and is %s: not a place for the device",
+		                 what, d->path, file_kind(st.st_mode));
 	tree = open_tree(AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (tree < 0)
 		return nook_fail(err, errno, "%s: bind the host's %s", what, d->path);
@@ -48,17 +117,15 @@ static int device_bind(int root_fd, const struct nook_device *d, const char *wha
 static int device_mknod(int root_fd, const struct nook_device *d, const char *what,
                         struct nook_error *err)
 {
-	autofree char *dir_copy = strdup(d->path);
-	autofree char *base_copy = strdup(d->path);
+	char name[NAME_MAX + 1];
 	autoclose int dir = -1;
 	mode_t perm = d->has_file_mode ? (mode_t)d->file_mode & 07777 : 0666;
 	mode_t type;
-	const char *name;
+	dev_t dev;
 	mode_t old_umask;
+	struct stat st;
 	int rc;
 
-	if (dir_copy == NULL || base_copy == NULL)
-		return nook_fail(err, ENOMEM, "%s", what);
 	switch (d->type) {
 	case 'c':
 	case 'u':
@@ -73,26 +140,24 @@ static int device_mknod(int root_fd, const struct nook_device *d, const char *wh
 	default:
 		return nook_fail(err, EINVAL, "%s: unknown device type '%c'", what, d->type);
 	}
-	name = basename(base_copy);
-	if (strcmp(name, "") == 0 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
-	    strcmp(name, "/") == 0)
-		return nook_fail(err, EINVAL, "%s: bad device path %s", what, d->path);
-	dir = nook_resolve_create(root_fd, dirname(dir_copy), NOOK_RESOLVE_MKDIR, err);
+	dev = type == S_IFIFO ? 0 : makedev((unsigned)d->major, (unsigned)d->minor);
+	dir = device_dir(root_fd, d, what, name, err);
 	if (dir < 0)
-		return nook_error_prefix(err, "%s", what);
+		return -1;
 
 	old_umask = umask(0);
-	rc = mknodat(dir, name, type | perm,
-	             type == S_IFIFO ? 0 : makedev((unsigned)d->major, (unsigned)d->minor));
+	rc = mknodat(dir, name, type | perm, dev);
 	umask(old_umask);
 	if (rc < 0 && errno == EEXIST) {
-		/* Something is there already: replace it unless it is a directory. */
-		if (unlinkat(dir, name, 0) < 0)
-			return nook_fail(err, errno, "%s: remove the existing %s", what, d->path);
-		old_umask = umask(0);
-		rc = mknodat(dir, name, type | perm,
-		             type == S_IFIFO ? 0 : makedev((unsigned)d->major, (unsigned)d->minor));
-		umask(old_umask);
+		/* Kept if it is this very device (as runc and crun keep what is
+		 * there), never unlinked. */
+		if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return nook_fail(err, errno, "%s: stat the existing %s", what, d->path);
+		if ((st.st_mode & S_IFMT) == type && (type == S_IFIFO || st.st_rdev == dev))
+			return 0;
+		return nook_fail(err, EEXIST,
+		                 "%s: %s exists and is not the device but %s: not replaced", what,
+		                 d->path, file_kind(st.st_mode));
 	}
 	if (rc < 0)
 		return nook_fail(err, errno, "%s: mknod %s", what, d->path);
@@ -131,7 +196,7 @@ static int dev_symlinks(int root_fd, struct nook_error *err)
 	    {"/proc/self/fd/1", "stdout"},
 	    {"/proc/self/fd/2", "stderr"},
 	};
-	autoclose int dev = nook_resolve_create(root_fd, "/dev", NOOK_RESOLVE_MKDIR, err);
+	autoclose int dev = nook_resolve_dir_nofollow(root_fd, "/dev", true, err);
 	struct stat st;
 
 	if (dev < 0)
@@ -145,9 +210,16 @@ static int dev_symlinks(int root_fd, struct nook_error *err)
 		return nook_fail(err, errno, "symlink /dev/core -> /proc/kcore");
 	/* /dev/ptmx is the one of the container's devpts instance. */
 	if (fstatat(dev, "pts", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
-		if (fstatat(dev, "ptmx", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    unlinkat(dev, "ptmx", 0) < 0)
-			return nook_fail(err, errno, "remove /dev/ptmx");
+		/* Replaced only if it is the ptmx device or a link. */
+		if (fstatat(dev, "ptmx", &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			if (!S_ISLNK(st.st_mode) &&
+			    !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(5, 2)))
+				return nook_fail(err, EEXIST,
+				                 "/dev/ptmx exists and is %s: not replaced",
+				                 file_kind(st.st_mode));
+			if (unlinkat(dev, "ptmx", 0) < 0)
+				return nook_fail(err, errno, "remove /dev/ptmx");
+		}
 		if (symlinkat("pts/ptmx", dev, "ptmx") < 0)
 			return nook_fail(err, errno, "symlink /dev/ptmx -> pts/ptmx");
 	}

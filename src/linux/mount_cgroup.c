@@ -87,19 +87,25 @@ static int bind_own(const struct cg_ctx *c, const struct nook_cg_hier *h, int de
 }
 
 /* A new cgroup filesystem of h on dest_fd (the init's cgroup namespace
- * makes its root the container's cgroup). */
+ * makes its root the container's cgroup), made with fsopen/fsmount and
+ * attached to the fd: no path is looked up. */
 static int mount_new(const struct cg_ctx *c, const struct nook_cg_hier *h, int dest_fd,
                      const char *where, struct nook_error *err)
 {
 	bool v2 = h->controllers[0] == '\0';
 	bool named_only = strncmp(h->controllers, "name=", 5) == 0;
-	char data[256], fdp[64];
+	char data[256], what[4400];
+	autoclose int mnt = -1;
 
 	snprintf(data, sizeof(data), "%s%s", named_only ? "none," : "", h->controllers);
-	if (mount("cgroup", nook_fd_path(dest_fd, fdp, sizeof(fdp)), v2 ? "cgroup2" : "cgroup",
-	          c->flags, v2 ? NULL : data) < 0)
-		return nook_fail(err, errno, "mounts[%zu]: mount %s (%s) on %s", c->idx,
-		                 v2 ? "cgroup2" : "cgroup", v2 ? "v2" : data, where);
+	snprintf(what, sizeof(what), "mounts[%zu]: mount %s (%s) on %s", c->idx,
+	         v2 ? "cgroup2" : "cgroup", v2 ? "v2" : data, where);
+	mnt =
+	    nook_fs_new(v2 ? "cgroup2" : "cgroup", "cgroup", c->flags, v2 ? NULL : data, what, err);
+	if (mnt < 0)
+		return -1;
+	if (nook_move_mount_to(mnt, dest_fd) < 0)
+		return nook_fail(err, errno, "%s", what);
 	return 0;
 }
 
@@ -121,15 +127,12 @@ static int link_comounted(const struct cg_ctx *c, int top, const char *name, str
 	return 0;
 }
 
-static int mount_hierarchies(const struct cg_ctx *c, const struct nook_cg_layout *l, bool new_fs,
-                             struct nook_error *err)
+/* `top`: the tmpfs just attached at the destination (its mount fd). */
+static int mount_hierarchies(const struct cg_ctx *c, const struct nook_cg_layout *l, int top,
+                             bool new_fs, struct nook_error *err)
 {
 	const char *dest = c->m->destination;
-	autoclose int top = nook_openat_in_root(c->root_fd, dest, O_PATH | O_DIRECTORY, 0);
 	char where[4096];
-
-	if (top < 0)
-		return nook_fail(err, errno, "mounts[%zu]: reopen %s", c->idx, dest);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct nook_cg_hier *h = &l->h[i];
 		const char *slash = strrchr(h->mountpoint, '/');
@@ -155,9 +158,7 @@ static int mount_hierarchies(const struct cg_ctx *c, const struct nook_cg_layout
 	if (!(c->flags & MS_RDONLY))
 		return 0;
 	/* the tmpfs read-only too, now that its directories exist */
-	char fdp[64];
-	if (mount(NULL, nook_fd_path(top, fdp, sizeof(fdp)), NULL,
-	          MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+	if (nook_setattr(top, false, MOUNT_ATTR_RDONLY, 0, 0) < 0)
 		return nook_fail(err, errno, "mounts[%zu]: make %s read-only", c->idx, dest);
 	return 0;
 }
@@ -170,8 +171,9 @@ int nook_mount_cgroup(int root_fd, const struct nook_mount *m, size_t idx,
 	    nook_read_file(AT_FDCWD, "/proc/self/mountinfo", 0, 1024 * 1024, NULL, err);
 	autofree char *pc = NULL;
 	autoclose int dest = -1;
+	autoclose int top = -1;
 	struct nook_cg_layout l;
-	char fdp[64];
+	char what[4200];
 	int rc;
 
 	if (mi == NULL || nook_cg_parse_mountinfo(mi, &l, err) < 0)
@@ -189,10 +191,13 @@ int nook_mount_cgroup(int root_fd, const struct nook_mount *m, size_t idx,
 	/* v1 hierarchies cannot be mounted in a user namespace; cgroup2 can. */
 	bool new_fs = opts->cgroup_ns && (l.mode == NOOK_CGROUP_UNIFIED || !opts->in_user_ns);
 
-	dest = nook_resolve_create(root_fd, m->destination, NOOK_RESOLVE_MKDIR, err);
+	/* As proc and sysfs (mount_kernfs.c): an ordinary directory reached
+	 * without symlinks, and every mount attached through an fd. */
+	dest = nook_resolve_dir_nofollow(root_fd, m->destination, true, err);
 	if (dest < 0) {
 		nook_cg_layout_free(&l);
-		return nook_error_prefix(err, "mounts[%zu]: destination", idx);
+		return nook_error_prefix(
+		    err, "mounts[%zu]: cgroup must be mounted on an ordinary directory", idx);
 	}
 	if (l.mode == NOOK_CGROUP_UNIFIED) {
 		rc = new_fs ? mount_new(&c, &l.h[0], dest, m->destination, err)
@@ -200,12 +205,15 @@ int nook_mount_cgroup(int root_fd, const struct nook_mount *m, size_t idx,
 		nook_cg_layout_free(&l);
 		return rc;
 	}
-	rc = 0;
-	if (mount("tmpfs", nook_fd_path(dest, fdp, sizeof(fdp)), "tmpfs",
-	          (c.flags & ~MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
-		rc = nook_fail(err, errno, "mounts[%zu]: mount tmpfs on %s", idx, m->destination);
+	snprintf(what, sizeof(what), "mounts[%zu]: mount tmpfs on %s", idx, m->destination);
+	top =
+	    nook_fs_new("tmpfs", "tmpfs", (c.flags & ~MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	                "mode=755", what, err);
+	rc = top < 0 ? -1 : 0;
+	if (rc == 0 && nook_move_mount_to(top, dest) < 0)
+		rc = nook_fail(err, errno, "%s", what);
 	if (rc == 0)
-		rc = mount_hierarchies(&c, &l, new_fs, err);
+		rc = mount_hierarchies(&c, &l, top, new_fs, err);
 	nook_cg_layout_free(&l);
 	return rc;
 }

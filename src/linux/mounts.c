@@ -4,9 +4,12 @@
  * binds are attached with the new mount API (open_tree + move_mount onto
  * that fd); other filesystems are mounted with mount(2) on /proc/self/fd/N
  * of the same fd. Either way the kernel gets an fd, never a path that a
- * symlink swapped into the rootfs could redirect. */
+ * symlink swapped into the rootfs could redirect. proc, sysfs and cgroup2
+ * are stricter (mount_kernfs.c): no symlink at all on the way, the new API
+ * throughout, and the result verified. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -299,7 +302,12 @@ int nook_mount_entry(int root_fd, const struct nook_mount *m, size_t idx,
 
 	if (o.bind && !(o.flags & MS_REMOUNT))
 		rc = mount_bind(root_fd, m, idx, &o, opts, err);
-	else if (m->type != NULL && strcmp(m->type, "cgroup") == 0)
+	else if (nook_is_kernfs(m->type) && !(o.flags & MS_REMOUNT)) {
+		/* propagation and recursive options included */
+		rc = nook_mount_kernfs(root_fd, m, idx, &o, err);
+		nook_mount_options_free(&o);
+		return rc;
+	} else if (m->type != NULL && strcmp(m->type, "cgroup") == 0)
 		rc = nook_mount_cgroup(root_fd, m, idx, &o, opts, err);
 	else
 		rc = mount_fs(root_fd, m, idx, &o, opts, err);
@@ -311,7 +319,9 @@ int nook_mount_entry(int root_fd, const struct nook_mount *m, size_t idx,
 	/* Propagation and recursive attributes go to the mount just made:
 	 * resolving the destination again lands on its root. */
 	if (o.propagation || o.rec_attr_set || o.rec_attr_clr) {
-		top = nook_openat_in_root(root_fd, m->destination, O_PATH, 0);
+		bool cgroup = m->type != NULL && strcmp(m->type, "cgroup") == 0;
+		top = nook_openat_in_root(root_fd, m->destination, O_PATH,
+		                          cgroup ? RESOLVE_NO_SYMLINKS : 0);
 		if (top < 0)
 			rc = nook_fail(err, errno, "mounts[%zu]: reopen %s", idx, m->destination);
 		else if ((o.rec_attr_set || o.rec_attr_clr) &&

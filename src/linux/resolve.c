@@ -167,3 +167,71 @@ int nook_resolve_create(int root_fd, const char *path, enum nook_resolve_create 
 	}
 	return nook_fail(err, ELOOP, "%s: too many levels of symbolic links", path);
 }
+
+/* One component `comp` below the directory `dir`, never through a symlink. */
+static int open_dir_below(int dir, const char *comp)
+{
+	struct open_how how = {
+	    .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd;
+
+	for (int tries = 0; tries < 32; tries++) {
+		fd = (int)syscall(SYS_openat2, dir, comp, &how, sizeof(how));
+		if (fd >= 0 || errno != EAGAIN)
+			break;
+	}
+	return fd;
+}
+
+int nook_resolve_dir_nofollow(int root_fd, const char *path, bool create, struct nook_error *err)
+{
+	autofree char *prefix = calloc(1, strlen(path) + 2);
+	autoclose int cur = -1;
+	size_t len = 0;
+	const char *p = path;
+
+	if (prefix == NULL)
+		return nook_fail(err, ENOMEM, "%s", path);
+	cur = nook_openat_in_root(root_fd, ".", O_PATH | O_DIRECTORY, 0);
+	if (cur < 0)
+		return nook_fail(err, errno, "%s: open the root", path);
+	for (;;) {
+		char comp[NAME_MAX + 1];
+		size_t clen;
+		int next;
+
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			return nook_steal_fd(&cur);
+		clen = strcspn(p, "/");
+		if (clen > NAME_MAX)
+			return nook_fail(err, ENAMETOOLONG, "%s", path);
+		memcpy(comp, p, clen);
+		comp[clen] = '\0';
+		p += clen;
+		if (strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0)
+			return nook_fail(err, EINVAL, "%s: \"..\" is not allowed here", path);
+		len += (size_t)sprintf(prefix + len, "/%s", comp);
+		next = open_dir_below(cur, comp);
+		if (next < 0 && errno == ENOENT && create) {
+			if (mkdirat(cur, comp, 0755) < 0 && errno != EEXIST)
+				return nook_fail(err, errno, "%s: mkdir %s", path, prefix);
+			next = open_dir_below(cur, comp);
+		}
+		if (next < 0 && errno == ELOOP)
+			return strcmp(prefix, path) == 0
+			           ? nook_fail(err, ELOOP, "%s is a symlink", path)
+			           : nook_fail(err, ELOOP, "%s: %s is a symlink", path, prefix);
+		if (next < 0 && errno == ENOTDIR)
+			return nook_fail(err, ENOTDIR, "%s: %s is not a directory", path, prefix);
+		if (next < 0)
+			return nook_fail(err, errno, "%s: open %s", path, prefix);
+		close(cur);
+		cur = next;
+	}
+}

@@ -67,11 +67,12 @@ int nook_rootfs_enter(const struct nook_spec *spec, const struct nook_rootfs_opt
 
 int nook_rootfs_finish(const struct nook_spec *spec, struct nook_error *err)
 {
-	if (nook_readonly_paths(spec, err) < 0)
-		return -1;
-	if (nook_masked_paths(spec, err) < 0)
-		return -1;
-	if (spec->root.readonly && nook_root_readonly(err) < 0)
-		return -1;
-	return 0;
+	int rc = 0;
+
+	if (nook_readonly_paths(spec, err) < 0 || nook_masked_paths(spec, err) < 0 ||
+	    (spec->root.readonly && nook_root_readonly(err) < 0))
+		rc = -1;
+	/* the proc and sysfs mounts kept since nook_rootfs_enter() */
+	nook_kernfs_forget();
+	return rc;
 }

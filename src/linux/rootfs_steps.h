@@ -21,6 +21,28 @@ int nook_mount_cgroup(int root_fd, const struct nook_mount *m, size_t idx,
                       const struct nook_mount_options *o, const struct nook_rootfs_opts *opts,
                       struct nook_error *err);
 
+/* mount_kernfs.c: proc, sysfs and cgroup2 mounts[idx], on an ordinary
+ * directory reached without symlinks, attached through fds and verified;
+ * the proc and sysfs mounts are kept for nook_kernfs_open(). */
+bool nook_is_kernfs(const char *type);
+int nook_mount_kernfs(int root_fd, const struct nook_mount *m, size_t idx,
+                      const struct nook_mount_options *o, struct nook_error *err);
+/* A new detached mount of `type` (fsopen/fsconfig/fsmount) with the MS_*
+ * `flags` and `data` ("mode=755,size=1m") mount(2) would take; `what`
+ * starts the error message. */
+int nook_fs_new(const char *type, const char *source, unsigned long flags, const char *data,
+                const char *what, struct nook_error *err);
+/* `dest` inside `root_fd`, opened anew without symlinks, is the mount `mnt`
+ * (same mount id) of a filesystem with `magic`. */
+int nook_verify_mounted(int root_fd, const char *dest, int mnt, long magic, struct nook_error *err);
+/* Open the container path `path` through the deepest kept proc or sysfs
+ * mount whose destination holds it (RESOLVE_BENEATH, no symlinks), after
+ * checking that mount is still that filesystem: `*under` true then. Not
+ * under one: -1 with `*under` false. */
+int nook_kernfs_open(const char *path, int flags, bool *under);
+/* Close the kept mounts (the end of nook_rootfs_finish). */
+void nook_kernfs_forget(void);
+
 /* Put a detached mount `tree` (from open_tree/fsmount) onto `dest_fd`. */
 int nook_move_mount_to(int tree, int dest_fd);
 /* mount_setattr(fd, "", AT_EMPTY_PATH [| AT_RECURSIVE]). */

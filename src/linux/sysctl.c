@@ -13,6 +13,7 @@
 #include "nook/cleanup.h"
 #include "nook/resolve.h"
 #include "nook/rootfs.h"
+#include "rootfs_steps.h"
 
 /* The path under /proc/sys of a key, as sysctl(8) and runc read it: with
  * dots ("net.ipv4.ip_forward"), a '/' inside stands for a '.' in a name
@@ -76,10 +77,15 @@ int nook_sysctl_apply(const struct nook_spec *spec, struct nook_error *err)
 {
 	autoclose int sys = -1;
 	struct statfs sfs;
+	bool under;
 
 	if (spec->linux.sysctl.n == 0)
 		return 0;
-	sys = open("/proc/sys", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* Through the proc mount nook made (mount_kernfs.c), not through a
+	 * "/proc" a swapped symlink could send elsewhere (CVE-2025-52881). */
+	sys = nook_kernfs_open("/proc/sys", O_PATH | O_DIRECTORY, &under);
+	if (!under)
+		sys = open("/proc/sys", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (sys < 0 || fstatfs(sys, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
 		return nook_fail(err, sys < 0 ? errno : 0,
 		                 "linux.sysctl: no /proc mounted in the container");

@@ -71,4 +71,55 @@ test_linux_devices_block() {
 	assert_eq "/dev/myloop b 7:0" "$OUT"
 }
 
+# crun CVE-2026-47766, runc CVE-2026-41579 (issue 9): the image's /dev is a
+# symlink into a volume (a host directory) and the config mounts nothing on
+# /dev. Following it, nook made 0666 device nodes and links in the host
+# directory and unlinked a file of the host there. A symlinked /dev is
+# refused; the host directory stays as it was.
+test_dev_symlink_in_image_refused() {
+	mkdir "$T/hostdir"
+	echo precious >"$T/hostdir/null"
+	rm -rf "$ROOTFS/dev"
+	ln -s /vol "$ROOTFS/dev"
+	cfg '.mounts |= map(select(.destination | startswith("/dev") | not))
+	   | .mounts = [{destination: "/vol", type: "bind", source: $d, options: ["rbind"]}] + .mounts' \
+		--arg d "$T/hostdir"
+	run_sh true
+	assert_eq precious "$(cat "$T/hostdir/null" 2>&1)" "the host's file"
+	assert_eq "null" "$(ls -A "$T/hostdir" | tr '\n' ' ' | sed 's/ $//')" "the host directory"
+	assert_failed
+	assert_error_line '/dev' 'symlink'
+}
+nook_specific test_dev_symlink_in_image_refused
+
+# The same rule for linux.devices in a /dev bound from the host (a
+# privileged container): an entry that is there and is not the device
+# asked for is never unlinked.
+test_linux_device_never_replaces_other_entry() {
+	mkdir "$T/hostdev"
+	echo precious >"$T/hostdev/mydev"
+	cfg '.mounts |= map(select(.destination | startswith("/dev") | not))
+	   | .mounts += [{destination: "/dev", type: "bind", source: $d, options: ["rbind"]}]
+	   | .linux.devices = [{path: "/dev/mydev", type: "c", major: 1, minor: 3, fileMode: 438}]' \
+		--arg d "$T/hostdev"
+	run_sh true
+	assert_eq precious "$(cat "$T/hostdev/mydev" 2>&1)" "the host's file"
+	assert_failed
+	assert_error_line 'linux.devices\[0\]' '/dev/mydev' 'not the device'
+}
+nook_specific test_linux_device_never_replaces_other_entry
+
+# ... while the very device already there is kept as it is.
+test_linux_device_already_there_is_kept() {
+	mkdir "$T/hostdev"
+	mknod -m 640 "$T/hostdev/mydev" c 1 3
+	cfg '.mounts |= map(select(.destination | startswith("/dev") | not))
+	   | .mounts += [{destination: "/dev", type: "bind", source: $d, options: ["rbind"]}]
+	   | .linux.devices = [{path: "/dev/mydev", type: "c", major: 1, minor: 3, fileMode: 438}]' \
+		--arg d "$T/hostdev"
+	run_ok "$DEVLINE"'dl /dev/mydev'
+	assert_eq "/dev/mydev c 1:3" "$OUT"
+	assert_eq "640" "$(stat -c %a "$T/hostdev/mydev")" "the mode of the node there"
+}
+
 harness_main "$@"

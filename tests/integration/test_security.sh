@@ -200,6 +200,181 @@ test_sysctl_not_in_host() {
 	assert_eq "$before" "$(cat /proc/sys/net/ipv4/conf/lo/forwarding)" "the host's value"
 }
 
+# ---------------------------------------------------------------- escapes
+# Issue 9: attacks on how nook mounts /proc and masks paths. Each test
+# performs the attack for real; none writes anything on the host (writability
+# is read from mountinfo, never tried).
+
+# build_swapper: $T/swap, a helper that, run as `swap DIR`, exchanges
+# DIR/real and DIR/link with renameat2(RENAME_EXCHANGE) in a loop until
+# DIR/stop exists, then puts back as DIR/real the directory holding the
+# file .real and makes DIR/stopped; `swap DIR restore` only puts it back.
+# (Another container sharing the volume could do the same.)
+build_swapper() {
+	cat >"$T/swap.c" <<'C'
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static void restore(void)
+{
+	if (access("real/.real", F_OK) < 0)
+		renameat2(AT_FDCWD, "real", AT_FDCWD, "link", RENAME_EXCHANGE);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || chdir(argv[1]) < 0)
+		return 2;
+	if (argc > 2 && strcmp(argv[2], "restore") == 0) {
+		restore();
+		return 0;
+	}
+	while (access("stop", F_OK) < 0)
+		renameat2(AT_FDCWD, "real", AT_FDCWD, "link", RENAME_EXCHANGE);
+	restore();
+	close(open("stopped", O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+	return 0;
+}
+C
+	cc -O2 -o "$T/swap" "$T/swap.c"
+}
+
+# swap_check DIR...: the container's check after the swapper stopped: for
+# each place proc may have landed, if a proc is there its sys must be
+# read-only and its timer_list masked.
+swap_check() {
+	echo 'touch /vol/stop; while [ ! -e /vol/stopped ]; do sleep 0.01; done
+for d in '"$*"'; do
+	[ -e $d/self/mountinfo ] || continue
+	opts=$(awk -v m=$d/sys '"'"'$5 == m {o = $6} END {print o}'"'"' $d/self/mountinfo)
+	case ",$opts," in *,ro,*) ;; *) echo "$d/sys is writable ($opts)" ;; esac
+	[ -c $d/timer_list ] || echo "$d/timer_list is not masked"
+done
+echo checked'
+}
+
+# swap_runs ERE: 25 runs of the container with the swapper going; each must
+# be refused with an error matching ERE, or leave every proc safe.
+swap_runs() {
+	local i pid refused=0 check
+	check=$(swap_check /vol/real /vol/link /vol/fake)
+	for ((i = 0; i < 25; i++)); do
+		rm -f "$T/vol/stop" "$T/vol/stopped"
+		"$T/swap" "$T/vol" &
+		pid=$!
+		on_exit "kill $pid 2>/dev/null || true"
+		run_sh "$check"
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" || true
+		"$T/swap" "$T/vol" restore
+		if [ "$RC" -ne 0 ]; then
+			assert_failed
+			assert_match "$ERR" "$1" "the refusal"
+			refused=$((refused + 1))
+			continue
+		fi
+		assert_eq checked "$OUT" "run $i: the container's proc"
+	done
+	echo "refused $refused of 25" >&2
+}
+
+# runc CVE-2025-52881, youki CVE-2025-54867: rootfs/proc is a symlink into a
+# volume that another container swaps (renameat2 RENAME_EXCHANGE) between a
+# directory and a symlink. The proc mount and the masks that follow it must
+# not land in different places: proc goes only on an ordinary directory
+# reached without symlinks, and the masks go through the proc mount itself.
+# Otherwise the container gets a proc with a writable /proc/sys (root there
+# can set kernel.core_pattern: host root). 25 runs; each must be refused or
+# safe.
+test_proc_through_swapped_symlink() {
+	build_swapper
+	mkdir -p "$T/vol/real" "$T/vol/fake"
+	touch "$T/vol/real/.real"
+	ln -s fake "$T/vol/link"
+	rm -rf "$ROOTFS/proc"
+	ln -s /vol/real "$ROOTFS/proc"
+	cfg '.mounts = [{destination: "/vol", type: "bind", source: $v, options: ["rbind"]}] + .mounts' \
+		--arg v "$T/vol"
+	cfg '.linux.readonlyPaths = ["/proc/sys", "/proc/sysrq-trigger"]
+	   | .linux.maskedPaths = ["/proc/timer_list", "/proc/kcore", "/proc/keys"]'
+	swap_runs 'ordinary directory|symlink'
+}
+nook_specific test_proc_through_swapped_symlink
+
+# The same race without any symlink: proc is mounted on a directory of a
+# volume that another container swaps with another directory. The masks
+# and read-only paths must go to the proc mount just made (through its fd),
+# not to whatever the path names by then; a mount that is no longer where
+# it was made is refused.
+test_proc_in_swapped_volume_dir() {
+	build_swapper
+	mkdir -p "$T/vol/real" "$T/vol/link"
+	touch "$T/vol/real/.real"
+	cfg '.mounts = [{destination: "/vol", type: "bind", source: $v, options: ["rbind"]}] + .mounts
+	   | .mounts += [{destination: "/vol/real", type: "proc", source: "proc"}]' --arg v "$T/vol"
+	cfg '.linux.readonlyPaths = ["/vol/real/sys", "/vol/real/sysrq-trigger"]
+	   | .linux.maskedPaths = ["/vol/real/timer_list", "/vol/real/kcore", "/vol/real/keys"]'
+	swap_runs 'not the new mount'
+}
+nook_specific test_proc_in_swapped_volume_dir
+
+# A symlinked /proc or /sys is refused outright (runc: "must be mounted on
+# ordinary directory"), even when it points inside the rootfs.
+test_proc_on_symlink_refused() {
+	rm -rf "$ROOTFS/proc"
+	mkdir "$ROOTFS/realproc"
+	ln -s /realproc "$ROOTFS/proc"
+	run_sh true
+	assert_failed
+	assert_error_line 'mounts\[0\]' '/proc' 'ordinary directory'
+}
+nook_specific test_proc_on_symlink_refused
+
+test_sysfs_on_symlink_refused() {
+	rm -rf "$ROOTFS/sys"
+	mkdir "$ROOTFS/realsys"
+	ln -s realsys "$ROOTFS/sys"
+	run_sh true
+	assert_failed
+	assert_error_line 'mounts\[5\]' '/sys' 'ordinary directory'
+}
+nook_specific test_sysfs_on_symlink_refused
+
+# runc CVE-2025-31133: /dev is bound from a volume whose "null" is a symlink
+# to a procfs file. Masking must not bind that file (here core_pattern:
+# writable it is host root) over /proc/timer_list and /proc/keys: the mask
+# source must be the character device 1:3, opened without following
+# symlinks. Nothing is written: the container only looks.
+test_masked_paths_with_dev_null_symlink() {
+	mkdir "$T/devvol"
+	ln -s /proc/sys/kernel/core_pattern "$T/devvol/null"
+	cfg '.mounts |= map(select(.destination | startswith("/dev") | not))
+	   | .mounts += [{destination: "/dev", type: "bind", source: $d, options: ["rbind"]}]
+	   | .linux.maskedPaths = ["/proc/timer_list", "/proc/keys"]' --arg d "$T/devvol"
+	run_sh 'for f in /proc/timer_list /proc/keys; do
+		[ -c $f ] && echo "$f masked" || echo "$f NOT masked: $(head -c 40 $f)"; done'
+	if [ "$RC" -ne 0 ]; then
+		assert_error_line 'linux.maskedPaths\[0\]' '/dev/null' 'not the null device'
+		return
+	fi
+	assert_eq $'/proc/timer_list masked\n/proc/keys masked' "$OUT"
+}
+nook_specific test_masked_paths_with_dev_null_symlink
+
+# The control: a real null device in the bound /dev masks as usual.
+test_masked_paths_with_bound_dev() {
+	mkdir "$T/devvol"
+	mknod -m 666 "$T/devvol/null" c 1 3
+	cfg '.mounts |= map(select(.destination | startswith("/dev") | not))
+	   | .mounts += [{destination: "/dev", type: "bind", source: $d, options: ["rbind"]}]
+	   | .linux.maskedPaths = ["/proc/timer_list", "/proc/keys"]' --arg d "$T/devvol"
+	run_ok 'for f in /proc/timer_list /proc/keys; do [ -c $f ] && echo "$f masked"; done'
+	assert_eq $'/proc/timer_list masked\n/proc/keys masked' "$OUT"
+}
+
 test_sysctl_mqueue_in_ipc_ns() {
 	local host
 	host=$(cat /proc/sys/fs/mqueue/queues_max)

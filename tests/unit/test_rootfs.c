@@ -36,6 +36,7 @@
 #define MQUEUE_MAGIC 0x19800202
 #endif
 #include "nook/rootfs.h"
+#include "../../src/linux/rootfs_steps.h"
 
 static char g_tmp[PATH_MAX];      /* mkdtemp dir of this binary */
 static char g_template[PATH_MAX]; /* busybox rootfs built once */
@@ -635,6 +636,48 @@ static void test_resolve_create_in_root(void **state)
 	close(root);
 }
 
+/* nook_resolve_dir_nofollow: where proc, sysfs, cgroups and device nodes
+ * go (issue 9): no symlink anywhere on the way, even one inside the root. */
+static void test_resolve_dir_nofollow(void **state)
+{
+	char link[PATH_MAX + 32], p[PATH_MAX + 64];
+	struct nook_error err;
+	int root, fd;
+	struct stat st;
+
+	snprintf(link, sizeof(link), "%s/in-root-link", g_rootfs);
+	assert_int_equal(symlink("etc", link), 0);
+	root = open(g_rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(root >= 0);
+
+	/* made as directories, each in its parent */
+	fd = nook_resolve_dir_nofollow(root, "/nook-nf/a//b/", true, &err);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(p, sizeof(p), "%s/nook-nf/a/b", g_rootfs);
+	assert_int_equal(lstat(p, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	/* a symlink, last or on the way, even pointing inside the root */
+	assert_int_equal(nook_resolve_dir_nofollow(root, "/in-root-link", true, &err), -1);
+	assert_int_equal(err.errnum, ELOOP);
+	assert_non_null(strstr(err.msg, "/in-root-link is a symlink"));
+	assert_int_equal(nook_resolve_dir_nofollow(root, "/in-root-link/x", true, &err), -1);
+	assert_int_equal(err.errnum, ELOOP);
+	assert_non_null(strstr(err.msg, "/in-root-link/x: /in-root-link is a symlink"));
+	snprintf(p, sizeof(p), "%s/etc/x", g_rootfs);
+	assert_int_not_equal(access(p, F_OK), 0);
+	/* not a directory, "..", and missing without create */
+	assert_int_equal(nook_resolve_dir_nofollow(root, "/bin/busybox", true, &err), -1);
+	assert_int_equal(err.errnum, ENOTDIR);
+	assert_int_equal(nook_resolve_dir_nofollow(root, "/etc/../etc", true, &err), -1);
+	assert_int_equal(err.errnum, EINVAL);
+	assert_int_equal(nook_resolve_dir_nofollow(root, "/nope", false, &err), -1);
+	assert_int_equal(err.errnum, ENOENT);
+	snprintf(p, sizeof(p), "%s/nope", g_rootfs);
+	assert_int_not_equal(access(p, F_OK), 0);
+	close(root);
+}
+
 static void child_binds(void *arg)
 {
 	char buf[64];
@@ -1047,7 +1090,8 @@ static void child_sysctl_errors(void *arg)
 	CHECK(nook_sysctl_apply(&g_cfg->spec, &err) < 0);
 	nook_error_text(&err, text, sizeof(text));
 	CHECK(strstr(text, "linux.sysctl[\"kernel.ngroups_max\"]:") == text);
-	/* no proc in the container */
+	/* no proc in the container (and none kept by nook_rootfs_enter) */
+	nook_kernfs_forget();
 	CHECK(umount2("/proc", MNT_DETACH) == 0);
 	CHECK(nook_sysctl_apply(&g_cfg->spec, &err) < 0);
 	CHECK(strstr(err.msg, "no /proc mounted in the container") != NULL);
@@ -1138,6 +1182,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_symlink_escape, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_symlink_swap_race, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_resolve_create_in_root, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_resolve_dir_nofollow, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bind_mounts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tmpfs_options, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_devpts_mqueue, setup, teardown),
