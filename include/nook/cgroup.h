@@ -105,7 +105,8 @@ int nook_cgroup_destroy(struct nook_cgroup *cg, struct nook_error *err);
 void nook_cgroup_free(struct nook_cgroup *cg);
 
 /* The directory of the hierarchy that holds controller ("memory", "hugetlb";
- * "" for the v2 directory itself), or NULL. */
+ * "" for the v2 directory itself), or NULL. v2 names: "io" finds a v1
+ * "blkio" hierarchy where there is one. */
 const struct nook_cgroup_dir *nook_cgroup_dir_for(const struct nook_cgroup *cg,
                                                   const char *controller);
 
