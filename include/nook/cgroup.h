@@ -81,6 +81,11 @@ int nook_cgroup_apply(const struct nook_cgroup *cg, const struct nook_resources 
 /* pause / resume: v1 freezer, v2 cgroup.freeze; waits until frozen. */
 int nook_cgroup_freeze(const struct nook_cgroup *cg, bool frozen, struct nook_error *err);
 int nook_cgroup_is_frozen(const struct nook_cgroup *cg, bool *frozen, struct nook_error *err);
+/* Is a v1 freezer above the container's own cgroup frozen (by someone
+ * else: nook thaws only its own)? 1 with its directory in `who`, else 0.
+ * A task frozen by a v1 freezer does not even die of SIGKILL until it is
+ * thawed; on v2 it does, so v2 is never reported. */
+int nook_cgroup_frozen_above(const struct nook_cgroup *cg, char *who, size_t size);
 
 /* Every pid in the container's cgroup (`ps`, `kill --all`). *pids is malloc'd. */
 int nook_cgroup_pids(const struct nook_cgroup *cg, pid_t **pids, size_t *n, struct nook_error *err);

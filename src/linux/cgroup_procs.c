@@ -126,6 +126,30 @@ int nook_cgroup_is_frozen(const struct nook_cgroup *cg, bool *frozen, struct noo
 	return 0;
 }
 
+int nook_cgroup_frozen_above(const struct nook_cgroup *cg, char *who, size_t size)
+{
+	const struct nook_cgroup_dir *d = nook_cgroup_dir_for(cg, "freezer");
+	struct nook_error ignored;
+	char path[4096], buf[16];
+
+	if (d == NULL || d->hierarchy[0] == '\0')
+		return 0; /* v2: SIGKILL kills frozen tasks */
+	snprintf(path, sizeof(path), "%s", d->path);
+	/* up to the hierarchy's root, which has no freezer.state */
+	for (char *slash = strrchr(path, '/'); slash != NULL && slash != path;
+	     slash = strrchr(path, '/')) {
+		*slash = '\0';
+		if (!nook_cg_has_file(path, "freezer.state"))
+			break;
+		if (nook_cg_read(path, "freezer.self_freezing", buf, sizeof(buf), &ignored) == 0 &&
+		    buf[0] == '1') {
+			snprintf(who, size, "%s", path);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static const struct nook_cgroup_dir *v2_dir(const struct nook_cgroup *cg)
 {
 	for (size_t i = 0; i < cg->n_dirs; i++)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -123,6 +124,32 @@ static void state_dir_is_exclusive_and_removed(void **state)
 	assert_int_equal(nook_state_dir_remove(root, "c1", &err), 0);
 	snprintf(path, sizeof(path), "%s/c1", root);
 	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(nook_state_dir_remove(root, "c1", &err), 0);
+	assert_int_equal(rmdir(root), 0);
+}
+
+/* Issue 8: a lock is taken back after a wait (run), and a directory deleted
+ * (and made again) meanwhile is not ours any more. */
+static void state_lock_sees_a_deleted_dir(void **state)
+{
+	char root[] = "/tmp/nook-unit-lock.XXXXXX";
+	struct nook_error err;
+
+	assert_non_null(mkdtemp(root));
+	int dirfd = nook_state_dir_create(root, "c1", &err);
+	assert_true(dirfd >= 0);
+	nook_state_unlock(dirfd);
+	int other = nook_state_dir_open(root, "c1", LOCK_EX, &err);
+	assert_true(other >= 0);
+	close(other);
+	assert_int_equal(nook_state_lock(dirfd, root, "c1", LOCK_EX, &err), 1);
+	nook_state_unlock(dirfd);
+	assert_int_equal(nook_state_dir_remove(root, "c1", &err), 0);
+	int again = nook_state_dir_create(root, "c1", &err); /* a new container, same id */
+	assert_true(again >= 0);
+	close(again);
+	assert_int_equal(nook_state_lock(dirfd, root, "c1", LOCK_EX, &err), 0);
+	close(dirfd);
 	assert_int_equal(nook_state_dir_remove(root, "c1", &err), 0);
 	assert_int_equal(rmdir(root), 0);
 }
@@ -244,6 +271,7 @@ int main(void)
 	    cmocka_unit_test(error_prefix_truncates_long_messages),
 	    cmocka_unit_test(ids_follow_runc_rules),
 	    cmocka_unit_test(state_dir_is_exclusive_and_removed),
+	    cmocka_unit_test(state_lock_sees_a_deleted_dir),
 	    cmocka_unit_test(sync_carries_errors_and_fds),
 	    cmocka_unit_test(sync_relays_log_lines),
 	    cmocka_unit_test(start_time_names_one_process),
