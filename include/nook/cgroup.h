@@ -81,6 +81,9 @@ int nook_cgroup_apply(const struct nook_cgroup *cg, const struct nook_resources 
 /* pause / resume: v1 freezer, v2 cgroup.freeze; waits until frozen. */
 int nook_cgroup_freeze(const struct nook_cgroup *cg, bool frozen, struct nook_error *err);
 int nook_cgroup_is_frozen(const struct nook_cgroup *cg, bool *frozen, struct nook_error *err);
+/* Thaw the container's own freezer, whoever froze it, without waiting for
+ * it (a destroy waits for the processes to die instead). */
+void nook_cgroup_thaw_nowait(const struct nook_cgroup *cg);
 /* Is a v1 freezer above the container's own cgroup frozen (by someone
  * else: nook thaws only its own)? 1 with its directory in `who`, else 0.
  * A task frozen by a v1 freezer does not even die of SIGKILL until it is

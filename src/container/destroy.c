@@ -36,10 +36,9 @@ static bool wait_gone(int pidfd, int ms)
 	for (;;) {
 		long long left = deadline - now_ms();
 		int n = poll(&pfd, 1, left > 0 ? (int)left : 0);
-		if (n != 0 || left <= 0)
-			return n > 0;
-		if (n < 0 && errno != EINTR)
-			return false;
+		if (n < 0 && errno == EINTR && left > 0)
+			continue;
+		return n > 0;
 	}
 }
 
@@ -47,7 +46,6 @@ static bool wait_gone(int pidfd, int ms)
  * freezer we thaw, whoever froze it; one above it is not ours. */
 static int thaw(struct nook_container *c, struct nook_error *err)
 {
-	struct nook_error ignored;
 	char who[4096];
 
 	if (!c->have_cgroup)
@@ -58,7 +56,7 @@ static int thaw(struct nook_container *c, struct nook_error *err)
 		                 "freezer cgroup nook did not make; thaw that one, then delete "
 		                 "again",
 		                 (int)c->pid, who);
-	nook_cgroup_freeze(&c->cgroup, false, &ignored);
+	nook_cgroup_thaw_nowait(&c->cgroup);
 	return 0;
 }
 

@@ -105,6 +105,19 @@ int nook_cgroup_freeze(const struct nook_cgroup *cg, bool frozen, struct nook_er
 	return wait_state(d->path, frozen, err);
 }
 
+void nook_cgroup_thaw_nowait(const struct nook_cgroup *cg)
+{
+	const struct nook_cgroup_dir *d = freezer_dir(cg);
+	struct nook_error ignored;
+
+	if (d == NULL)
+		return;
+	if (d->hierarchy[0] != '\0')
+		nook_cg_write(d->path, "freezer.state", "THAWED", NULL, &ignored);
+	else
+		nook_cg_write(d->path, "cgroup.freeze", "0", NULL, &ignored);
+}
+
 int nook_cgroup_is_frozen(const struct nook_cgroup *cg, bool *frozen, struct nook_error *err)
 {
 	const struct nook_cgroup_dir *d = freezer_dir(cg);
