@@ -84,11 +84,13 @@ int nook_cgroup_is_frozen(const struct nook_cgroup *cg, bool *frozen, struct noo
 /* Thaw the container's own freezer, whoever froze it, without waiting for
  * it (a destroy waits for the processes to die instead). */
 void nook_cgroup_thaw_nowait(const struct nook_cgroup *cg);
-/* Is a v1 freezer above the container's own cgroup frozen (by someone
- * else: nook thaws only its own)? 1 with its directory in `who`, else 0.
- * A task frozen by a v1 freezer does not even die of SIGKILL until it is
- * thawed; on v2 it does, so v2 is never reported. */
-int nook_cgroup_frozen_above(const struct nook_cgroup *cg, char *who, size_t size);
+/* Is process pid (0: the container's own freezer cgroup) frozen by a v1
+ * freezer cgroup that is not the container's own (which nook thaws,
+ * whoever froze it): an ancestor, or one someone moved the process into?
+ * 1 with its directory in `who`, else 0. A task frozen by a v1 freezer does
+ * not even die of SIGKILL until it is thawed; on v2 it does, so v2 is never
+ * reported. */
+int nook_cgroup_frozen_elsewhere(const struct nook_cgroup *cg, pid_t pid, char *who, size_t size);
 
 /* Every pid in the container's cgroup (`ps`, `kill --all`). *pids is malloc'd. */
 int nook_cgroup_pids(const struct nook_cgroup *cg, pid_t **pids, size_t *n, struct nook_error *err);

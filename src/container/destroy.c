@@ -43,20 +43,21 @@ static bool wait_gone(int pidfd, int ms)
 }
 
 /* A frozen init does not die of SIGKILL until it is thawed (v1). Our own
- * freezer we thaw, whoever froze it; one above it is not ours. */
+ * freezer we thaw, whoever froze it; another one (an ancestor of ours, or
+ * one the init was moved into) is not ours to thaw: then fail at once. */
 static int thaw(struct nook_container *c, struct nook_error *err)
 {
 	char who[4096];
 
 	if (!c->have_cgroup)
 		return 0;
-	if (nook_cgroup_frozen_above(&c->cgroup, who, sizeof(who)))
+	nook_cgroup_thaw_nowait(&c->cgroup);
+	if (nook_cgroup_frozen_elsewhere(&c->cgroup, c->pid, who, sizeof(who)))
 		return nook_fail(err, 0,
 		                 "cannot kill the container's init (pid %d): it is frozen by %s, a "
 		                 "freezer cgroup nook did not make; thaw that one, then delete "
 		                 "again",
 		                 (int)c->pid, who);
-	nook_cgroup_thaw_nowait(&c->cgroup);
 	return 0;
 }
 

@@ -101,7 +101,7 @@ int nook_cgroup_destroy(struct nook_cgroup *cg, struct nook_error *err)
 	int rc = 0;
 
 	/* Frozen from above: SIGKILL waits for a thaw that is not ours to do. */
-	if (!all_empty(cg) && nook_cgroup_frozen_above(cg, who, sizeof(who)))
+	if (!all_empty(cg) && nook_cgroup_frozen_elsewhere(cg, 0, who, sizeof(who)))
 		return nook_fail(err, 0,
 		                 "cgroup: the container's processes are frozen by %s, a freezer "
 		                 "cgroup nook did not make, and cannot be killed until it is "

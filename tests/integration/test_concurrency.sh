@@ -210,6 +210,36 @@ test_delete_force_frozen_from_above() {
 		fail "nook left its $ID-outer cgroups: $(ls -d /sys/fs/cgroup/*/"$ID-outer")"
 }
 
+# crun's test_delete.py does this: the init moved into a frozen v1 freezer
+# cgroup of someone else's (crun then removes the state and leaves the
+# process; runc fails after 10 s).
+nook_specific test_delete_force_init_moved_into_frozen_freezer
+test_delete_force_init_moved_into_frozen_freezer() {
+	[ -d /sys/fs/cgroup/freezer ] || skip "no v1 freezer hierarchy"
+	local foreign=/sys/fs/cgroup/freezer/$ID-foreign
+	mkdir "$foreign"
+	on_exit "rmdir '$foreign'"
+	on_exit 'force_delete "$ID"'
+	set_args sh -c "$LONG_RUNNING"
+	run_detached
+	assert_ok
+	wait_for_file "$ROOTFS/tmp/ready"
+	on_exit "echo THAWED >'$foreign/freezer.state'"
+	init_pid >"$foreign/cgroup.procs"
+	echo FROZEN >"$foreign/freezer.state"
+	wait_content "$foreign/freezer.state" '^FROZEN$'
+	local start=$SECONDS
+	HARNESS_TIMEOUT=20 nk delete --force "$ID"
+	assert_exit 1
+	assert_error_line "frozen by $foreign" "did not make"
+	[ $((SECONDS - start)) -le 5 ] || fail "delete took $((SECONDS - start)) s to give up"
+	[ -d "$STATE/$ID" ] || fail "the state of a container nook could not kill is gone"
+	echo THAWED >"$foreign/freezer.state"
+	HARNESS_TIMEOUT=20 nk delete --force "$ID"
+	assert_ok
+	nothing_left_of "$ID"
+}
+
 nook_specific test_delete_force_own_freezer_frozen_by_another
 test_delete_force_own_freezer_frozen_by_another() {
 	[ -d /sys/fs/cgroup/freezer ] || skip "no v1 freezer hierarchy"
