@@ -81,6 +81,16 @@ int nook_cgroup_apply(const struct nook_cgroup *cg, const struct nook_resources 
 /* pause / resume: v1 freezer, v2 cgroup.freeze; waits until frozen. */
 int nook_cgroup_freeze(const struct nook_cgroup *cg, bool frozen, struct nook_error *err);
 int nook_cgroup_is_frozen(const struct nook_cgroup *cg, bool *frozen, struct nook_error *err);
+/* Thaw the container's own freezer, whoever froze it, without waiting for
+ * it (a destroy waits for the processes to die instead). */
+void nook_cgroup_thaw_nowait(const struct nook_cgroup *cg);
+/* Is process pid (0: the container's own freezer cgroup) frozen by a v1
+ * freezer cgroup that is not the container's own (which nook thaws,
+ * whoever froze it): an ancestor, or one someone moved the process into?
+ * 1 with its directory in `who`, else 0. A task frozen by a v1 freezer does
+ * not even die of SIGKILL until it is thawed; on v2 it does, so v2 is never
+ * reported. */
+int nook_cgroup_frozen_elsewhere(const struct nook_cgroup *cg, pid_t pid, char *who, size_t size);
 
 /* Every pid in the container's cgroup (`ps`, `kill --all`). *pids is malloc'd. */
 int nook_cgroup_pids(const struct nook_cgroup *cg, pid_t **pids, size_t *n, struct nook_error *err);
@@ -105,7 +115,8 @@ int nook_cgroup_destroy(struct nook_cgroup *cg, struct nook_error *err);
 void nook_cgroup_free(struct nook_cgroup *cg);
 
 /* The directory of the hierarchy that holds controller ("memory", "hugetlb";
- * "" for the v2 directory itself), or NULL. */
+ * "" for the v2 directory itself), or NULL. v2 names: "io" finds a v1
+ * "blkio" hierarchy where there is one. */
 const struct nook_cgroup_dir *nook_cgroup_dir_for(const struct nook_cgroup *cg,
                                                   const char *controller);
 

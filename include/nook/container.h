@@ -58,6 +58,9 @@ struct nook_container {
 	bool exited;
 	int wait_status;
 	bool deleted; /* nook_container_delete done (a failed poststart does it) */
+	/* run, after its wait: the state directory is no longer ours to change
+	 * (another nook deleted it, or held its lock too long: reported) */
+	bool not_ours;
 };
 
 void nook_container_init(struct nook_container *c);
@@ -101,7 +104,10 @@ bool nook_container_init_alive(const struct nook_container *c);
 int nook_container_create(const struct nook_create_opts *opts, struct nook_container *c,
                           struct nook_error *err);
 int nook_container_start(struct nook_container *c, struct nook_error *err);
-/* Returns the exit code as a shell reports it: status, or 128+signal. */
+/* Returns the exit code as a shell reports it: status, or 128+signal. The
+ * state lock is not held while it waits, so that `kill` and `delete
+ * --force` from elsewhere work on the container (issue 8); it is taken back
+ * afterwards, else not_ours is set. */
 int nook_container_wait(struct nook_container *c, struct nook_error *err);
 int nook_container_destroy(struct nook_container *c, struct nook_error *err);
 
@@ -110,7 +116,7 @@ int nook_container_kill(struct nook_container *c, int sig, bool all, struct nook
 
 /* delete: refuses a container that is not stopped unless `force` (runtime.md:
  * deleting one that is not stopped MUST have no effect and MUST fail). A
- * second call on the same `c` does nothing. */
+ * second call on the same `c` does nothing, nor one when it is not_ours. */
 int nook_container_delete(struct nook_container *c, bool force, struct nook_error *err);
 
 /* Wait in the foreground for our child `pid`: forward signals to it, relay

@@ -37,8 +37,18 @@ int nook_id_check(const char *id, struct nook_error *err);
 int nook_state_dir_create(const char *root, const char *id, struct nook_error *err);
 
 /* Open <root>/<id> ("container \"x\" does not exist" when it doesn't) and
- * flock it with `lock` (LOCK_EX, LOCK_SH, or 0 for none). */
+ * lock it with nook_state_lock (`lock`: LOCK_EX, LOCK_SH, or 0 for none). */
 int nook_state_dir_open(const char *root, const char *id, int lock, struct nook_error *err);
+
+/* How long a command waits for another one's lock before it gives up. */
+#define NOOK_LOCK_WAIT_MS 10000
+
+/* flock dirfd, the directory <root>/<id>, with `lock`, waiting at most
+ * NOOK_LOCK_WAIT_MS for the process that holds it (named in the error).
+ * Returns 1 locked; 0 when the directory was deleted meanwhile (it is no
+ * longer <root>/<id>; not locked then); -1 on error. */
+int nook_state_lock(int dirfd, const char *root, const char *id, int lock, struct nook_error *err);
+void nook_state_unlock(int dirfd);
 
 /* Write state.json atomically into the locked directory. */
 int nook_state_write(int dirfd, const struct nook_state *state, struct nook_error *err);

@@ -12,6 +12,16 @@
  *                            the bind sources as host root; the runtime answers
  *                            with one MOUNTS per bind source, its O_PATH fd
  *                            attached (none: the init opens it itself)
+ *   init -> runtime  LOG     a warning (or debug line) of the init, or of the
+ *                            child of `nook exec`: a level and the text. Any
+ *                            receive of the runtime writes it out by its own
+ *                            route (log file and format, or stderr) and goes
+ *                            on to the next message.
+ *
+ * LOG only reaches a runtime that still listens: `create` until READY, `run`
+ * and `exec` until the execve. After `create` has returned, the init's few
+ * remaining lines (the debug lines of startContainer hooks) are dropped, as
+ * runc drops them; an error is still written to the init's own stderr.
  *
  * The socket is close-on-exec in the init, so end-of-file after start means
  * the execve succeeded. */
@@ -31,6 +41,7 @@ enum nook_sync_type {
 	NOOK_SYNC_HOOKS,
 	NOOK_SYNC_STATE,
 	NOOK_SYNC_MOUNTS,
+	NOOK_SYNC_LOG,
 };
 
 struct nook_sync_msg {
@@ -57,5 +68,10 @@ int nook_sync_send_bytes(int sock, enum nook_sync_type type, const char *buf, si
 /* Receive one; it must be of `want` type. *out is a malloc'd, NUL-terminated
  * copy. An ERROR message is copied into err. */
 int nook_sync_recv_bytes(int sock, enum nook_sync_type want, char **out, struct nook_error *err);
+
+/* From now on, this process's log messages go to the runtime as LOG
+ * messages on `sock` (see nook_log_relay_to). For the init and the exec
+ * child, right after clone. */
+void nook_sync_route_log(int sock);
 
 #endif

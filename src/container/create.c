@@ -239,6 +239,7 @@ static pid_t clone_init(struct nook_container *c, const struct nook_create_opts 
 		    .preserve_fds = o->preserve_fds,
 		};
 		close(sv[0]);
+		nook_sync_route_log(sv[1]);
 		nook_init_main(&init);
 	}
 	int clone_errno = errno;

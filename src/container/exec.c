@@ -131,6 +131,7 @@ static int spawn(struct nook_container *c, const struct nook_spec *view,
 		    .preserve_fds = o->preserve_fds,
 		};
 		close(sv[0]);
+		nook_sync_route_log(sv[1]);
 		nook_exec_child_main(&args);
 	}
 	int clone_errno = errno;

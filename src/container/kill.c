@@ -53,6 +53,8 @@ int nook_container_delete(struct nook_container *c, bool force, struct nook_erro
 		return 0;
 	int status = nook_container_status(c);
 
+	if (c->not_ours)
+		return 0; /* deleted by another nook (which ran poststop), or locked by one */
 	if (status != NOOK_STOPPED && !force)
 		return nook_fail(err, 0,
 		                 "container \"%s\" is %s: only a stopped container can be deleted "

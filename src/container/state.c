@@ -72,8 +72,13 @@ int nook_state_dir_open(const char *root, const char *id, int lock, struct nook_
 			return nook_fail(err, 0, "container \"%s\" does not exist", id);
 		return nook_fail(err, errno, "open state directory %s", path);
 	}
-	if (lock != 0 && flock(dirfd, lock) < 0)
-		return nook_fail(err, errno, "lock state directory %s", path);
+	if (lock != 0) {
+		int rc = nook_state_lock(dirfd, root, id, lock, err);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) /* deleted while we waited for its lock */
+			return nook_fail(err, 0, "container \"%s\" does not exist", id);
+	}
 	return nook_steal_fd(&dirfd);
 }
 

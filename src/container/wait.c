@@ -7,11 +7,13 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "nook/cleanup.h"
+#include "nook/state.h"
 #include "nook/terminal.h"
 
 void nook_forwarded_signals(sigset_t *set)
@@ -143,9 +145,22 @@ int nook_wait_foreground(pid_t pid, int *pty_master, int *wait_status, struct no
 
 int nook_container_wait(struct nook_container *c, struct nook_error *err)
 {
-	int code = nook_wait_foreground(c->pid, &c->pty_master, &c->wait_status, err);
+	struct nook_error lock_err;
 
+	/* Not held while the workload runs: `delete --force` from another
+	 * shell would wait for it for the container's whole life. */
+	nook_state_unlock(c->state_dirfd);
+	int code = nook_wait_foreground(c->pid, &c->pty_master, &c->wait_status, err);
 	if (code >= 0)
 		c->exited = true;
+	if (c->state_dirfd < 0)
+		return code;
+	int locked = nook_state_lock(c->state_dirfd, c->root, c->id, LOCK_EX, &lock_err);
+	if (locked <= 0)
+		c->not_ours = true; /* 0: deleted by another nook meanwhile */
+	if (locked < 0 && code >= 0) {
+		*err = lock_err;
+		return -1;
+	}
 	return code;
 }

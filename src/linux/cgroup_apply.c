@@ -68,14 +68,16 @@ static int apply_pids(const struct nook_cgroup *cg, const struct nook_resources 
 static int apply_block_io(const struct nook_cgroup *cg, const struct nook_block_io *b,
                           struct nook_error *err)
 {
-	const struct nook_cgroup_dir *d = nook_cgroup_dir_for(cg, "blkio");
+	const struct nook_cgroup_dir *d;
 
 	if (!b->present)
 		return 0;
-	if (d != NULL && !is_v2(d))
-		return nook_cg_apply_v1_blkio(d->path, b, err);
+	/* v1 blkio where the host has it (a hybrid host), else v2 io */
 	d = nook_cg_need(cg, "io", RES "blockIO", err);
-	return d == NULL ? -1 : nook_cg_apply_v2_io(d->path, b, err);
+	if (d == NULL)
+		return -1;
+	return is_v2(d) ? nook_cg_apply_v2_io(d->path, b, err)
+	                : nook_cg_apply_v1_blkio(d->path, b, err);
 }
 
 static int apply_hugetlb(const struct nook_cgroup *cg, const struct nook_resources *r,

@@ -74,32 +74,46 @@ static int seed_cpuset(const struct nook_cgroup_dir *d, struct nook_error *err)
 	return 0;
 }
 
-static bool needs(const struct nook_resources *r, const char *ctl)
+/* Does the config need controller ctl? cfg gets the part that does. */
+static bool needs(const struct nook_resources *r, const char *ctl, char *cfg, size_t size)
 {
+	static const struct {
+		const char *ctl, *section;
+	} sections[] = {
+	    {"memory", "memory"}, {"cpu", "cpu"},   {"cpuset", "cpu"},
+	    {"io", "blockIO"},    {"pids", "pids"}, {"hugetlb", "hugepageLimits"},
+	    {"rdma", "rdma"},
+	};
 	const struct nook_cpu *c = &r->cpu;
+	bool need = false;
 
 	for (size_t i = 0; i < r->unified.n; i++) {
 		const char *k = r->unified.v[i].key;
 		size_t len = strcspn(k, ".");
-		if (strlen(ctl) == len && strncmp(k, ctl, len) == 0)
+		if (strlen(ctl) == len && strncmp(k, ctl, len) == 0) {
+			snprintf(cfg, size, "linux.resources.unified.%s", k);
 			return true;
+		}
 	}
 	if (strcmp(ctl, "memory") == 0)
-		return r->memory.present;
-	if (strcmp(ctl, "cpu") == 0)
-		return c->has_shares || c->has_quota || c->has_period || c->has_burst ||
+		need = r->memory.present;
+	else if (strcmp(ctl, "cpu") == 0)
+		need = c->has_shares || c->has_quota || c->has_period || c->has_burst ||
 		       c->has_idle || c->has_realtime_period || c->has_realtime_runtime;
-	if (strcmp(ctl, "cpuset") == 0)
-		return c->cpus != NULL || c->mems != NULL;
-	if (strcmp(ctl, "io") == 0)
-		return r->block_io.present;
-	if (strcmp(ctl, "pids") == 0)
-		return r->has_pids_limit;
-	if (strcmp(ctl, "hugetlb") == 0)
-		return r->n_hugepage_limits > 0;
-	if (strcmp(ctl, "rdma") == 0)
-		return r->n_rdma > 0;
-	return false;
+	else if (strcmp(ctl, "cpuset") == 0)
+		need = c->cpus != NULL || c->mems != NULL;
+	else if (strcmp(ctl, "io") == 0)
+		need = r->block_io.present;
+	else if (strcmp(ctl, "pids") == 0)
+		need = r->has_pids_limit;
+	else if (strcmp(ctl, "hugetlb") == 0)
+		need = r->n_hugepage_limits > 0;
+	else if (strcmp(ctl, "rdma") == 0)
+		need = r->n_rdma > 0;
+	for (size_t i = 0; need && i < NOOK_ARRAY_SIZE(sections); i++)
+		if (strcmp(sections[i].ctl, ctl) == 0)
+			snprintf(cfg, size, "linux.resources.%s", sections[i].section);
+	return need;
 }
 
 /* Enable ctl in the subtree_control of every directory from the hierarchy
@@ -155,12 +169,14 @@ static int enable_v2(const struct nook_cgroup *cg, const struct nook_cgroup_dir 
 {
 	static const char *const ctls[] = {"cpu",  "cpuset",  "memory", "io",
 	                                   "pids", "hugetlb", "rdma"};
+	char cfg[300];
 
 	for (size_t i = 0; i < NOOK_ARRAY_SIZE(ctls); i++) {
-		if (!needs(r, ctls[i]) || nook_cgroup_dir_for(cg, ctls[i]) != d)
+		/* a controller of a v1 hierarchy (blkio for io) is not enabled here */
+		if (!needs(r, ctls[i], cfg, sizeof(cfg)) || nook_cgroup_dir_for(cg, ctls[i]) != d)
 			continue;
 		if (enable_in_parents(mount, d->path, ctls[i], err) < 0)
-			return -1;
+			return nook_error_prefix(err, "%s", cfg);
 	}
 	return 0;
 }

@@ -51,13 +51,18 @@ static int kill_rest(const struct nook_cgroup *cg, struct nook_error *err)
 	return rc;
 }
 
+static bool all_empty(const struct nook_cgroup *cg)
+{
+	for (size_t d = 0; d < cg->n_dirs; d++)
+		if (cg->dirs[d].created && !empty(cg->dirs[d].path))
+			return false;
+	return true;
+}
+
 static int wait_empty(const struct nook_cgroup *cg, struct nook_error *err)
 {
 	for (int i = 0; i < 1000; i++) {
-		bool all = true;
-		for (size_t d = 0; d < cg->n_dirs; d++)
-			all = all && (!cg->dirs[d].created || empty(cg->dirs[d].path));
-		if (all)
+		if (all_empty(cg))
 			return 0;
 		if (i % 50 == 49 && kill_rest(cg, err) < 0)
 			return -1;
@@ -92,8 +97,16 @@ static int remove_dir(struct nook_cgroup_dir *d, struct nook_error *err)
 
 int nook_cgroup_destroy(struct nook_cgroup *cg, struct nook_error *err)
 {
+	char who[4096];
 	int rc = 0;
 
+	/* Frozen from above: SIGKILL waits for a thaw that is not ours to do. */
+	if (!all_empty(cg) && nook_cgroup_frozen_elsewhere(cg, 0, who, sizeof(who)))
+		return nook_fail(err, 0,
+		                 "cgroup: the container's processes are frozen by %s, a freezer "
+		                 "cgroup nook did not make, and cannot be killed until it is "
+		                 "thawed",
+		                 who);
 	if (kill_rest(cg, err) < 0 || wait_empty(cg, err) < 0)
 		rc = -1;
 	for (size_t i = 0; i < cg->n_dirs; i++) {

@@ -95,16 +95,24 @@ int nook_cg_read_key(const char *dir, const char *file, const char *key, uint64_
 	return nook_fail(err, ENOENT, "cgroup: %s/%s has no \"%s\"", dir, file, key);
 }
 
+/* The v1 name of a controller: v2's "io" is v1's "blkio", the others keep
+ * their names. */
+static const char *v1_name(const char *controller)
+{
+	return strcmp(controller, "io") == 0 ? "blkio" : controller;
+}
+
 const struct nook_cgroup_dir *nook_cgroup_dir_for(const struct nook_cgroup *cg,
                                                   const char *controller)
 {
 	const struct nook_cgroup_dir *v2 = NULL;
+	const char *v1 = v1_name(controller);
 
 	for (size_t i = 0; i < cg->n_dirs; i++) {
 		const struct nook_cgroup_dir *d = &cg->dirs[i];
 		if (d->hierarchy[0] == '\0')
 			v2 = d;
-		else if (nook_cg_list_has(d->hierarchy, ',', controller))
+		else if (nook_cg_list_has(d->hierarchy, ',', v1))
 			return d;
 	}
 	return v2;

@@ -105,6 +105,19 @@ int nook_cgroup_freeze(const struct nook_cgroup *cg, bool frozen, struct nook_er
 	return wait_state(d->path, frozen, err);
 }
 
+void nook_cgroup_thaw_nowait(const struct nook_cgroup *cg)
+{
+	const struct nook_cgroup_dir *d = freezer_dir(cg);
+	struct nook_error ignored;
+
+	if (d == NULL)
+		return;
+	if (d->hierarchy[0] != '\0')
+		nook_cg_write(d->path, "freezer.state", "THAWED", NULL, &ignored);
+	else
+		nook_cg_write(d->path, "cgroup.freeze", "0", NULL, &ignored);
+}
+
 int nook_cgroup_is_frozen(const struct nook_cgroup *cg, bool *frozen, struct nook_error *err)
 {
 	const struct nook_cgroup_dir *d = freezer_dir(cg);
@@ -123,6 +136,64 @@ int nook_cgroup_is_frozen(const struct nook_cgroup *cg, bool *frozen, struct noo
 	if (nook_cg_read(d->path, "freezer.state", buf, sizeof(buf), err) < 0)
 		return -1;
 	*frozen = strncmp(buf, "FROZEN", 6) == 0;
+	return 0;
+}
+
+/* pid's directory in the v1 hierarchy mounted at `mount`, from
+ * /proc/<pid>/cgroup ("6:freezer:/a/b"). */
+static int freezer_dir_of(pid_t pid, const char *mount, char *out, size_t size)
+{
+	char path[64], line[4096];
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	autofclose FILE *f = fopen(path, "re");
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		char *ctl = strchr(line, ':');
+		char *rel = ctl != NULL ? strchr(ctl + 1, ':') : NULL;
+		if (rel == NULL)
+			continue;
+		*rel++ = '\0';
+		rel[strcspn(rel, "\n")] = '\0';
+		if (nook_cg_list_has(ctl + 1, ',', "freezer")) {
+			snprintf(out, size, "%s%s", mount, strcmp(rel, "/") == 0 ? "" : rel);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int nook_cgroup_frozen_elsewhere(const struct nook_cgroup *cg, pid_t pid, char *who, size_t size)
+{
+	const struct nook_cgroup_dir *d = nook_cgroup_dir_for(cg, "freezer");
+	struct nook_error ignored;
+	char mount[4096], path[4096], buf[16];
+
+	if (d == NULL || d->hierarchy[0] == '\0')
+		return 0; /* v2: SIGKILL kills frozen tasks */
+	/* the hierarchy's root is the first directory up without freezer.state */
+	snprintf(mount, sizeof(mount), "%s", d->path);
+	while (nook_cg_has_file(mount, "freezer.state")) {
+		char *slash = strrchr(mount, '/');
+		if (slash == NULL || slash == mount)
+			return 0;
+		*slash = '\0';
+	}
+	snprintf(path, sizeof(path), "%s", d->path);
+	if (pid > 0 && freezer_dir_of(pid, mount, path, sizeof(path)) < 0)
+		return 0;
+	/* the directory and its ancestors, but ours: that one nook thaws */
+	while (strcmp(path, mount) != 0 && nook_cg_has_file(path, "freezer.state")) {
+		if (strcmp(path, d->path) != 0 &&
+		    nook_cg_read(path, "freezer.self_freezing", buf, sizeof(buf), &ignored) == 0 &&
+		    buf[0] == '1') {
+			snprintf(who, size, "%s", path);
+			return 1;
+		}
+		char *slash = strrchr(path, '/');
+		if (slash == NULL || slash == path)
+			break;
+		*slash = '\0';
+	}
 	return 0;
 }
 

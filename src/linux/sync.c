@@ -1,11 +1,14 @@
 #include "nook/sync.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "nook/log.h"
 
 int nook_sync_send(int sock, enum nook_sync_type type, const struct nook_error *payload,
                    int pass_fd, struct nook_error *err)
@@ -39,9 +42,60 @@ int nook_sync_send(int sock, enum nook_sync_type type, const struct nook_error *
 	return 0;
 }
 
-int nook_sync_recv(int sock, struct nook_sync_msg *msg, int *fd_out, struct nook_error *err)
+/* A LOG message on the wire: the type, the level, then the text without
+ * its NUL. */
+struct log_msg {
+	uint32_t type;
+	uint32_t level;
+	char text[NOOK_LOG_MSG_MAX];
+};
+
+static int send_log(int sock, enum nook_log_level level, const char *msg)
 {
-	struct iovec iov = {.iov_base = msg, .iov_len = sizeof(*msg)};
+	struct log_msg m = {.type = NOOK_SYNC_LOG, .level = level};
+	size_t len = strnlen(msg, sizeof(m.text));
+	ssize_t n;
+
+	memcpy(m.text, msg, len);
+	do
+		n = send(sock, &m, offsetof(struct log_msg, text) + len, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -1 : 0;
+}
+
+void nook_sync_route_log(int sock)
+{
+	nook_log_relay_to(send_log, sock);
+}
+
+/* A LOG message of n bytes: out by our own route. */
+static void relay_log(const struct log_msg *m, size_t n)
+{
+	char text[NOOK_LOG_MSG_MAX + 1];
+	size_t len = n - offsetof(struct log_msg, text);
+	enum nook_log_level level = NOOK_LOG_WARN;
+
+	if (m->level <= NOOK_LOG_ERROR)
+		level = (enum nook_log_level)m->level;
+	memcpy(text, m->text, len);
+	text[len] = '\0';
+	nook_log_relayed(level, text);
+}
+
+static bool is_log(const void *buf, size_t n)
+{
+	uint32_t type;
+
+	if (n < offsetof(struct log_msg, text))
+		return false;
+	memcpy(&type, buf, sizeof(type));
+	return type == NOOK_SYNC_LOG;
+}
+
+/* One message, whatever its type; a passed fd lands in *fd (or is closed). */
+static ssize_t recv_one(int sock, void *buf, size_t size, int *fd, struct nook_error *err)
+{
+	struct iovec iov = {.iov_base = buf, .iov_len = size};
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
@@ -54,27 +108,59 @@ int nook_sync_recv(int sock, struct nook_sync_msg *msg, int *fd_out, struct nook
 	};
 	ssize_t n;
 
-	if (fd_out != NULL)
-		*fd_out = -1;
 	do
 		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
-	if (n == 0)
-		return 0;
 	if (n < 0)
 		return nook_fail(err, errno, "sync: receive");
 	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
-			int fd;
-			memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-			if (fd_out != NULL)
-				*fd_out = fd;
+			int passed;
+			memcpy(&passed, CMSG_DATA(cm), sizeof(int));
+			if (fd != NULL && *fd < 0)
+				*fd = passed;
 			else
-				close(fd);
+				close(passed);
 		}
 	}
-	if (n != (ssize_t)sizeof(*msg))
-		return nook_fail(err, EPROTO, "sync: short message (%zd bytes)", n);
+	if (mh.msg_flags & MSG_TRUNC)
+		return nook_fail(err, EPROTO, "sync: message longer than %zu bytes", size);
+	return n;
+}
+
+int nook_sync_recv(int sock, struct nook_sync_msg *msg, int *fd_out, struct nook_error *err)
+{
+	union {
+		struct nook_sync_msg msg;
+		struct log_msg log;
+	} u;
+	int fd = -1;
+	ssize_t n;
+
+	if (fd_out != NULL)
+		*fd_out = -1;
+	for (;;) {
+		n = recv_one(sock, &u, sizeof(u), &fd, err);
+		if (n <= 0 || !is_log(&u, (size_t)n))
+			break;
+		relay_log(&u.log, (size_t)n);
+		if (fd >= 0) { /* nothing travels with LOG */
+			close(fd);
+			fd = -1;
+		}
+	}
+	if (n > 0 && n != (ssize_t)sizeof(*msg))
+		n = nook_fail(err, EPROTO, "sync: short message (%zd bytes)", n);
+	if (n <= 0) {
+		if (fd >= 0)
+			close(fd);
+		return (int)n;
+	}
+	if (fd_out != NULL)
+		*fd_out = fd;
+	else if (fd >= 0)
+		close(fd);
+	*msg = u.msg;
 	msg->err.msg[sizeof(msg->err.msg) - 1] = '\0';
 	return 1;
 }
@@ -121,22 +207,30 @@ int nook_sync_recv_bytes(int sock, enum nook_sync_type want, char **out, struct 
 	char *buf;
 
 	*out = NULL;
-	do
-		size = recv(sock, NULL, 0, MSG_PEEK | MSG_TRUNC);
-	while (size < 0 && errno == EINTR);
-	if (size < 0)
-		return nook_fail(err, errno, "sync: receive");
-	if (size == 0)
-		return nook_fail(err, 0, "sync: the other side went away");
-	buf = malloc((size_t)size + 1);
-	if (buf == NULL)
-		return nook_fail(err, ENOMEM, "sync: receive %zd bytes", size);
-	do
-		n = recv(sock, buf, (size_t)size, 0);
-	while (n < 0 && errno == EINTR);
-	if (n != size || n < (ssize_t)sizeof(uint32_t)) {
+	for (;;) {
+		do
+			size = recv(sock, NULL, 0, MSG_PEEK | MSG_TRUNC);
+		while (size < 0 && errno == EINTR);
+		if (size < 0)
+			return nook_fail(err, errno, "sync: receive");
+		if (size == 0)
+			return nook_fail(err, 0, "sync: the other side went away");
+		buf = malloc((size_t)size + 1);
+		if (buf == NULL)
+			return nook_fail(err, ENOMEM, "sync: receive %zd bytes", size);
+		n = recv_one(sock, buf, (size_t)size, NULL, err);
+		if (n < 0) {
+			free(buf);
+			return -1;
+		}
+		if (n != size || n < (ssize_t)sizeof(uint32_t)) {
+			free(buf);
+			return nook_fail(err, EPROTO, "sync: receive");
+		}
+		if (!is_log(buf, (size_t)n) || (size_t)n > sizeof(struct log_msg))
+			break;
+		relay_log((const struct log_msg *)(const void *)buf, (size_t)n);
 		free(buf);
-		return nook_fail(err, n < 0 ? errno : EPROTO, "sync: receive");
 	}
 	buf[n] = '\0';
 	uint32_t type;

@@ -11,6 +11,8 @@
 static int log_fd = STDERR_FILENO;
 static enum nook_log_format log_format = NOOK_LOG_TEXT;
 static bool log_debug;
+static nook_log_relay_fn log_relay;
+static int log_relay_fd = -1;
 
 int nook_log_open(const char *path, enum nook_log_format format, bool debug, struct nook_error *err)
 {
@@ -23,6 +25,13 @@ int nook_log_open(const char *path, enum nook_log_format format, bool debug, str
 		return nook_fail(err, errno, "open log file %s", path);
 	log_fd = fd;
 	return 0;
+}
+
+void nook_log_relay_to(nook_log_relay_fn relay, int fd)
+{
+	nook_log_close();
+	log_relay = relay;
+	log_relay_fd = fd;
 }
 
 void nook_log_close(void)
@@ -85,6 +94,16 @@ static void log_line(enum nook_log_level level, const char *msg)
 	char line[8192];
 	int len;
 
+	if (log_relay != NULL) {
+		if (log_relay(log_relay_fd, level, msg) == 0 || level != NOOK_LOG_ERROR)
+			return;
+		/* The runtime is gone: an error still gets told. */
+		len = snprintf(line, sizeof(line), "nook: %s\n", msg);
+		if (len > 0)
+			write_all(STDERR_FILENO, line,
+			          (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1);
+		return;
+	}
 	if (log_format == NOOK_LOG_JSON) {
 		char escaped[6144];
 		char stamp[64];
@@ -118,7 +137,7 @@ static void log_line(enum nook_log_level level, const char *msg)
 
 void nook_log(enum nook_log_level level, const char *fmt, ...)
 {
-	char msg[4096];
+	char msg[NOOK_LOG_MSG_MAX];
 	va_list ap;
 	int saved = errno;
 
@@ -129,6 +148,18 @@ void nook_log(enum nook_log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	log_line(level, msg);
+	errno = saved;
+}
+
+void nook_log_relayed(enum nook_log_level level, const char *msg)
+{
+	int saved = errno;
+
+	if (level == NOOK_LOG_DEBUG && !log_debug) {
+		errno = saved;
+		return;
+	}
 	log_line(level, msg);
 	errno = saved;
 }

@@ -116,4 +116,144 @@ test_runtime_killed_during_create() {
 	echo "rounds in which the state dir existed: $n_existed" >&2
 }
 
+# ------------------------------------------------- issue 8: nothing may hang
+# A foreground `run` must not hold the container's lock while it waits, a
+# lock held by another process is waited for a bounded time, and a delete
+# --force of a container frozen by a freezer cgroup nook did not make ends
+# with a clear error. Every command runs under a timeout: exit 124 = a hang.
+
+test_delete_force_while_run_in_foreground() {
+	set_args sh -c "$LONG_RUNNING"
+	on_exit 'force_delete "$ID"'
+	(
+		rc=0
+		timeout -k 5 "$HARNESS_TIMEOUT" "$NOOK" --root "$STATE" run --bundle "$BUNDLE" "$ID" \
+			</dev/null >"$T/run.out" 2>"$T/run.err" || rc=$?
+		echo "$rc" >"$T/run.rc"
+	) &
+	wait_for_file "$ROOTFS/tmp/ready"
+	HARNESS_TIMEOUT=15 nk delete --force "$ID"
+	assert_ok
+	wait_for_file "$T/run.rc" 15
+	assert_eq 137 "$(cat "$T/run.rc")" "exit of the foreground run (its init got SIGKILL)"
+	assert_eq "" "$(cat "$T/run.err")" "stderr of the foreground run"
+	nothing_left_of "$ID"
+}
+
+nook_specific test_lock_wait_is_bounded
+test_lock_wait_is_bounded() {
+	set_args sh -c "$LONG_RUNNING"
+	run_detached
+	assert_ok
+	local fd
+	exec {fd}<"$STATE/$ID"
+	on_exit "exec $fd<&-"
+	flock -x "$fd"
+	local start=$SECONDS
+	HARNESS_TIMEOUT=25 nk delete --force "$ID"
+	assert_exit 1
+	assert_error_line "container \"$ID\" is busy: .* has held its lock .* for more than [0-9]+ s"
+	[ $((SECONDS - start)) -le 15 ] || fail "delete waited $((SECONDS - start)) s"
+	assert_eq running "$(status)"
+	exec {fd}<&-
+	nk delete --force "$ID"
+	assert_ok
+	nothing_left_of "$ID"
+}
+
+# freezer_outer: a freezer cgroup the test makes (not nook) as the parent of
+# the container's; OUTER is its directory, FREEZE / THAW what freezes it.
+freezer_outer() {
+	if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then
+		OUTER=/sys/fs/cgroup/$ID-outer
+		FREEZE="echo 1 >$OUTER/cgroup.freeze"
+		THAW="echo 0 >$OUTER/cgroup.freeze"
+	else
+		[ -d /sys/fs/cgroup/freezer ] || skip "no v1 freezer hierarchy"
+		OUTER=/sys/fs/cgroup/freezer/$ID-outer
+		FREEZE="echo FROZEN >$OUTER/freezer.state"
+		THAW="echo THAWED >$OUTER/freezer.state"
+	fi
+	mkdir "$OUTER"
+	on_exit "rmdir '$OUTER'"
+	on_exit 'force_delete "$ID"' # after the thaw, before the rmdir
+	cfg '.linux.cgroupsPath = $p' --arg p "/$ID-outer/$ID"
+}
+
+nook_specific test_delete_force_frozen_from_above
+test_delete_force_frozen_from_above() {
+	freezer_outer
+	set_args sh -c "$LONG_RUNNING"
+	run_detached
+	assert_ok
+	wait_for_file "$ROOTFS/tmp/ready"
+	on_exit "$THAW" # first of all
+	eval "$FREEZE"
+	wait_status paused
+	HARNESS_TIMEOUT=20 nk delete --force "$ID"
+	if [ "${OUTER#/sys/fs/cgroup/freezer/}" = "$OUTER" ]; then
+		# v2: a frozen task dies of SIGKILL
+		assert_ok
+		nothing_left_of "$ID"
+		return
+	fi
+	# v1: it cannot die before a thaw nook may not do; a clear error, and
+	# the container is kept for a later delete
+	assert_exit 1
+	assert_error_line "frozen by $OUTER" "did not make"
+	assert_eq paused "$(status)"
+	eval "$THAW"
+	HARNESS_TIMEOUT=20 nk delete --force "$ID"
+	assert_ok
+	nothing_left_of "$ID"
+	[ -z "$(ls -d /sys/fs/cgroup/*/"$ID-outer" 2>/dev/null | grep -vxF "$OUTER")" ] ||
+		fail "nook left its $ID-outer cgroups: $(ls -d /sys/fs/cgroup/*/"$ID-outer")"
+}
+
+# crun's test_delete.py does this: the init moved into a frozen v1 freezer
+# cgroup of someone else's (crun then removes the state and leaves the
+# process; runc fails after 10 s).
+nook_specific test_delete_force_init_moved_into_frozen_freezer
+test_delete_force_init_moved_into_frozen_freezer() {
+	[ -d /sys/fs/cgroup/freezer ] || skip "no v1 freezer hierarchy"
+	local foreign=/sys/fs/cgroup/freezer/$ID-foreign
+	mkdir "$foreign"
+	on_exit "rmdir '$foreign'"
+	on_exit 'force_delete "$ID"'
+	set_args sh -c "$LONG_RUNNING"
+	run_detached
+	assert_ok
+	wait_for_file "$ROOTFS/tmp/ready"
+	on_exit "echo THAWED >'$foreign/freezer.state'"
+	init_pid >"$foreign/cgroup.procs"
+	echo FROZEN >"$foreign/freezer.state"
+	wait_content "$foreign/freezer.state" '^FROZEN$'
+	local start=$SECONDS
+	HARNESS_TIMEOUT=20 nk delete --force "$ID"
+	assert_exit 1
+	assert_error_line "frozen by $foreign" "did not make"
+	[ $((SECONDS - start)) -le 5 ] || fail "delete took $((SECONDS - start)) s to give up"
+	[ -d "$STATE/$ID" ] || fail "the state of a container nook could not kill is gone"
+	echo THAWED >"$foreign/freezer.state"
+	HARNESS_TIMEOUT=20 nk delete --force "$ID"
+	assert_ok
+	nothing_left_of "$ID"
+}
+
+nook_specific test_delete_force_own_freezer_frozen_by_another
+test_delete_force_own_freezer_frozen_by_another() {
+	[ -d /sys/fs/cgroup/freezer ] || skip "no v1 freezer hierarchy"
+	set_args sh -c "$LONG_RUNNING"
+	run_detached
+	assert_ok
+	wait_for_file "$ROOTFS/tmp/ready"
+	local own
+	own=$(cgroup_dir freezer "$(init_pid)")
+	echo FROZEN >"$own/freezer.state"
+	wait_status paused
+	HARNESS_TIMEOUT=15 nk delete --force "$ID"
+	assert_ok
+	nothing_left_of "$ID"
+}
+
 harness_main "$@"

@@ -255,6 +255,76 @@ test_exec_tty_console_socket() {
 	assert_eq running "$(status)"
 }
 
+# ------------------------------------------------------ 7. the children's warnings
+# Issue 8: what the init and the exec'd child say before execve (here: an
+# unknown capability, a warning by runtime-spec 1.3 config.md) reaches the
+# runtime and leaves by its route: the --log file in its format, or its
+# stderr; never the container's stdio.
+
+nook_specific test_exec_warning_in_json_log test_exec_tty_warning_not_in_pty \
+	test_create_warning_in_json_log test_create_tty_warning_not_in_pty
+
+# json_warning FILE NEEDLE: FILE has a JSON line of level warning naming NEEDLE.
+json_warning() {
+	# -s: an empty file is [], not a pass
+	jq -s -e --arg n "$2" \
+		'any(.[]; .level == "warning" and (.msg | contains($n)) and (.time | test("^[0-9]{4}-")))' \
+		"$1" >/dev/null || fail "no json warning about $2 in the log: $(cat "$1")"
+}
+
+test_exec_warning_in_json_log() {
+	start_long
+	RC=0
+	timeout -k 5 "$HARNESS_TIMEOUT" "$NOOK" --root "$STATE" --log "$T/log" --log-format json \
+		exec --cap CAP_FOO "$ID" sh -c 'echo out; echo err >&2' </dev/null >"$T/out" 2>"$T/err" || RC=$?
+	assert_ok
+	assert_eq out "$(cat "$T/out")" "stdout"
+	assert_eq err "$(cat "$T/err")" "stderr (the exec'd process's only)"
+	json_warning "$T/log" CAP_FOO
+}
+
+test_exec_tty_warning_not_in_pty() {
+	start_long
+	recv_server "$T/console.sock" "$T/pty.out" 0
+	nk exec --tty --console-socket "$T/console.sock" --cap CAP_FOO "$ID" sh
+	assert_ok
+	wait_recv
+	assert_match "$(tr -d '\r' <"$T/pty.out")" $'\n''hi-from-42'$'\n' "pty output"
+	assert_not_contains "$(cat "$T/pty.out")" CAP_FOO "pty output"
+	assert_match "$ERR" '^nook: warning: .*CAP_FOO' "stderr of nook exec"
+}
+
+test_create_warning_in_json_log() {
+	set_args sh -c 'echo started >&2'
+	set_caps CAP_KILL CAP_FOO
+	on_exit 'force_delete "$ID"'
+	RC=0
+	timeout -k 5 "$HARNESS_TIMEOUT" "$NOOK" --root "$STATE" --log "$T/log" --log-format json \
+		create --bundle "$BUNDLE" "$ID" </dev/null >"$T/ctr.out" 2>"$T/ctr.err" || RC=$?
+	assert_ok
+	json_warning "$T/log" CAP_FOO
+	nk start "$ID"
+	assert_ok
+	wait_status stopped
+	assert_eq started "$(cat "$T/ctr.err")" "the container's stderr"
+}
+
+test_create_tty_warning_not_in_pty() {
+	cfg '.process.terminal = true'
+	set_args sh
+	set_caps CAP_KILL CAP_FOO
+	recv_server "$T/console.sock" "$T/pty.out" 0
+	create_ctr --console-socket "$T/console.sock"
+	assert_ok
+	assert_match "$ERR" '^nook: warning: .*CAP_FOO' "stderr of nook create"
+	nk start "$ID"
+	assert_ok
+	wait_recv
+	assert_match "$(tr -d '\r' <"$T/pty.out")" $'\n''hi-from-42'$'\n' "pty output"
+	assert_not_contains "$(cat "$T/pty.out")" CAP_FOO "pty output"
+	wait_status stopped
+}
+
 test_create_terminal_without_console_socket() {
 	cfg '.process.terminal = true'
 	set_args sh

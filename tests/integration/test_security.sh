@@ -101,6 +101,24 @@ test_unknown_capability_is_a_warning() {
 	assert_match "$ERR" '^nook: warning: .*CAP_FOO' "stderr"
 }
 
+# Issue 8: the init's warning goes where nook's own messages go: with
+# --log FILE --log-format json a JSON line in FILE, nothing on stderr (which
+# the container shares with `nook run`).
+nook_specific test_unknown_capability_warning_in_json_log
+test_unknown_capability_warning_in_json_log() {
+	set_caps CAP_KILL CAP_FOO
+	set_args sh -c "$CAPS"' | grep CapEff'
+	RC=0
+	timeout -k 5 "$HARNESS_TIMEOUT" "$NOOK" --root "$STATE" --log "$T/log" --log-format json \
+		run --bundle "$BUNDLE" "$ID" </dev/null >"$T/stdout" 2>"$T/stderr" || RC=$?
+	assert_ok
+	assert_eq "CapEff: $(cap_mask CAP_KILL)" "$(cat "$T/stdout")" "effective set"
+	assert_eq "" "$(cat "$T/stderr")" "stderr"
+	# -s: an empty file is [], not a pass
+	jq -s -e 'any(.[]; .level == "warning" and (.msg | contains("CAP_FOO")))' "$T/log" >/dev/null ||
+		fail "no json warning about CAP_FOO in the log: $(cat "$T/log" 2>/dev/null)"
+}
+
 # seccomp filter with defaultAction ALLOW and the given syscall rules (JSON array)
 seccomp_allow_but() {
 	cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"], syscalls: $r}' \

@@ -152,6 +152,26 @@ static void test_io_max(void **state)
 	free(s);
 }
 
+/* Issue 8: on a hybrid host blockIO goes to the v1 blkio hierarchy, not to
+ * an "io" controller in the unified mount. */
+static void test_io_finds_v1_blkio(void **state)
+{
+	struct nook_cgroup_dir hybrid[] = {
+	    {"memory", "/sys/fs/cgroup/memory/x", true, 1},
+	    {"blkio", "/sys/fs/cgroup/blkio/x", true, 1},
+	    {"", "/sys/fs/cgroup/unified/x", true, 1},
+	};
+	struct nook_cgroup cg = {.mode = NOOK_CGROUP_HYBRID, .dirs = hybrid, .n_dirs = 3};
+
+	assert_ptr_equal(nook_cgroup_dir_for(&cg, "io"), &hybrid[1]);
+	assert_ptr_equal(nook_cgroup_dir_for(&cg, "blkio"), &hybrid[1]);
+	assert_ptr_equal(nook_cgroup_dir_for(&cg, "hugetlb"), &hybrid[2]);
+	cg.n_dirs = 1; /* no blkio hierarchy, no v2 */
+	assert_null(nook_cgroup_dir_for(&cg, "io"));
+	hybrid[0] = hybrid[2]; /* v2 only */
+	assert_ptr_equal(nook_cgroup_dir_for(&cg, "io"), &hybrid[0]);
+}
+
 static void test_json_round_trip(void **state)
 {
 	struct nook_cgroup_dir dirs[] = {
@@ -342,6 +362,7 @@ int main(void)
 	    cmocka_unit_test(test_shares_to_weight),
 	    cmocka_unit_test(test_cpu_max),
 	    cmocka_unit_test(test_io_max),
+	    cmocka_unit_test(test_io_finds_v1_blkio),
 	    cmocka_unit_test(test_json_round_trip),
 	    cmocka_unit_test(test_bpf_program_shape),
 	    cmocka_unit_test(test_bpf_device_filter_enforced),

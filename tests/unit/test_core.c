@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 
 #include "nook/error.h"
+#include "nook/log.h"
 #include "nook/procfs.h"
 #include "nook/state.h"
 #include "nook/sync.h"
@@ -126,6 +128,32 @@ static void state_dir_is_exclusive_and_removed(void **state)
 	assert_int_equal(rmdir(root), 0);
 }
 
+/* Issue 8: a lock is taken back after a wait (run), and a directory deleted
+ * (and made again) meanwhile is not ours any more. */
+static void state_lock_sees_a_deleted_dir(void **state)
+{
+	char root[] = "/tmp/nook-unit-lock.XXXXXX";
+	struct nook_error err;
+
+	assert_non_null(mkdtemp(root));
+	int dirfd = nook_state_dir_create(root, "c1", &err);
+	assert_true(dirfd >= 0);
+	nook_state_unlock(dirfd);
+	int other = nook_state_dir_open(root, "c1", LOCK_EX, &err);
+	assert_true(other >= 0);
+	close(other);
+	assert_int_equal(nook_state_lock(dirfd, root, "c1", LOCK_EX, &err), 1);
+	nook_state_unlock(dirfd);
+	assert_int_equal(nook_state_dir_remove(root, "c1", &err), 0);
+	int again = nook_state_dir_create(root, "c1", &err); /* a new container, same id */
+	assert_true(again >= 0);
+	close(again);
+	assert_int_equal(nook_state_lock(dirfd, root, "c1", LOCK_EX, &err), 0);
+	close(dirfd);
+	assert_int_equal(nook_state_dir_remove(root, "c1", &err), 0);
+	assert_int_equal(rmdir(root), 0);
+}
+
 static void sync_carries_errors_and_fds(void **state)
 {
 	int sv[2];
@@ -149,6 +177,68 @@ static void sync_carries_errors_and_fds(void **state)
 	assert_int_equal(nook_sync_expect(sv[0], NOOK_SYNC_READY, "init went away", &err), -1);
 	assert_string_equal(err.msg, "init went away");
 	close(sv[0]);
+}
+
+/* Issue 8: a child's log lines travel as LOG messages; every receive of the
+ * runtime writes them out by its own route (here a JSON log file) and
+ * returns the next real message. A child whose runtime is gone drops them. */
+static void sync_relays_log_lines(void **state)
+{
+	char path[] = "/tmp/nook-unit-log.XXXXXX";
+	struct nook_error err;
+	struct nook_sync_msg msg;
+	char *bytes = NULL;
+	char buf[4096];
+	int sv[2], status;
+	ssize_t n;
+	pid_t child;
+
+	int logfd = mkstemp(path);
+	assert_true(logfd >= 0);
+	close(logfd);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	child = fork();
+	if (child == 0) {
+		close(sv[0]);
+		nook_sync_route_log(sv[1]);
+		nook_warn("first \"%s\"", "quoted");
+		nook_debug("not shown without --debug");
+		nook_sync_send_bytes(sv[1], NOOK_SYNC_STATE, "abc", 3, &err);
+		nook_warn("second");
+		nook_sync_send(sv[1], NOOK_SYNC_READY, NULL, -1, &err);
+		/* the runtime closes its end: dropped, and no SIGPIPE */
+		char byte;
+		if (read(sv[1], &byte, 1) != 0)
+			_exit(2);
+		nook_warn("nobody listens");
+		_exit(0);
+	}
+	close(sv[1]);
+	assert_int_equal(nook_log_open(path, NOOK_LOG_JSON, false, &err), 0);
+	assert_int_equal(nook_sync_recv_bytes(sv[0], NOOK_SYNC_STATE, &bytes, &err), 0);
+	assert_string_equal(bytes, "abc");
+	free(bytes);
+	assert_int_equal(nook_sync_recv(sv[0], &msg, NULL, &err), 1);
+	assert_int_equal(msg.type, NOOK_SYNC_READY);
+	nook_log_close();
+	close(sv[0]);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	logfd = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(logfd >= 0);
+	n = read(logfd, buf, sizeof(buf) - 1);
+	close(logfd);
+	unlink(path);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_non_null(
+	    strstr(buf, "{\"level\":\"warning\",\"msg\":\"first \\\"quoted\\\"\",\"time\":"));
+	char *second = strstr(buf, "{\"level\":\"warning\",\"msg\":\"second\",");
+	assert_non_null(second);
+	assert_true(second > strstr(buf, "first"));
+	assert_null(strstr(buf, "not shown"));
+	assert_null(strstr(buf, "nobody"));
 }
 
 static void start_time_names_one_process(void **state)
@@ -181,7 +271,9 @@ int main(void)
 	    cmocka_unit_test(error_prefix_truncates_long_messages),
 	    cmocka_unit_test(ids_follow_runc_rules),
 	    cmocka_unit_test(state_dir_is_exclusive_and_removed),
+	    cmocka_unit_test(state_lock_sees_a_deleted_dir),
 	    cmocka_unit_test(sync_carries_errors_and_fds),
+	    cmocka_unit_test(sync_relays_log_lines),
 	    cmocka_unit_test(start_time_names_one_process),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
