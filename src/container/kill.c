@@ -55,7 +55,13 @@ int nook_container_delete(struct nook_container *c, bool force, struct nook_erro
 
 	if (c->not_ours)
 		return 0; /* deleted by another nook (which ran poststop), or locked by one */
-	if (status != NOOK_STOPPED && !force)
+	/* runtime.md: deleting a container that is not stopped MUST fail. nook
+	 * keeps that for running and paused ones, but deletes a created one,
+	 * whose process never ran (its init is killed), as runc and crun do:
+	 * containerd's runc shim deletes a created, never started task without
+	 * --force, and crun's suite checks it (test_start.py
+	 * delete-in-created-state). */
+	if (status != NOOK_STOPPED && status != NOOK_CREATED && !force)
 		return nook_fail(err, 0,
 		                 "container \"%s\" is %s: only a stopped container can be deleted "
 		                 "(or use --force)",
