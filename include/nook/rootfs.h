@@ -31,6 +31,7 @@ struct nook_rootfs_opts {
 	bool in_user_ns;    /* a new or joined user namespace: bind devices, no mknod */
 	bool no_pivot;      /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
 	bool cgroup_ns;     /* the init has its own cgroup namespace */
+	bool runtime_netns; /* no "network" entry: the runtime's namespace is kept */
 	/* Per mounts[i]: the bind source the runtime opened with its own
 	 * credentials (O_PATH, in the init's mount namespace), else -1; or
 	 * NULL for none. mount_bind() clones the mount from it. */

@@ -185,6 +185,7 @@ static int build_filesystem(const struct nook_init_args *a, struct nook_error *e
 	    .before_pivot = hooks_before_pivot,
 	    .ctx = (void *)a,
 	    .cgroup_ns = nook_spec_namespace(a->spec, NOOK_NS_CGROUP) != NULL,
+	    .runtime_netns = nook_spec_namespace(a->spec, NOOK_NS_NETWORK) == NULL,
 	};
 
 	int entered = nook_rootfs_enter(a->spec, &opts, err);

@@ -299,8 +299,35 @@ void nook_kernfs_forget(void)
 
 /* ----------------------------------------------------------------- mount */
 
+/* The kernel makes a sysfs only for a user namespace that owns the network
+ * namespace: a container with a user namespace and the runtime's network
+ * namespace gets EPERM. Then the runtime's /sys, which shows that very
+ * network namespace, is bound there with the mount's flags, as crun does
+ * (crun's test_linux_features.py sysfs-userns-no-netns-*). Before
+ * pivot_root "/sys" is the runtime's own. A network namespace joined by path
+ * gets no fallback: the runtime's /sys would show another one's devices. */
+static int sysfs_bind_fallback(const struct nook_mount_options *o, const char *what,
+                               struct nook_error *err)
+{
+	uint64_t set, clr;
+	autoclose int tree =
+	    (int)open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+
+	if (tree < 0)
+		return nook_fail(err, errno,
+		                 "%s: the kernel refused a new sysfs (EPERM: a user "
+		                 "namespace that does not own the network namespace), and binding "
+		                 "the runtime's /sys failed",
+		                 what);
+	nook_mount_flags_to_attr(o->flags, 0, &set, &clr);
+	if (nook_setattr(tree, true, set, clr, 0) < 0)
+		return nook_fail(err, errno, "%s: set the flags of the bound /sys", what);
+	return nook_steal_fd(&tree);
+}
+
 int nook_mount_kernfs(int root_fd, const struct nook_mount *m, size_t idx,
-                      const struct nook_mount_options *o, struct nook_error *err)
+                      const struct nook_mount_options *o, const struct nook_rootfs_opts *opts,
+                      struct nook_error *err)
 {
 	autoclose int dest = -1;
 	autoclose int mnt = -1;
@@ -314,6 +341,8 @@ int nook_mount_kernfs(int root_fd, const struct nook_mount *m, size_t idx,
 	snprintf(what, sizeof(what), "mounts[%zu]: mount %s on %s", idx, m->type, m->destination);
 	mnt = nook_fs_new(m->type, m->source != NULL ? m->source : m->type, o->flags, o->data, what,
 	                  err);
+	if (mnt < 0 && err->errnum == EPERM && magic == SYSFS_MAGIC && opts->runtime_netns)
+		mnt = sysfs_bind_fallback(o, what, err);
 	if (mnt < 0)
 		return -1;
 	if (nook_move_mount_to(mnt, dest) < 0)

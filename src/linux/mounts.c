@@ -304,7 +304,7 @@ int nook_mount_entry(int root_fd, const struct nook_mount *m, size_t idx,
 		rc = mount_bind(root_fd, m, idx, &o, opts, err);
 	else if (nook_is_kernfs(m->type) && !(o.flags & MS_REMOUNT)) {
 		/* propagation and recursive options included */
-		rc = nook_mount_kernfs(root_fd, m, idx, &o, err);
+		rc = nook_mount_kernfs(root_fd, m, idx, &o, opts, err);
 		nook_mount_options_free(&o);
 		return rc;
 	} else if (m->type != NULL && strcmp(m->type, "cgroup") == 0)

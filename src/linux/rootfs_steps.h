@@ -26,7 +26,8 @@ int nook_mount_cgroup(int root_fd, const struct nook_mount *m, size_t idx,
  * the proc and sysfs mounts are kept for nook_kernfs_open(). */
 bool nook_is_kernfs(const char *type);
 int nook_mount_kernfs(int root_fd, const struct nook_mount *m, size_t idx,
-                      const struct nook_mount_options *o, struct nook_error *err);
+                      const struct nook_mount_options *o, const struct nook_rootfs_opts *opts,
+                      struct nook_error *err);
 /* A new detached mount of `type` (fsopen/fsconfig/fsmount) with the MS_*
  * `flags` and `data` ("mode=755,size=1m") mount(2) would take; `what`
  * starts the error message. */

@@ -278,4 +278,20 @@ test_bind_source_reached_with_runtime_credentials_in_userns() {
 	assert_contains "$OUT" "rc=1"
 }
 
+# A user namespace with the runtime's network namespace: the kernel refuses
+# a new sysfs there (EPERM), so the runtime's /sys is bound with the mount's
+# flags, as crun does (crun's sysfs-userns-no-netns-no-cgroup; issue 8).
+test_sysfs_in_userns_with_runtime_netns() {
+	chown -R -h 100000:100000 "$ROOTFS"
+	add_ns user
+	remove_ns network
+	cfg '.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+	   | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+	   | (.mounts[] | select(.type == "sysfs") | .options) = ["nosuid", "noexec", "nodev", "ro"]'
+	run_ok 'awk "\$5 == \"/sys\" {print \$6; print \$9}" /proc/self/mountinfo | head -2; ls /sys/class/net | grep -c .'
+	assert_match "${OUT%%$'\n'*}" '^ro,nosuid,nodev,noexec' "the options of /sys"
+	assert_eq sysfs "$(printf '%s\n' "$OUT" | sed -n 2p)" "the type of /sys"
+	assert_eq "$(ls /sys/class/net | grep -c .)" "${OUT##*$'\n'}" "the runtime's network devices"
+}
+
 harness_main "$@"
