@@ -8,6 +8,7 @@
 #   PEER_SUITE  the suite's folder (default ../shared/peer-suites/crun beside the
 #               repo: CI has it; a bare clone does not, and then this says SKIP)
 #   PEER_OUT    keep the harness's output here (default: a temporary folder)
+#   PEER_JUDGE_ONLY=DIR  judge the output DIR of an earlier run (PEER_OUT)
 #   PEER_UPDATE=1  rewrite crun-expected.txt from this run (reasons already in
 #               the file are kept; a new skip takes the suite's own note, a new
 #               failure "REASON?", to be written by hand before committing)
@@ -45,23 +46,30 @@ for prog in gcc python3 script; do
 	fi
 done
 
+# The suite's containers run as mapped users too: their rootfs must be
+# reachable by them, as under any ordinary /tmp (mktemp -d makes it 0700).
 scratch=$(mktemp -d /tmp/nook-peer.XXXXXX)
+chmod 755 "$scratch"
 trap 'rm -rf "$scratch"' EXIT
-out=${PEER_OUT:-$scratch/out}
-rm -rf "$out"
-checkout=$("$PEER_SUITE/prepare.sh" "$scratch") || {
-	echo "FAIL peer: $PEER_SUITE/prepare.sh failed (gcc, static libc, libseccomp-dev?)"
-	exit 1
-}
-NOOK_ABS=$(command -v "$NOOK")
-NOOK_ABS=$(readlink -f "$NOOK_ABS")
-"$PEER_SUITE/harness/run-suite.sh" -s -a -t -C "$checkout" -o "$out" "$NOOK_ABS" "$@" \
-	>"$scratch/harness.log" 2>&1
-rc=$?
-if [ "$rc" -ne 0 ]; then
-	echo "FAIL peer: the harness exited $rc"
-	sed 's/^/    | /' "$scratch/harness.log" | tail -20
-	exit 1
+if [ -n "${PEER_JUDGE_ONLY:-}" ]; then
+	out=$PEER_JUDGE_ONLY # judge the output of an earlier run, run nothing
+else
+	out=${PEER_OUT:-$scratch/out}
+	rm -rf "$out"
+	checkout=$("$PEER_SUITE/prepare.sh" "$scratch") || {
+		echo "FAIL peer: $PEER_SUITE/prepare.sh failed (gcc, static libc, libseccomp-dev?)"
+		exit 1
+	}
+	NOOK_ABS=$(command -v "$NOOK")
+	NOOK_ABS=$(readlink -f "$NOOK_ABS")
+	"$PEER_SUITE/harness/run-suite.sh" -s -a -t -C "$checkout" -o "$out" "$NOOK_ABS" "$@" \
+		>"$scratch/harness.log" 2>&1
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		echo "FAIL peer: the harness exited $rc"
+		sed 's/^/    | /' "$scratch/harness.log" | tail -20
+		exit 1
+	fi
 fi
 
 # One line per subtest of the .tap files: FILE TAB SUBTEST TAB ok|skip|fail TAB note
@@ -140,7 +148,7 @@ while IFS=$'\t' read -r file name status note; do
 	elif [ "$exp" = fail ] && [ "$status" = fail ]; then
 		echo "SKIP peer:$key (known failure: ${why[$key]})"
 	else
-		echo "FAIL peer:$key (expected $exp, got $status${note:+ $note}; see tests/peer/README.md)"
+		echo "FAIL peer:$key (expected $exp, got $status${note:+ $note}; update tests/peer/crun-expected.txt, see tests/README.md)"
 		python3 "$PEER_SUITE/harness/summarize.py" --why "$out" "$file" "$name" 2>/dev/null |
 			grep -v '^E| #  ' | tail -12 | sed 's/^/    | /'
 		fails=$((fails + 1))
