@@ -5,14 +5,15 @@
  *   bounding    PR_CAPBSET_DROP of all not in "bounding"
  *   user        groups, gid, uid (KEEPCAPS)
  *   caps        effective, permitted, inheritable, ambient
- *   exec        umask, chdir(cwd), args[0] found in the container's PATH
+ *   exec        umask, chdir(cwd) and a check that the cwd is inside the
+ *               container's root, args[0] found in the container's PATH
  *   NNP         process.noNewPrivileges
- * then the caller marks fds close-on-exec, and the init reports READY, waits
- * for `start` and runs startContainer hooks; last, nook_exec_plan_run loads
- * the seccomp filter with one seccomp(2) call and calls execve: nothing
- * else runs under the filter, so a profile needs to allow only what the
- * workload itself needs (runc and crun run their lookup, fifo, hooks and fd
- * closing after it).
+ * then the caller marks fds close-on-exec (nook_fds_close_on_exec), and
+ * the init reports READY, waits for `start` and runs startContainer hooks;
+ * last, nook_exec_plan_run loads the seccomp filter with one seccomp(2)
+ * call and calls execve: nothing else runs under the filter, so a profile
+ * needs to allow only what the workload itself needs (runc and crun run
+ * their lookup, fifo, hooks and fd closing after it).
  *
  * Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: runc and crun
  * load it before the user switch then, and the filter must allow setresuid,
@@ -43,9 +44,5 @@ int nook_lock_down(const struct nook_process *proc, struct nook_seccomp_filter *
 
 /* Load the filter, then execve. Returns only on failure. */
 int nook_exec_plan_run(const struct nook_exec_plan *plan, struct nook_error *err);
-
-/* fds 3 .. 3+preserve-1 stay open across execve, every other fd above 2
- * is marked close-on-exec (CVE-2024-21626). */
-int nook_close_fds_on_exec(int preserve_fds, struct nook_error *err);
 
 #endif

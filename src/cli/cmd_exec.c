@@ -1,6 +1,7 @@
 /* nook exec [options] ID [COMMAND [ARG...]]
  * The exit code is the process's own; 255 when nook itself fails (runc). */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,9 +100,18 @@ static int exec_flag(int ch, struct nook_exec_opts *o)
 	case X_NNP:
 		o->no_new_privs = true;
 		return -1;
-	case X_PRESERVE:
-		o->preserve_fds = atoi(optarg);
+	case X_PRESERVE: {
+		char *end;
+		long n = strtol(optarg, &end, 10);
+		if (end == optarg || *end != '\0' || n < 0 || n > INT_MAX - 3) {
+			fprintf(stderr,
+			        "nook: exec: --preserve-fds: expected a number, got \"%s\"\n",
+			        optarg);
+			return EXEC_FAILED;
+		}
+		o->preserve_fds = (int)n;
 		return -1;
+	}
 	case 'h':
 		exec_usage(stdout);
 		return 0;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -73,6 +74,28 @@ static int search_path(const char *file, const char *path, char *exe, size_t exe
 	                 file);
 }
 
+/* runc 1.1.12's check (CVE-2024-21626): a cwd reached through an fd or a
+ * mount that leads out of the container's root is not below the root, and
+ * the kernel's getcwd then answers "(unreachable)/..." instead of a path
+ * from "/" (the raw syscall: glibc would turn that into ENOENT, and on
+ * ENAMETOOLONG walk ".." by itself). */
+static int check_cwd_in_root(const char *cwd, struct nook_error *err)
+{
+	char buf[PATH_MAX];
+	long n = syscall(SYS_getcwd, buf, sizeof(buf));
+
+	if (n < 0 && errno == ENOENT)
+		return nook_fail(err, 0, "process.cwd: %s: the directory was removed", cwd);
+	if (n < 0)
+		return nook_fail(err, errno, "process.cwd: %s: getcwd", cwd);
+	if (n == 0 || buf[0] != '/')
+		return nook_fail(err, 0,
+		                 "process.cwd: %s is outside the container's root "
+		                 "(CVE-2024-21626)",
+		                 cwd);
+	return 0;
+}
+
 int nook_process_prepare_exec(const struct nook_process *proc, char *exe, size_t exe_size,
                               struct nook_error *err)
 {
@@ -82,6 +105,8 @@ int nook_process_prepare_exec(const struct nook_process *proc, char *exe, size_t
 		return nook_fail(err, EINVAL, "process.cwd: required");
 	if (chdir(proc->cwd) < 0)
 		return nook_fail(err, errno, "process.cwd: chdir %s", proc->cwd);
+	if (check_cwd_in_root(proc->cwd, err) < 0)
+		return -1;
 	if (proc->args.n == 0)
 		return nook_fail(err, EINVAL, "process.args: must not be empty");
 	if (strchr(proc->args.v[0], '/') != NULL)

@@ -1,8 +1,11 @@
 /* The `nook exec` process (see include/nook/exec_child.h), top to bottom:
- * wait for GO (the runtime put us in the container's cgroup; our oomScoreAdj
- * was inherited from it at clone), join the namespaces with one setns(pidfd, flags), terminal,
- * a new session, process attributes, the init's lock-down sequence, fds
- * close-on-exec, then the seccomp filter and execve with nothing between. */
+ * close every fd of the runtime's but the sync socket and the pidfd
+ * (CVE-2024-21626), wait for GO (the runtime put us in the container's
+ * cgroup; our oomScoreAdj was inherited from it at clone), join the
+ * namespaces with one setns(pidfd, flags) and close the pidfd, terminal, a
+ * new session, process attributes, the init's lock-down sequence (the cwd
+ * checked to be inside the root), fds close-on-exec, then the seccomp
+ * filter and execve with nothing between. */
 #include "nook/exec_child.h"
 
 #include <errno.h>
@@ -12,6 +15,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "nook/cleanup.h"
+#include "nook/fds.h"
 #include "nook/lockdown.h"
 #include "nook/security.h"
 #include "nook/sync.h"
@@ -31,8 +36,14 @@ __attribute__((noreturn)) static void exec_fail(const struct nook_exec_child_arg
 
 static int join_container(const struct nook_exec_child_args *a, struct nook_error *err)
 {
-	if (a->join_flags != 0 && setns(a->init_pidfd, a->join_flags) < 0)
-		return nook_fail(err, errno, "join the container's namespaces (flags 0x%x)",
+	int joined = a->join_flags == 0 ? 0 : setns(a->init_pidfd, a->join_flags);
+	int setns_errno = errno;
+
+	/* The last fd that is not ours to pass on (only the sync socket is
+	 * left, and it is close-on-exec). */
+	close(a->init_pidfd);
+	if (joined < 0)
+		return nook_fail(err, setns_errno, "join the container's namespaces (flags 0x%x)",
 		                 a->join_flags);
 	/* setns of the mount namespace put us at its root, which is the
 	 * container's root after its pivot_root. Without a mount namespace of
@@ -68,6 +79,11 @@ __attribute__((noreturn)) void nook_exec_child_main(const struct nook_exec_child
 	/* The nook binary until execve: not to be opened through /proc by the
 	 * container's processes (CVE-2019-5736). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* Before anything else, above all before the chdir to process.cwd:
+	 * the runtime's fds (state directory, cgroup directories, pidfd) lead
+	 * to the host's filesystem, e.g. as cwd /proc/self/fd/N (CVE-2024-21626). */
+	const int keep[] = {a->sync_fd, a->init_pidfd};
+	nook_fds_close_inherited(a->preserve_fds, keep, NOOK_ARRAY_SIZE(keep));
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
 	sigset_t none;
@@ -84,7 +100,7 @@ __attribute__((noreturn)) void nook_exec_child_main(const struct nook_exec_child
 		exec_fail(a, &err);
 	if (nook_lock_down(&a->spec->process, filter, &plan, &err) < 0)
 		exec_fail(a, &err);
-	if (nook_close_fds_on_exec(a->preserve_fds, &err) < 0)
+	if (nook_fds_close_on_exec(a->preserve_fds, &err) < 0)
 		exec_fail(a, &err);
 	nook_exec_plan_run(&plan, &err);
 	exec_fail(a, &err);

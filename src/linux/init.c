@@ -1,5 +1,7 @@
 /* The container init, top to bottom (DESIGN.md "the create path", step 5):
  *
+ *   close fds            all but stdio, the caller's --preserve-fds, the
+ *                        sync socket and exec.fifo (CVE-2024-21626)
  *   wait for GO          the runtime has written our id maps
  *   join namespaces      given by path (user first)
  *   become root          of our user namespace, if we have one
@@ -13,12 +15,14 @@
  *                        scheduler, memory policy
  *                        (oomScoreAdj was inherited from the runtime)
  *   security             seccomp compiled; env with HOME; bounding set
- *                        dropped; user and groups; capabilities; cwd, umask,
- *                        executable found; no_new_privs (lockdown.h)
+ *                        dropped; user and groups; capabilities; cwd (inside
+ *                        the root), umask, executable found; no_new_privs
+ *                        (lockdown.h)
  *   READY, then wait     for one byte on exec.fifo from `nook start`
  *   startContainer hooks
  *   seccomp, execve      the filter loaded, then execve and nothing between,
- *                        with every fd but stdio closed on exec
+ *                        with every fd but stdio and the preserved ones
+ *                        closed on exec
  *
  * Every failure goes to the runtime as a nook_error naming its step. */
 #include "nook/init.h"
@@ -35,6 +39,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "nook/cleanup.h"
+#include "nook/fds.h"
 #include "nook/hooks.h"
 #include "nook/lockdown.h"
 #include "nook/namespaces.h"
@@ -208,28 +214,6 @@ static int build_filesystem(const struct nook_init_args *a, struct nook_error *e
 	return nook_rootfs_finish(a->spec, err);
 }
 
-/* Keep only stdio, --preserve-fds, the sync socket and exec.fifo: above all
- * not the state directory, whose flock `start` and `delete` wait for. */
-static void close_inherited_fds(const struct nook_init_args *a)
-{
-	unsigned keep[2] = {(unsigned)a->sync_fd, (unsigned)a->fifo_fd};
-	unsigned from = 3U + (unsigned)a->preserve_fds;
-
-	if (keep[0] > keep[1]) {
-		unsigned t = keep[0];
-		keep[0] = keep[1];
-		keep[1] = t;
-	}
-	for (int i = 0; i < 2; i++) {
-		if (keep[i] < from)
-			continue;
-		if (keep[i] > from)
-			syscall(SYS_close_range, from, keep[i] - 1, 0U);
-		from = keep[i] + 1;
-	}
-	syscall(SYS_close_range, from, ~0U, 0U);
-}
-
 /* A session keyring of its own, so containers do not share the host's keys
  * (as runc does; --no-new-keyring keeps the runtime's). Kernels without
  * keyrings, or that refuse them, are not an error. */
@@ -249,7 +233,7 @@ __attribute__((noreturn)) static void wait_without_process(const struct nook_ini
 {
 	struct nook_error err;
 
-	if (nook_close_fds_on_exec(a->preserve_fds, &err) < 0 ||
+	if (nook_fds_close_on_exec(a->preserve_fds, &err) < 0 ||
 	    nook_sync_send(a->sync_fd, NOOK_SYNC_READY, NULL, -1, &err) < 0)
 		init_fail(a, &err);
 	close(a->sync_fd);
@@ -311,7 +295,11 @@ __attribute__((noreturn)) void nook_init_main(const struct nook_init_args *a)
 	 * in the container may open its /proc/<pid>/exe to overwrite the
 	 * runtime on the host (CVE-2019-5736). execve resets it. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	close_inherited_fds(a);
+	/* Keep only stdio, --preserve-fds, the sync socket and exec.fifo:
+	 * above all not the state directory, whose flock `start` and `delete`
+	 * wait for, nor anything else of the host's (CVE-2024-21626). */
+	const int keep[] = {a->sync_fd, a->fifo_fd};
+	nook_fds_close_inherited(a->preserve_fds, keep, NOOK_ARRAY_SIZE(keep));
 	/* Default signal dispositions: the runtime may have handlers. */
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
@@ -336,7 +324,7 @@ __attribute__((noreturn)) void nook_init_main(const struct nook_init_args *a)
 		init_fail(a, &err);
 	if (nook_lock_down(&spec->process, filter, &plan, &err) < 0)
 		init_fail(a, &err);
-	if (nook_close_fds_on_exec(a->preserve_fds, &err) < 0)
+	if (nook_fds_close_on_exec(a->preserve_fds, &err) < 0)
 		init_fail(a, &err);
 	if (nook_sync_send(a->sync_fd, NOOK_SYNC_READY, NULL, -1, &err) < 0)
 		init_fail(a, &err);

@@ -3,20 +3,14 @@
 #include "nook/lockdown.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "nook/log.h"
-
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
 
 #define CAP_BIT(cap) (UINT64_C(1) << (cap))
 
@@ -108,18 +102,4 @@ int nook_exec_plan_run(const struct nook_exec_plan *plan, struct nook_error *err
 	/* Nothing but execve from here on: the filter may allow no more. */
 	execve(plan->exe, plan->argv, plan->envp != NULL ? plan->envp : no_env);
 	return nook_fail(err, errno, "process.args[0]: exec %s", plan->exe);
-}
-
-int nook_close_fds_on_exec(int preserve_fds, struct nook_error *err)
-{
-	unsigned first_closed = 3U + (unsigned)preserve_fds;
-
-	for (int fd = 3; fd < (int)first_closed; fd++) {
-		int flags = fcntl(fd, F_GETFD);
-		if (flags < 0 || fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
-			return nook_fail(err, errno, "--preserve-fds: fd %d", fd);
-	}
-	if (syscall(SYS_close_range, first_closed, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		return nook_fail(err, errno, "mark fds close-on-exec");
-	return 0;
 }

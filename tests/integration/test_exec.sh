@@ -417,4 +417,94 @@ test_exec_tty_is_session_leader() {
 	assert_ne 0 "${f[4]:-0}" "controlling terminal"
 }
 
+# ---- CVE-2024-21626: no fd of the runtime reaches the exec'd process ----
+# runc < 1.1.12 leaked a directory fd of the host (/sys/fs/cgroup) into the
+# process it set up, so process.cwd /proc/self/fd/N put the workload in the
+# host's filesystem. nook's exec process held the state directory, the
+# cgroup directory and the init's pidfd until execve. It must close them
+# before it chdirs, and refuse a cwd outside the container's root.
+
+# host_marker: a file only the host can see; MARKER is its content, ESCAPE a
+# path to it relative to any directory of the host (enough ".." to reach /).
+host_marker() {
+	MARKER="host-marker-$RANDOM$RANDOM"
+	echo "$MARKER" >"$T/host-marker"
+	ESCAPE="$(printf '../%.0s' $(seq 1 30))${T#/}/host-marker"
+}
+
+# assert_stayed_inside N: the exec with cwd /proc/self/fd/N failed, or ran
+# in a directory of the container; it never read the host's marker.
+assert_stayed_inside() {
+	assert_not_contains "$OUT$ERR" "$MARKER" "cwd /proc/self/fd/$1: the host's marker file"
+	if [ "$RC" -eq 0 ]; then
+		assert_match "$OUT" '^/' "cwd /proc/self/fd/$1: pwd in the container"
+	fi
+}
+
+test_exec_cwd_leaked_fd_CVE_2024_21626() {
+	start_long
+	host_marker
+	local n
+	for n in $(seq 3 20); do
+		nk exec --cwd "/proc/self/fd/$n" "$ID" sh -c "pwd; cat $ESCAPE; ls .."
+		assert_stayed_inside "$n"
+	done
+}
+
+test_exec_process_cwd_leaked_fd_CVE_2024_21626() {
+	start_long
+	host_marker
+	local n
+	for n in $(seq 3 20); do
+		jq -n --arg cwd "/proc/self/fd/$n" --arg script "pwd; cat $ESCAPE; ls .." \
+			'{cwd: $cwd, user: {uid: 0, gid: 0}, env: ["PATH=/bin"],
+			  args: ["sh", "-c", $script]}' >"$T/process.json"
+		nk exec --process "$T/process.json" "$ID"
+		assert_stayed_inside "$n"
+	done
+}
+
+# A directory of the host passed on with --preserve-fds on purpose: the
+# chdir works, but the cwd is outside the container's root (runc 1.1.12
+# refuses it too, from getcwd).
+nook_specific test_exec_cwd_outside_root_refused
+test_exec_cwd_outside_root_refused() {
+	start_long
+	host_marker
+	nk exec --preserve-fds 1 --cwd /proc/self/fd/3 "$ID" sh -c 'pwd; cat host-marker' 3<"$T"
+	assert_failed
+	assert_not_contains "$OUT$ERR" "$MARKER" "the host's marker file"
+	assert_error_line "process.cwd: /proc/self/fd/3 is outside the container's root"
+}
+
+# What the exec'd process holds: stdio, and the caller's fds among
+# 3 .. 3+N-1 with --preserve-fds N; never the runtime's own, even when the
+# caller left those numbers closed and the runtime's fds took them. Seen
+# from the host in /proc/PID/fd of a detached `sleep`.
+# exec_fds [EXEC-OPTIONS...]: FDS, the fds of the exec'd process.
+exec_fds() {
+	nk exec --detach --pid-file "$T/exec.pid" "$@" "$ID" sleep 30
+	assert_ok
+	local epid
+	epid=$(cat "$T/exec.pid")
+	FDS=$(ls "/proc/$epid/fd" | sort -n | tr '\n' ' ')
+	FD4=$(readlink "/proc/$epid/fd/4" || true)
+	kill -KILL "$epid"
+	wait_gone "$epid"
+}
+
+test_exec_fds_are_stdio_and_preserved_only() {
+	start_long
+	exec_fds
+	assert_eq "0 1 2 " "$FDS" "fds of the exec'd process"
+	echo x >"$T/f"
+	exec_fds --preserve-fds 2 3<"$T/f" 4<"$T/f"
+	assert_eq "0 1 2 3 4 " "$FDS" "fds with --preserve-fds 2"
+	assert_eq "$T/f" "$FD4" "fd 4 with --preserve-fds 2"
+	exec_fds --preserve-fds 1 3<&-
+	assert_eq "0 1 2 " "$FDS" "fds with --preserve-fds 1 and fd 3 not open"
+	exec_fds --preserve-fds 3 3<&- 4<&- 5<&-
+	assert_eq "0 1 2 " "$FDS" "fds with --preserve-fds 3 and none of them open"
+}
+
 harness_main "$@"

@@ -1,8 +1,10 @@
 #!/bin/bash
 # Security: capabilities, noNewPrivileges, seccomp, maskedPaths,
-# readonlyPaths, sysctl.
+# readonlyPaths, sysctl, the fds and cwd of the container's init.
 # shellcheck source=tests/lib/harness.sh
 source "$(dirname "$0")/../lib/harness.sh"
+# shellcheck source=tests/lib/commands.sh
+source "$(dirname "$0")/../lib/commands.sh"
 
 CAPS='grep -E "^Cap(Inh|Prm|Eff|Bnd|Amb):" /proc/self/status | tr -s "\t " " "'
 
@@ -216,6 +218,52 @@ test_sysctl_not_in_host() {
 	run_ok 'cat /proc/sys/net/ipv4/conf/lo/forwarding'
 	assert_eq 1 "$OUT"
 	assert_eq "$before" "$(cat /proc/sys/net/ipv4/conf/lo/forwarding)" "the host's value"
+}
+
+# ---- CVE-2024-21626: the init's cwd and fds (see test_exec.sh for exec) ----
+
+# A directory of the host passed on with --preserve-fds and named as
+# process.cwd through /proc/self/fd: the chdir works, but the cwd is outside
+# the container's root, and the init refuses it (runc 1.1.12's getcwd check).
+test_init_cwd_outside_root_refused_CVE_2024_21626() {
+	local marker="host-marker-$RANDOM$RANDOM"
+	echo "$marker" >"$T/host-marker"
+	cfg '.process.cwd = "/proc/self/fd/3"'
+	set_args sh -c 'pwd; cat host-marker'
+	run_ctr --preserve-fds 1 3<"$T"
+	assert_failed
+	assert_not_contains "$OUT$ERR" "$marker" "the host's marker file"
+}
+
+nook_specific test_init_cwd_outside_root_error
+test_init_cwd_outside_root_error() {
+	cfg '.process.cwd = "/proc/self/fd/3"'
+	run_ctr --preserve-fds 1 3<"$T"
+	assert_failed
+	assert_error_line "process.cwd: /proc/self/fd/3 is outside the container's root"
+}
+
+# The init keeps stdio and the caller's fds among 3 .. 3+N-1, never one of
+# the runtime's that took a number the caller left closed (before, the
+# state directory's fd reached the workload as fd 3). Seen from the host.
+# init_fds [RUN-OPTIONS...]: FDS, the fds of a detached `sleep` init.
+init_fds() {
+	set_args sleep 30
+	run_detached "$@"
+	assert_ok
+	FDS=$(ls "/proc/$(init_pid)/fd" | sort -n | tr '\n' ' ')
+	force_delete "$ID"
+}
+
+test_init_fds_are_stdio_and_preserved_only_CVE_2024_21626() {
+	init_fds
+	assert_eq "0 1 2 " "$FDS" "fds of the init"
+	init_fds --preserve-fds 1 3<"$BUNDLE/config.json"
+	assert_eq "0 1 2 3 " "$FDS" "fds with --preserve-fds 1"
+	init_fds --preserve-fds 1 3<&-
+	assert_eq "0 1 2 " "$FDS" "fds with --preserve-fds 1 and fd 3 not open"
+	init_fds --preserve-fds 4 3<&- 4<&- 5<&- 6<&-
+	assert_eq "0 1 2 " "$FDS" "fds with --preserve-fds 4 and none of them open"
 }
 
 # ---------------------------------------------------------------- escapes

@@ -575,6 +575,41 @@ static void test_make_cwd(void **state)
 	chroot_remove();
 }
 
+/* CVE-2024-21626: a cwd that a leaked fd put outside the root (here: the
+ * host's /tmp, entered after a chroot) passes chdir, but not the check. */
+static int child_cwd_outside_root(void *arg, char *msg, size_t size)
+{
+	char *args[] = {"sh"};
+	struct nook_process proc = {.args = {args, 1}, .cwd = arg};
+	struct nook_error err = {0};
+	char exe[PATH_MAX];
+	int outside = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (outside < 0 || chroot(chroot_dir) < 0 || chdir("/") < 0)
+		return 2;
+	if (strcmp(proc.cwd, ".") == 0 && fchdir(outside) < 0)
+		return 3;
+	if (nook_process_prepare_exec(&proc, exe, sizeof(exe), &err) < 0)
+		return child_error(msg, size, &err);
+	return 0;
+}
+
+static void test_exec_cwd_outside_root(void **state)
+{
+	struct child_result r;
+
+	chroot_make();
+	run_in_child(child_cwd_outside_root, ".", &r);
+	assert_child_exit(&r, CHILD_NOOK_FAILED);
+	assert_string_equal(r.msg,
+	                    "process.cwd: . is outside the container's root (CVE-2024-21626)");
+	/* Inside the root the check passes; the chroot has no sh to find. */
+	run_in_child(child_cwd_outside_root, "/", &r);
+	assert_child_exit(&r, CHILD_NOOK_FAILED);
+	assert_string_equal(r.msg, "process.args[0]: executable file \"sh\" not found in $PATH");
+	chroot_remove();
+}
+
 static void test_user_switch_clears_groups(void **state)
 {
 	struct nook_user user = {.uid = 0, .gid = 0};
@@ -596,6 +631,7 @@ int main(void)
 	    cmocka_unit_test(test_oom_score_adj_out_of_range),
 	    cmocka_unit_test(test_user_home_from_passwd),
 	    cmocka_unit_test(test_make_cwd),
+	    cmocka_unit_test(test_exec_cwd_outside_root),
 	    cmocka_unit_test(test_personality_linux32),
 	    cmocka_unit_test(test_personality_errors),
 	    cmocka_unit_test(test_io_priority),
