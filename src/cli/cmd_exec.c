@@ -46,15 +46,12 @@ static int push(char ***v, size_t *n, char *s)
 
 static int push_gid(struct nook_exec_opts *o, const char *s)
 {
-	char *end;
-	unsigned long gid = strtoul(s, &end, 10);
 	uint32_t *grown;
+	int64_t gid;
 
-	if (end == s || *end != '\0') {
-		fprintf(stderr, "nook: exec: --additional-gids: expected a number, got \"%s\"\n",
-		        s);
+	/* (gid_t)-1 is no group: setgroups refuses it, setresgid reads "unchanged" */
+	if (cli_integer("exec", "--additional-gids", s, 0, UINT32_MAX - 1, &gid) < 0)
 		return -1;
-	}
 	grown = realloc(o->gids, (o->n_gids + 1) * sizeof(uint32_t));
 	if (grown == NULL)
 		return -1;
@@ -100,8 +97,7 @@ static int exec_flag(int ch, struct nook_exec_opts *o)
 		o->no_new_privs = true;
 		return -1;
 	case X_PRESERVE:
-		o->preserve_fds = atoi(optarg);
-		return -1;
+		return cli_preserve_fds("exec", optarg, &o->preserve_fds) < 0 ? EXEC_FAILED : -1;
 	case 'h':
 		exec_usage(stdout);
 		return 0;
