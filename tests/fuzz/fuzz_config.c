@@ -4,7 +4,9 @@
  * syscall: nook_spec_parse(), the support check for each combination of
  * the host's security modules (AppArmor on/off, SELinux on/off: the
  * process.apparmorProfile, process.selinuxLabel and linux.mountLabel
- * branches), the mount-option parser for every mount, and nook_spec_free().
+ * branches), each with the namespace paths naming the runtime's own
+ * namespaces or not (the host-change policy), the mount-option parser for
+ * every mount, and nook_spec_free().
  * Built with clang -fsanitize=fuzzer,address,undefined by `make fuzz`
  * (build-fuzz/fuzz-config); the seeds are tests/fuzz/corpus/, the
  * dictionary tests/fuzz/config.dict. */
@@ -37,8 +39,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sink += touch(&err);
 		return 0;
 	}
-	for (unsigned lsm = 0; lsm < 4; lsm++) {
-		const struct nook_host_lsm host = {.apparmor = lsm & 1, .selinux = (lsm & 2) != 0};
+	for (unsigned v = 0; v < 8; v++) {
+		struct nook_host_facts host = {.apparmor = v & 1, .selinux = (v & 2) != 0};
+		for (size_t t = 0; t < NOOK_NS_COUNT; t++)
+			host.joins_runtime_ns[t] = (v & 4) != 0;
 		if (nook_spec_check_supported_on(&spec, &host, &err) < 0)
 			sink += touch(&err);
 	}
