@@ -67,10 +67,12 @@ static int parse_interval(const char *s)
 	}
 	if (ms >= 1 && ms <= INT_MAX) /* false for NaN and infinity too */
 		return (int)ms;
-	fprintf(stderr,
-	        "nook: events: --interval: expected a duration from 1ms to 24 days like 5s, "
-	        "500ms or 1m, got \"%s\"\n",
-	        s);
+	struct nook_error err;
+	nook_fail(&err, 0,
+	          "events: --interval: expected a duration from 1ms to 24 days like 5s, 500ms or "
+	          "1m, got \"%s\"",
+	          s);
+	nook_log_error(&err);
 	return -1;
 }
 
