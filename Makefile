@@ -23,7 +23,7 @@ UNIT_HELPERS := $(sort $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c)))
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tests -name '*.[ch]')
 
 .PHONY: all unit-tests check check-unit check-asan check-integration check-clients check-peer check-vm install uninstall \
-	format format-check bench example clean
+	format format-check bench example clean fuzz fuzz-build
 
 all: $(BUILD)/nook
 
@@ -45,14 +45,37 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_HELPERS) $(BUILD)/libnook.a
 
 unit-tests: $(UNIT_BIN)
 
-# Everything (unit, ASan/UBSan unit, integration, and integration inside a
-# cgroup v2 VM), ending in one line "N passed, N failed".
-check: all unit-tests
+# The libFuzzer harness of the config parser (tests/fuzz/): clang with
+# ASan and UBSan, over the parser sources only (no syscall in them).
+# `make fuzz` runs it FUZZ_SECONDS; the long run: make fuzz FUZZ_SECONDS=3600.
+# New inputs collect in build-fuzz/corpus, a crash in build-fuzz/crash-*.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BIN     := build-fuzz/fuzz-config
+FUZZ_SRC     := tests/fuzz/fuzz_config.c $(filter-out src/spec/default.c,$(sort $(wildcard src/spec/*.c))) \
+	src/linux/mount_options.c src/util/error.c
+FUZZ_CFLAGS  := -std=gnu17 $(filter-out -Wno-format-truncation,$(WARN)) -D_GNU_SOURCE -Iinclude \
+	$(shell pkg-config --cflags yajl) -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+$(FUZZ_BIN): $(FUZZ_SRC) $(wildcard include/nook/*.h src/spec/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SRC) $(shell pkg-config --libs yajl)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	FUZZ_BIN=$(abspath $(FUZZ_BIN)) FUZZ_SECONDS=$(FUZZ_SECONDS) SUITES=fuzz bash tests/run-all.sh
+
+# Everything (unit, ASan/UBSan unit, FUZZ_SECONDS of fuzzing the config
+# parser, integration, and integration inside a cgroup v2 VM), ending in one
+# line "N passed, N failed".
+check: all unit-tests fuzz-build
 	$(MAKE) --no-print-directory BUILD=build-asan \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="-fsanitize=address,undefined" unit-tests
 	NOOK=$(abspath $(BUILD)/nook) UNIT_DIRS="$(BUILD)/tests build-asan/tests" \
-		bash tests/run-all.sh
+		FUZZ_BIN=$(abspath $(FUZZ_BIN)) FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/run-all.sh
 
 check-unit: unit-tests
 	NOOK=$(abspath $(BUILD)/nook) UNIT_DIRS="$(BUILD)/tests" SUITES=unit bash tests/run-all.sh
@@ -95,6 +118,6 @@ example: all
 	cd example && ../$(BUILD)/nook run nook-example
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d

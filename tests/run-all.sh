@@ -5,8 +5,10 @@
 #   tests/run-all.sh --list-marked     list nook-specific and runc-gap tests
 #
 # Environment:
-#   SUITES     suites to run, default "unit integration clients peer vm"
+#   SUITES     suites to run, default "unit fuzz integration clients peer vm"
 #   UNIT_DIRS  dirs whose executables are cmocka test binaries
+#   FUZZ_BIN   the libFuzzer binary of the config parser (make fuzz-build)
+#   FUZZ_SECONDS  how long the fuzz suite runs it (default 60)
 #   NOOK       the runtime command for the integration and client tests
 #   NOOK_TEST_CACHE  dir with a prebuilt rootfs/ (default: built per run)
 #   SKIP_NOOK_SPECIFIC=1  skip tests that assert nook's own message texts
@@ -22,7 +24,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-SUITES=${SUITES:-unit integration clients peer vm}
+SUITES=${SUITES:-unit fuzz integration clients peer vm}
 UNIT_DIRS=${UNIT_DIRS:-}
 NOOK=${NOOK:-$repo/build/nook}
 export NOOK
@@ -107,6 +109,43 @@ suite_unit() {
 		echo "SKIP unit: no test binaries in $UNIT_DIRS"
 		record SKIP unit
 	fi
+}
+
+# ------------------------------------------------------------------ fuzz
+
+# The libFuzzer harness of the config parser (tests/fuzz/) for FUZZ_SECONDS,
+# from the seeds of tests/fuzz/corpus plus what earlier runs found
+# (build-fuzz/corpus): one line "PASS fuzz:config (N runs)", or
+# "FAIL fuzz:config: <sanitizer summary>" with the input kept in build-fuzz/.
+# Arguments choose integration tests: with any, the fuzz suite does not run.
+suite_fuzz() {
+	local bin=${FUZZ_BIN:-} secs=${FUZZ_SECONDS:-60} out=$work/fuzz.out rc=0 runs why
+	local keep=$repo/build-fuzz
+	if [ $# -gt 0 ]; then return; fi
+	if [ -z "$bin" ]; then
+		echo "SKIP fuzz:config: FUZZ_BIN is not set (make fuzz builds and runs it)"
+		record SKIP fuzz:config
+		return
+	fi
+	if [ ! -x "$bin" ]; then
+		echo "FAIL fuzz:config: FUZZ_BIN=$bin is not an executable (make fuzz-build)"
+		record FAIL fuzz:config
+		return
+	fi
+	mkdir -p "$keep/corpus"
+	timeout -k 10 $((secs + 300)) "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+		-dict="$here/fuzz/config.dict" -artifact_prefix="$keep/" -print_final_stats=1 \
+		"$keep/corpus" "$here/fuzz/corpus" >"$out" 2>&1 || rc=$?
+	runs=$(sed -n 's/^Done \([0-9]*\) runs in .*/\1/p' "$out" | tail -n 1)
+	if [ "$rc" -eq 0 ] && [ -n "$runs" ]; then
+		echo "PASS fuzz:config ($runs runs)"
+		record PASS fuzz:config
+		return
+	fi
+	why=$(grep -m 1 '^SUMMARY: ' "$out" || grep -m 1 -E '^==[0-9]+== ?ERROR: |^ERROR: libFuzzer' "$out" || true)
+	echo "FAIL fuzz:config: ${why:-exit status $rc} (input: $(sed -n 's/.*Test unit written to //p' "$out" | tail -n 1))"
+	tail -n 60 "$out" | sed 's/^/    | /'
+	record FAIL fuzz:config
 }
 
 # ------------------------------------------------------------------ integration, clients
@@ -225,12 +264,13 @@ suite_vm() {
 for suite in $SUITES; do
 	case $suite in
 	unit) suite_unit ;;
+	fuzz) suite_fuzz "$@" ;;
 	integration) suite_files integration "$here/integration" "$@" ;;
 	clients) suite_files clients "$here/clients" "$@" ;;
 	peer) suite_peer "$@" ;;
 	vm) suite_vm "$@" ;;
 	*)
-		echo "FAIL $suite: unknown suite (SUITES may name unit, integration, clients, peer and vm)"
+		echo "FAIL $suite: unknown suite (SUITES may name unit, fuzz, integration, clients, peer and vm)"
 		record FAIL "$suite"
 		;;
 	esac

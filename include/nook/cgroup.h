@@ -133,4 +133,10 @@ char *nook_cgroup_io_max(const struct nook_block_io *bio);
 int nook_cgroup_to_json(const struct nook_cgroup *cg, yajl_gen g);
 int nook_cgroup_from_json(yajl_val v, struct nook_cgroup *cg, struct nook_error *err);
 
+/* After nook_cgroup_from_json: keep only the directories that are the ones
+ * nook plans for container `id` from its pinned config (`spec`; NULL: none
+ * is kept), in hierarchies mounted here, one per hierarchy; each dropped
+ * one is a warning. The mode becomes the host's. n_dirs may end at 0. */
+void nook_cgroup_check_saved(struct nook_cgroup *cg, const struct nook_spec *spec, const char *id);
+
 #endif

@@ -1,11 +1,36 @@
 #include "cli_util.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nook/log.h"
+#include "nook/number.h"
+
+int cli_integer(const char *command, const char *flag, const char *s, int64_t min, int64_t max,
+                int64_t *out)
+{
+	struct nook_error err;
+
+	if (nook_parse_integer(s, min, max, flag, out, &err) == 0)
+		return 0;
+	nook_error_prefix(&err, "%s", command);
+	nook_log_error(&err);
+	return -1;
+}
+
+int cli_preserve_fds(const char *command, const char *s, int *out)
+{
+	int64_t n;
+
+	/* A negative N would make the first fd closed 3+N: -1 closed stderr. */
+	if (cli_integer(command, "--preserve-fds", s, 0, INT_MAX - 3, &n) < 0)
+		return -1;
+	*out = (int)n;
+	return 0;
+}
 
 static void create_usage(FILE *out, const char *command)
 {
@@ -51,7 +76,6 @@ int cli_parse_create(const struct nook_globals *g, const char *command, int argc
 	    {0},
 	};
 	bool run = strcmp(command, "run") == 0;
-	char *end;
 	int ch;
 
 	*done = false;
@@ -70,13 +94,8 @@ int cli_parse_create(const struct nook_globals *g, const char *command, int argc
 			out->opts.console_socket = optarg;
 			break;
 		case 'F':
-			out->opts.preserve_fds = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || out->opts.preserve_fds < 0) {
-				fprintf(stderr,
-				        "nook: %s: --preserve-fds: expected a number, got \"%s\"\n",
-				        command, optarg);
+			if (cli_preserve_fds(command, optarg, &out->opts.preserve_fds) < 0)
 				return 1;
-			}
 			break;
 		case 'P':
 			out->opts.no_pivot = true;
@@ -127,23 +146,26 @@ static const struct {
 
 int cli_signal_number(const char *name)
 {
-	char *end;
-	long n = strtol(name, &end, 10);
+	struct nook_error ignored;
+	int64_t n = 0;
 
-	if (*name != '\0' && *end == '\0')
-		return n > 0 && n < NSIG ? (int)n : -1;
+	if (name[0] >= '0' && name[0] <= '9')
+		return nook_parse_integer(name, 1, NSIG - 1, "signal", &n, &ignored) == 0 ? (int)n
+		                                                                          : -1;
 	if (strncasecmp(name, "SIG", 3) == 0)
 		name += 3;
 	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
 		if (strcasecmp(name, signals[i].name) == 0)
 			return signals[i].number;
 	if (strncasecmp(name, "RTMIN", 5) == 0 || strncasecmp(name, "RTMAX", 5) == 0) {
+		/* RTMIN+N counts up, RTMAX-N down, within the real-time range */
 		bool min = strncasecmp(name, "RTMIN", 5) == 0;
-		long off = name[5] == '\0' ? 0 : strtol(name + 5, &end, 10);
-		if (name[5] != '\0' && *end != '\0')
+		const char *off = name + 5;
+		if (*off != '\0' && (*off != (min ? '+' : '-') ||
+		                     nook_parse_integer(off + 1, 0, SIGRTMAX - SIGRTMIN, "signal",
+		                                        &n, &ignored) < 0))
 			return -1;
-		long sig = min ? SIGRTMIN + off : SIGRTMAX + off;
-		return sig >= SIGRTMIN && sig <= SIGRTMAX ? (int)sig : -1;
+		return min ? SIGRTMIN + (int)n : SIGRTMAX - (int)n;
 	}
 	return -1;
 }

@@ -3,6 +3,7 @@
 #define NOOK_CLI_UTIL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "nook/cli.h"
@@ -20,7 +21,17 @@ struct cli_create_args {
 int cli_parse_create(const struct nook_globals *g, const char *command, int argc, char **argv,
                      struct cli_create_args *out, bool *done);
 
-/* "KILL", "SIGKILL", "9" -> 9; -1 if unknown. */
+/* A numeric flag's value: the whole string a decimal integer in [min, max]
+ * (nook_parse_integer: no junk, no overflow, no sign unless min < 0). On
+ * failure it reports "nook: COMMAND: FLAG: expected an integer from MIN to
+ * MAX, got "S"" and returns -1. */
+int cli_integer(const char *command, const char *flag, const char *s, int64_t min, int64_t max,
+                int64_t *out);
+
+/* --preserve-fds N: fds 3 .. 3+N-1, so N up to INT_MAX - 3 (create, run, exec). */
+int cli_preserve_fds(const char *command, const char *s, int *out);
+
+/* "KILL", "SIGKILL", "9", "RTMIN+2" -> the number; -1 if unknown. */
 int cli_signal_number(const char *name);
 
 /* The one ID after the options: prints an error and returns NULL if there

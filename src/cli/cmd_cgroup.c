@@ -1,9 +1,9 @@
 /* Commands that act through the container's cgroup: pause, resume, events,
  * update. */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +13,7 @@
 #include "nook/cleanup.h"
 #include "nook/file.h"
 #include "nook/log.h"
+#include "nook/number.h"
 
 static int pause_or_resume(const struct nook_globals *g, bool pause, int argc, char **argv)
 {
@@ -48,20 +49,30 @@ int nook_cmd_resume(const struct nook_globals *g, int argc, char **argv)
 	return pause_or_resume(g, false, argc, argv);
 }
 
-/* "5s", "500ms", "1m" -> milliseconds; -1 if not understood. */
+/* --interval: "5s", "500ms", "1.5m", "2" (seconds) -> milliseconds, from
+ * 1 ms to INT_MAX ms (24 days); else an error naming the flag, and -1. */
 static int parse_interval(const char *s)
 {
 	char *end;
-	double v = strtod(s, &end);
+	double v, ms = -1;
 
-	if (end == s || v <= 0)
-		return -1;
-	if (strcmp(end, "ms") == 0)
-		return (int)v;
-	if (strcmp(end, "s") == 0 || *end == '\0')
-		return (int)(v * 1000);
-	if (strcmp(end, "m") == 0)
-		return (int)(v * 60000);
+	if (*s >= '0' && *s <= '9') {
+		v = strtod(s, &end);
+		if (strcmp(end, "ms") == 0)
+			ms = v;
+		else if (strcmp(end, "s") == 0 || *end == '\0')
+			ms = v * 1000;
+		else if (strcmp(end, "m") == 0)
+			ms = v * 60000;
+	}
+	if (ms >= 1 && ms <= INT_MAX) /* false for NaN and infinity too */
+		return (int)ms;
+	struct nook_error err;
+	nook_fail(&err, 0,
+	          "events: --interval: expected a duration from 1ms to 24 days like 5s, 500ms or "
+	          "1m, got \"%s\"",
+	          s);
+	nook_log_error(&err);
 	return -1;
 }
 
@@ -79,8 +90,9 @@ int nook_cmd_events(const struct nook_globals *g, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (ch == 's') {
 			stats = true;
-		} else if (ch == 'i' && (interval = parse_interval(optarg)) > 0) {
-			continue;
+		} else if (ch == 'i') {
+			if ((interval = parse_interval(optarg)) < 0)
+				return 1;
 		} else {
 			fprintf(
 			    ch == 'h' ? stdout : stderr,
@@ -103,50 +115,16 @@ int nook_cmd_events(const struct nook_globals *g, int argc, char **argv)
 	return rc;
 }
 
-/* docker-style sizes: "64m", "1G", "1024", "-1". */
+/* docker-style sizes: "64m", "1G", "1024", "-1" (no limit). */
 static int parse_bytes(const char *flag, const char *s, int64_t *out)
 {
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	int64_t unit = 1;
+	struct nook_error err;
 
-	if (end == s)
-		goto bad;
-	switch (tolower((unsigned char)*end)) {
-	case '\0':
-		break;
-	case 'k':
-		unit = 1024;
-		break;
-	case 'm':
-		unit = 1024 * 1024;
-		break;
-	case 'g':
-		unit = 1024LL * 1024 * 1024;
-		break;
-	default:
-		goto bad;
-	}
-	if (*end != '\0' && end[1] != '\0' && !(tolower((unsigned char)end[1]) == 'b' && !end[2]))
-		goto bad;
-	*out = v < 0 ? -1 : (int64_t)v * unit;
-	return 0;
-bad:
-	fprintf(stderr, "nook: update: %s: expected a size like 64m or -1, got \"%s\"\n", flag, s);
+	if (nook_parse_size(s, flag, out, &err) == 0)
+		return 0;
+	nook_error_prefix(&err, "update");
+	nook_log_error(&err);
 	return -1;
-}
-
-static int parse_int(const char *flag, const char *s, int64_t *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0) {
-		fprintf(stderr, "nook: update: %s: expected a number, got \"%s\"\n", flag, s);
-		return -1;
-	}
-	return 0;
 }
 
 static void update_usage(FILE *out)
@@ -225,7 +203,22 @@ static int update_flag(int ch, const char *flag, struct nook_resources *r)
 		c->mems = optarg;
 		return 0;
 	}
-	if (parse_int(flag, optarg, &v) < 0)
+	/* The ranges of the config's types (config-linux.md "linux.resources"):
+	 * unsigned ones from 0; quota, realtimeRuntime and pids -1 for "no limit". */
+	static const struct {
+		int ch;
+		int64_t min, max;
+	} ranges[] = {
+	    {U_CPU_SHARES, 0, INT64_MAX},      {U_CPU_QUOTA, -1, INT64_MAX},
+	    {U_CPU_PERIOD, 0, INT64_MAX},      {U_CPU_RT_PERIOD, 0, INT64_MAX},
+	    {U_CPU_RT_RUNTIME, -1, INT64_MAX}, {U_BLKIO_WEIGHT, 0, UINT16_MAX},
+	    {U_PIDS_LIMIT, -1, INT64_MAX},
+	};
+	size_t i = 0;
+	while (i < NOOK_ARRAY_SIZE(ranges) && ranges[i].ch != ch)
+		i++;
+	if (i == NOOK_ARRAY_SIZE(ranges) ||
+	    cli_integer("update", flag, optarg, ranges[i].min, ranges[i].max, &v) < 0)
 		return -1;
 	switch (ch) {
 	case U_CPU_SHARES:
@@ -293,7 +286,9 @@ int nook_cmd_update(const struct nook_globals *g, int argc, char **argv)
 		if (ch == 'r') {
 			file = optarg;
 		} else if (ch >= U_MEMORY) {
-			if (update_flag(ch, opts[idx].name, &flags) < 0)
+			char flag[64];
+			snprintf(flag, sizeof(flag), "--%s", opts[idx].name);
+			if (update_flag(ch, flag, &flags) < 0)
 				return 1;
 		} else {
 			update_usage(ch == 'h' ? stdout : stderr);

@@ -47,15 +47,12 @@ static int push(char ***v, size_t *n, char *s)
 
 static int push_gid(struct nook_exec_opts *o, const char *s)
 {
-	char *end;
-	unsigned long gid = strtoul(s, &end, 10);
 	uint32_t *grown;
+	int64_t gid;
 
-	if (end == s || *end != '\0') {
-		fprintf(stderr, "nook: exec: --additional-gids: expected a number, got \"%s\"\n",
-		        s);
+	/* (gid_t)-1 is no group: setgroups refuses it, setresgid reads "unchanged" */
+	if (cli_integer("exec", "--additional-gids", s, 0, UINT32_MAX - 1, &gid) < 0)
 		return -1;
-	}
 	grown = realloc(o->gids, (o->n_gids + 1) * sizeof(uint32_t));
 	if (grown == NULL)
 		return -1;
@@ -100,18 +97,8 @@ static int exec_flag(int ch, struct nook_exec_opts *o)
 	case X_NNP:
 		o->no_new_privs = true;
 		return -1;
-	case X_PRESERVE: {
-		char *end;
-		long n = strtol(optarg, &end, 10);
-		if (end == optarg || *end != '\0' || n < 0 || n > INT_MAX - 3) {
-			fprintf(stderr,
-			        "nook: exec: --preserve-fds: expected a number, got \"%s\"\n",
-			        optarg);
-			return EXEC_FAILED;
-		}
-		o->preserve_fds = (int)n;
-		return -1;
-	}
+	case X_PRESERVE:
+		return cli_preserve_fds("exec", optarg, &o->preserve_fds) < 0 ? EXEC_FAILED : -1;
 	case 'h':
 		exec_usage(stdout);
 		return 0;

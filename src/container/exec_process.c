@@ -12,6 +12,7 @@
 
 #include "nook/cleanup.h"
 #include "nook/file.h"
+#include "nook/number.h"
 
 static void *keep(struct nook_exec_process *p, void *ptr)
 {
@@ -62,20 +63,24 @@ static int merge_env(struct nook_exec_process *p, const struct nook_exec_opts *o
 	return 0;
 }
 
+/* --user UID[:GID]: (uid_t)-1 is no user, setresuid reads it as "unchanged"
+ * (the process would stay root), so the range ends below it. */
 static int parse_user(const char *user, struct nook_user *u, struct nook_error *err)
 {
-	char *end;
-	unsigned long uid = strtoul(user, &end, 10);
+	autofree char *uid_part = strdup(user);
+	char *colon = uid_part != NULL ? strchr(uid_part, ':') : NULL;
+	int64_t uid, gid;
 
-	if (end == user || (*end != '\0' && *end != ':'))
-		return nook_fail(err, 0, "--user: expected UID[:GID] as numbers, got \"%s\"", user);
+	if (uid_part == NULL)
+		return nook_fail(err, ENOMEM, "--user");
+	if (colon != NULL)
+		*colon = '\0';
+	if (nook_parse_integer(uid_part, 0, UINT32_MAX - 1, "--user: UID", &uid, err) < 0)
+		return -1;
 	u->uid = (uint32_t)uid;
-	if (*end == ':') {
-		const char *g = end + 1;
-		unsigned long gid = strtoul(g, &end, 10);
-		if (end == g || *end != '\0')
-			return nook_fail(err, 0,
-			                 "--user: expected UID[:GID] as numbers, got \"%s\"", user);
+	if (colon != NULL) {
+		if (nook_parse_integer(colon + 1, 0, UINT32_MAX - 1, "--user: GID", &gid, err) < 0)
+			return -1;
 		u->gid = (uint32_t)gid;
 	}
 	return 0;

@@ -102,6 +102,15 @@ int nook_container_load(const char *root, const char *id, int lock, struct nook_
 			return nook_error_prefix(err, "container \"%s\"", id);
 		c->have_spec = true;
 	}
+	/* The cgroup named in state.json is acted on (delete kills in it and
+	 * removes it) only where it is the one planned from the pinned config. */
+	if (c->have_cgroup) {
+		nook_cgroup_check_saved(&c->cgroup, c->have_spec ? &c->spec : NULL, id);
+		if (c->cgroup.n_dirs == 0) {
+			nook_cgroup_free(&c->cgroup);
+			c->have_cgroup = false;
+		}
+	}
 	return 0;
 }
 

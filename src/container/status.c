@@ -15,11 +15,15 @@ bool nook_container_init_alive(const struct nook_container *c)
 	unsigned long long start;
 	char state;
 
-	if (c->pid <= 0)
+	/* state.json records the pid and its start time together (create saves
+	 * both at once): a pid without a start time, or with another one, is
+	 * not this container's init but whatever process has that pid now, and
+	 * kill or delete --force would signal it (issue 9). */
+	if (c->pid <= 0 || c->start_time == 0)
 		return false;
 	if (nook_proc_start_time(c->pid, &start, &ignored) < 0)
 		return false;
-	if (c->start_time != 0 && start != c->start_time)
+	if (start != c->start_time)
 		return false; /* the pid now names another process */
 	if (nook_proc_state(c->pid, &state, &ignored) < 0)
 		return false;

@@ -62,8 +62,7 @@ bool nook_cg_list_has(const char *list, char sep, const char *word)
 	return false;
 }
 
-/* The same set of comma-separated names, in any order. */
-static bool same_set(const char *a, const char *b)
+bool nook_cg_same_set(const char *a, const char *b)
 {
 	size_t na = 1, nb = 1;
 	autofree char *copy = strdup(a);
@@ -84,7 +83,7 @@ static bool same_set(const char *a, const char *b)
 static bool have_hier(const struct nook_cg_layout *l, const char *controllers)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (same_set(l->h[i].controllers, controllers))
+		if (nook_cg_same_set(l->h[i].controllers, controllers))
 			return true;
 	return false;
 }
@@ -197,7 +196,7 @@ int nook_cg_own_path(const char *proc_cgroup, const struct nook_cg_hier *h, char
 		*c2 = '\0';
 		bool match = h->controllers[0] == '\0'
 		                 ? c1 + 1 == c2 && strncmp(line, "0:", 2) == 0
-		                 : c1 + 1 != c2 && same_set(c1 + 1, h->controllers);
+		                 : c1 + 1 != c2 && nook_cg_same_set(c1 + 1, h->controllers);
 		if (match) {
 			snprintf(out, size, "%s", c2 + 1);
 			return 0;
@@ -207,8 +206,7 @@ int nook_cg_own_path(const char *proc_cgroup, const struct nook_cg_hier *h, char
 	                 h->controllers);
 }
 
-/* "/a//b/" -> "a/b"; refuses ".." so that a path never leaves its base. */
-static int clean_path(const char *in, char *out, size_t size, struct nook_error *err)
+int nook_cg_clean_path(const char *in, char *out, size_t size, struct nook_error *err)
 {
 	autofree char *copy = strdup(in);
 	char *save = NULL;
@@ -256,7 +254,7 @@ int nook_cg_resolve(const struct nook_cg_layout *l, const char *proc_cgroup,
 
 	memset(cg, 0, sizeof(*cg));
 	cg->mode = l->mode;
-	if (clean_path(want, inner, sizeof(inner), err) < 0)
+	if (nook_cg_clean_path(want, inner, sizeof(inner), err) < 0)
 		return -1;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct nook_cg_hier *h = &l->h[i];

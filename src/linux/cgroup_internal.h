@@ -50,6 +50,23 @@ bool nook_cg_has_file(const char *dir, const char *file);
 int nook_cg_read_key(const char *dir, const char *file, const char *key, uint64_t *value,
                      struct nook_error *err);
 bool nook_cg_list_has(const char *list, char sep, const char *word);
+/* The same set of comma-separated names, in any order ("" is a set of one
+ * empty name: check for the v2 hierarchy "" before calling). */
+bool nook_cg_same_set(const char *a, const char *b);
+/* linux.cgroupsPath (or the id) made relative and clean: "/a//b/" -> "a/b";
+ * refuses ".." so that a path never leaves its base. */
+int nook_cg_clean_path(const char *in, char *out, size_t size, struct nook_error *err);
+
+/* Is d, read back from state.json, the directory nook plans for this
+ * container in layout l? Its hierarchy is mounted, its path is below that
+ * hierarchy's mount point with no "", "." or ".." component, and it ends
+ * with the cleaned cgroupsPath (NULL: the id): the whole rest for an
+ * absolute cgroupsPath; for a relative one anything before it (the
+ * creator's own cgroup, which another caller cannot know). n_created is cut
+ * to the components of the cgroupsPath, so that nothing above it is ever
+ * removed. 0, or -1 with err saying why not. */
+int nook_cg_check_saved_dir(const struct nook_cg_layout *l, const char *cgroups_path,
+                            const char *id, struct nook_cgroup_dir *d, struct nook_error *err);
 
 /* The dir for a controller, or an error "cfg: cgroup controller "x" is not
  * available". For v2 it also checks the directory's cgroup.controllers. */

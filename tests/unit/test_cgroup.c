@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../../src/linux/cgroup_internal.h"
+#include "nook/cleanup.h"
 
 static const char hybrid_mountinfo[] =
     "30 22 0:27 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
@@ -108,6 +109,93 @@ static void test_resolve_refuses_dotdot(void **state)
 	assert_non_null(strstr(err.msg, "linux.cgroupsPath"));
 	assert_int_equal(nook_cg_resolve(&l, hybrid_self, "/", "c", &cg, &err), -1);
 	nook_cg_layout_free(&l);
+}
+
+/* A directory read back from state.json is acted on only where it is the
+ * one nook plans (issue 9: delete killed in and removed a host cgroup named
+ * there). */
+static int check_saved(const char *cgroups_path, const char *hier, const char *path,
+                       unsigned *n_created)
+{
+	struct nook_cg_layout l;
+	struct nook_error err;
+	struct nook_cgroup_dir d = {
+	    .hierarchy = (char *)hier, .path = (char *)path, .created = true};
+	int rc;
+
+	d.n_created = *n_created;
+	assert_int_equal(nook_cg_parse_mountinfo(hybrid_mountinfo, &l, &err), 0);
+	rc = nook_cg_check_saved_dir(&l, cgroups_path, "ctr", &d, &err);
+	nook_cg_layout_free(&l);
+	*n_created = d.n_created;
+	return rc;
+}
+
+static void test_check_saved_dir(void **state)
+{
+	static const struct {
+		const char *cgroups_path, *hier, *path;
+		int rc;
+	} cases[] = {
+	    /* the plans of test_resolve_paths, and any creator's own cgroup
+	     * before a relative path */
+	    {NULL, "memory", "/sys/fs/cgroup/memory/process_api/abc/ctr", 0},
+	    {NULL, "memory", "/sys/fs/cgroup/memory/ctr", 0},
+	    {NULL, "cpuacct,cpu", "/sys/fs/cgroup/cpu,cpuacct/ctr", 0},
+	    {NULL, "", "/sys/fs/cgroup/unified/ctr", 0},
+	    {"nook//x/", "name=systemd", "/sys/fs/cgroup/systemd/a/b/nook/x", 0},
+	    {"/nook/./x", "memory", "/sys/fs/cgroup/memory/nook/x", 0},
+	    /* not the plan */
+	    {NULL, "memory", "/sys/fs/cgroup/memory/other", -1},
+	    {NULL, "memory", "/sys/fs/cgroup/memory/xctr", -1},
+	    {NULL, "memory", "/sys/fs/cgroup/memory/ctr/child", -1},
+	    {"/nook/x", "memory", "/sys/fs/cgroup/memory/process_api/abc/nook/x", -1},
+	    {"nook/x", "memory", "/sys/fs/cgroup/memory/x", -1},
+	    /* not below the hierarchy's mount, or not canonical */
+	    {NULL, "memory", "/sys/fs/cgroup/memoryx/ctr", -1},
+	    {NULL, "memory", "/sys/fs/cgroup/cpu,cpuacct/ctr", -1},
+	    {NULL, "memory", "/sys/fs/cgroup/memory", -1},
+	    {NULL, "memory", "/sys/fs/cgroup/memory/", -1},
+	    {NULL, "memory", "/sys/fs/cgroup/memory/../memory/ctr", -1},
+	    {NULL, "memory", "/sys/fs/cgroup/memory/a/../ctr", -1},
+	    {NULL, "memory", "/sys/fs/cgroup/memory/./ctr", -1},
+	    {NULL, "memory", "/sys/fs/cgroup/memory//ctr", -1},
+	    {NULL, "memory", "/tmp/ctr", -1},
+	    /* a hierarchy that is not mounted, or v1 and v2 mixed up */
+	    {NULL, "nosuch", "/sys/fs/cgroup/memory/ctr", -1},
+	    {NULL, "", "/sys/fs/cgroup/memory/ctr", -1},
+	    {NULL, "memory,cpu", "/sys/fs/cgroup/memory/ctr", -1},
+	    /* a cgroupsPath create would refuse */
+	    {"../x", "memory", "/sys/fs/cgroup/memory/x", -1},
+	};
+
+	for (size_t i = 0; i < NOOK_ARRAY_SIZE(cases); i++) {
+		unsigned n = 1;
+		if (check_saved(cases[i].cgroups_path, cases[i].hier, cases[i].path, &n) !=
+		    cases[i].rc)
+			fail_msg("case %zu: %s in \"%s\" for %s: expected %d", i, cases[i].path,
+			         cases[i].hier,
+			         cases[i].cgroups_path ? cases[i].cgroups_path : "(id)",
+			         cases[i].rc);
+	}
+}
+
+static void test_check_saved_dir_cuts_created_depth(void **state)
+{
+	unsigned n = 5;
+
+	/* nook made at most the components of the cgroupsPath, never the
+	 * creator's own cgroup above it */
+	assert_int_equal(
+	    check_saved("nook/x", "memory", "/sys/fs/cgroup/memory/process_api/abc/nook/x", &n), 0);
+	assert_int_equal(n, 2);
+	n = 3;
+	assert_int_equal(
+	    check_saved(NULL, "memory", "/sys/fs/cgroup/memory/process_api/abc/ctr", &n), 0);
+	assert_int_equal(n, 1);
+	n = 1;
+	assert_int_equal(check_saved("/a/b/c", "memory", "/sys/fs/cgroup/memory/a/b/c", &n), 0);
+	assert_int_equal(n, 1);
 }
 
 static void test_shares_to_weight(void **state)
@@ -359,6 +447,8 @@ int main(void)
 	    cmocka_unit_test(test_parse_mountinfo),
 	    cmocka_unit_test(test_resolve_paths),
 	    cmocka_unit_test(test_resolve_refuses_dotdot),
+	    cmocka_unit_test(test_check_saved_dir),
+	    cmocka_unit_test(test_check_saved_dir_cuts_created_depth),
 	    cmocka_unit_test(test_shares_to_weight),
 	    cmocka_unit_test(test_cpu_max),
 	    cmocka_unit_test(test_io_max),
