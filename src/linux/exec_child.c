@@ -50,6 +50,8 @@ static int join_container(const struct nook_exec_child_args *a, struct nook_erro
 	 * its own, the container's root is the init's chroot. */
 	if (a->root_fd >= 0 && (fchdir(a->root_fd) < 0 || chroot(".") < 0))
 		return nook_fail(err, errno, "enter the container's root (chroot)");
+	if (a->root_fd >= 0)
+		close(a->root_fd); /* a way out of the chroot otherwise */
 	if (chdir("/") < 0)
 		return nook_fail(err, errno, "chdir / in the container");
 	return 0;
@@ -82,7 +84,7 @@ __attribute__((noreturn)) void nook_exec_child_main(const struct nook_exec_child
 	/* Before anything else, above all before the chdir to process.cwd:
 	 * the runtime's fds (state directory, cgroup directories, pidfd) lead
 	 * to the host's filesystem, e.g. as cwd /proc/self/fd/N (CVE-2024-21626). */
-	const int keep[] = {a->sync_fd, a->init_pidfd};
+	const int keep[] = {a->sync_fd, a->init_pidfd, a->root_fd};
 	nook_fds_close_inherited(a->preserve_fds, keep, NOOK_ARRAY_SIZE(keep));
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
