@@ -319,25 +319,26 @@ harness_is_descendant() {
 # Processes this test started that are still alive: those in another pid
 # namespace that descend from the harness or whose cmdline, mounts or cgroup
 # name $T or $ID, and those in ours whose cmdline names $T (a runtime left
-# running). Unrelated processes are never listed. (Forks are slow on some
-# machines: one find and one grep scan everything, the rest looks only at
-# processes in other pid namespaces.)
+# running) or whose cgroup is $ID's (a container without a pid namespace of
+# its own). Unrelated processes are never listed, nor are the harness's own
+# scans: the search strings reach grep on stdin, not in its command line
+# (which grep reads too: it would find itself). A zombie handed to pid 1 is
+# dead: reaping it is pid 1's job (some machines' pid 1 reaps late). (Forks
+# are slow on some machines: one find and two greps scan everything, the
+# rest looks only at processes in other pid namespaces or found by them.)
 harness_procs() {
-	local mypidns pid ns cmd f stat
+	local mypidns pid ns cmd f
+	local -A seen=()
 	mypidns=$(readlink /proc/self/ns/pid)
 	while read -r pid ns; do
 		# find cannot always read the link (pid 1 here): ask readlink then
 		[ -n "$ns" ] || ns=$(readlink "/proc/$pid/ns/pid" 2>/dev/null) || continue
 		[ "$ns" = "$mypidns" ] && continue
-		# a zombie handed to pid 1 is dead: reaping it is pid 1's job (some
-		# machines' pid 1 reaps late), not a leftover of the test
-		{ read -r stat <"/proc/$pid/stat"; } 2>/dev/null || continue
-		stat=${stat##*) }
-		[[ $stat == "Z 1 "* ]] && continue
+		harness_zombie_of_init "$pid" && continue
 		{ cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline"); } 2>/dev/null || continue
 		if harness_is_descendant "$pid" || [[ $cmd == *"$T"* || $cmd == *"$ID"* ]] ||
-			grep -qF -e "$T" "/proc/$pid/mountinfo" 2>/dev/null ||
-			grep -qF -e "/$ID" "/proc/$pid/cgroup" 2>/dev/null; then
+			grep -qF -f - "/proc/$pid/mountinfo" <<<"$T" 2>/dev/null ||
+			grep -qE -f - "/proc/$pid/cgroup" <<<"/$ID( |\$)" 2>/dev/null; then
 			echo "$pid $cmd"
 		fi
 	done < <(find /proc -mindepth 3 -maxdepth 3 -path '/proc/[0-9]*/ns/pid' -printf '%h %l\n' 2>/dev/null |
@@ -345,12 +346,26 @@ harness_procs() {
 	while read -r f; do
 		[ -n "$f" ] || continue
 		pid=${f#/proc/}
-		pid=${pid%/cmdline}
+		pid=${pid%/*}
 		[ "$pid" = "$HARNESS_PID" ] && continue
+		[ -z "${seen[$pid]:-}" ] || continue
+		seen[$pid]=1
 		[ "$(readlink "/proc/$pid/ns/pid" 2>/dev/null)" = "$mypidns" ] || continue
+		harness_zombie_of_init "$pid" && continue
 		{ cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline"); } 2>/dev/null || continue
 		echo "$pid $cmd"
-	done < <(grep -lsaF -e "$T" /proc/[0-9]*/cmdline)
+	done < <(
+		grep -lsaF -f - /proc/[0-9]*/cmdline <<<"$T" || true
+		grep -lsE -f - /proc/[0-9]*/cgroup <<<"/$ID( |\$)" || true
+	)
+}
+
+# Is PID a zombie whose parent is pid 1 (see harness_procs)?
+harness_zombie_of_init() {
+	local stat
+	{ read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
+	stat=${stat##*) }
+	[[ $stat == "Z 1 "* ]]
 }
 
 # cgroup directories named $ID (only looked at, never touched).
@@ -379,10 +394,13 @@ harness_leftovers() {
 		found=1
 		timeout 10 "$NOOK" --root "$STATE" delete --force "$ID" >/dev/null 2>&1 || true
 	fi
-	for pid in $(harness_procs | cut -d' ' -f1); do
+	# Reported above if present before this point; what is left now (also
+	# what `delete --force` just killed) is killed, and given time to go.
+	local killed
+	killed=$(harness_procs | cut -d' ' -f1)
+	for pid in $killed; do
 		kill -KILL "$pid" 2>/dev/null || true
 	done
-	sleep 0.05
 	while read -r line; do
 		[ -n "$line" ] || continue
 		echo "leftover mount: $line"
@@ -394,8 +412,16 @@ harness_leftovers() {
 		echo "leftover cgroup: $line"
 		found=1
 	done < <(harness_cgroups)
-	for pid in $(harness_procs | cut -d' ' -f1); do
-		echo "process $pid still alive after SIGKILL"
+	# A SIGKILLed process is gone once the kernel has run it to its exit,
+	# which under load takes a while: wait up to 10 s, bounded.
+	local i left=$killed
+	for ((i = 0; i < 200 && ${#left} > 0; i++)); do
+		sleep 0.05
+		left=$(harness_procs | cut -d' ' -f1)
+	done
+	for pid in $left; do
+		echo "process $pid still alive 10 s after SIGKILL"
+		found=1
 	done
 	return $found
 }
