@@ -47,4 +47,26 @@ test_scan_finds_container_process_in_our_pid_namespace() {
 	assert_contains "$(harness_procs)" "$child sleep 1000" "the scan"
 }
 
+test_scan_finds_container_in_its_pid_namespace() {
+	set_args sh -c "$LONG_RUNNING"
+	run_detached
+	assert_ok
+	wait_for_file "$ROOTFS/tmp/ready"
+	local pid
+	pid=$(init_pid)
+	assert_contains "$(harness_procs)" "$pid sh -c $LONG_RUNNING" "the scan"
+}
+
+# A leftover is reported, killed, and waited for (bounded) until it is gone.
+test_leftovers_reported_and_killed() {
+	sh -c 'sleep 1000' "$T" &
+	local pid=$! out rc=0
+	on_exit "kill -9 $pid 2>/dev/null || true"
+	out=$(harness_leftovers) || rc=$?
+	assert_eq 1 "$rc" "harness_leftovers' status"
+	assert_eq "leftover process: $pid sh -c sleep 1000 $T" "$out"
+	wait "$pid" || true
+	[ ! -e "/proc/$pid" ] || fail "process $pid still exists after harness_leftovers"
+}
+
 harness_main "$@"
