@@ -306,15 +306,15 @@ harness_unescape() { printf '%b' "${1//\\/\\0}"; }
 
 # Mount points under $T or naming $ID, deepest first.
 harness_mounts() {
-	local mp found=()
+	local mp hits=()
 	while read -r _ _ _ _ mp _; do
 		[[ $mp == *\\* ]] && mp=$(harness_unescape "$mp")
 		if [[ $mp == "$T" || $mp == "$T"/* || $mp == *"$ID"* ]]; then
-			found+=("${#mp} $mp")
+			hits+=("${#mp} $mp")
 		fi
 	done </proc/self/mountinfo
-	[ ${#found[@]} -gt 0 ] || return 0
-	printf '%s\n' "${found[@]}" | sort -rn | cut -d' ' -f2-
+	[ ${#hits[@]} -gt 0 ] || return 0
+	printf '%s\n' "${hits[@]}" | sort -rn | cut -d' ' -f2-
 }
 
 # harness_stat_fields PID: the fields of /proc/PID/stat after the command
@@ -379,6 +379,7 @@ harness_procs() {
 			echo "$pid $cmd"
 		fi
 	done
+	# shellcheck disable=SC2062 # the globs name the files, not the pattern
 	while read -r f; do
 		[ -n "$f" ] || continue
 		pid=${f#/proc/}
@@ -399,15 +400,15 @@ harness_procs() {
 # cgroup directories named $ID (only looked at, never touched).
 harness_cgroups() {
 	local base path
-	local -A found=()
+	local -A dirs=()
 	for base in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
 		[ -d "$base" ] || continue
 		while IFS=: read -r _ _ path; do
-			[ -d "${base%/}$path/$ID" ] && found[${base%/}$path/$ID]=1
+			[ -d "${base%/}$path/$ID" ] && dirs[${base%/}$path/$ID]=1
 		done </proc/self/cgroup
-		[ -d "${base%/}/$ID" ] && found[${base%/}/$ID]=1
+		[ -d "${base%/}/$ID" ] && dirs[${base%/}/$ID]=1
 	done
-	[ ${#found[@]} -eq 0 ] || printf '%s\n' "${!found[@]}"
+	[ ${#dirs[@]} -eq 0 ] || printf '%s\n' "${!dirs[@]}"
 }
 
 # Print one line per leftover; clean up what is ours.
