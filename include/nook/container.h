@@ -124,6 +124,13 @@ int nook_container_delete(struct nook_container *c, bool force, struct nook_erro
  * a shell reports it (128+N for signal N). */
 int nook_wait_foreground(pid_t pid, int *pty_master, int *wait_status, struct nook_error *err);
 
+/* After the container's cgroup was emptied (every process in it has been
+ * killed and is past the point of leaving it): reap every child of ours
+ * that is dead or dying, i.e. the container's processes that came to the
+ * foreground `run` as their subreaper. Children still alive (a hook's
+ * daemon, a process that left the cgroup) are not waited for. */
+void nook_reap_dying_children(void);
+
 /* Signals the runtime forwards to the container while it waits. */
 void nook_forwarded_signals(sigset_t *set);
 

@@ -3,6 +3,7 @@
  * itself fails. */
 #include <signal.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 
 #include "cli_util.h"
 #include "nook/log.h"
@@ -17,6 +18,9 @@ static int finish(struct nook_container *c, bool keep, int code)
 		if (code == 0)
 			code = 1;
 	}
+	/* The cgroup is empty now: what of the container came to us as
+	 * subreaper is dead or dying; reap it before returning. */
+	nook_reap_dying_children();
 	nook_container_release(c);
 	return code;
 }
@@ -39,6 +43,12 @@ int nook_cmd_run(const struct nook_globals *g, int argc, char **argv)
 	nook_forwarded_signals(&forwarded);
 	if (!a.detach)
 		sigprocmask(SIG_BLOCK, &forwarded, NULL);
+	/* In the foreground, the container's orphans (no pid namespace of its
+	 * own) come to us, not to the host's pid 1: we reap them while waiting
+	 * and after delete killed them, so that nothing of the container is
+	 * left when run returns (runc run is a subreaper too). */
+	if (!a.detach)
+		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
 	nook_container_init(&c);
 	if (nook_container_create(&a.opts, &c, &err) < 0)

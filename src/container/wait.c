@@ -3,18 +3,25 @@
  * with a terminal, the caller's terminal and the pty master. */
 #include "nook/container.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nook/cleanup.h"
 #include "nook/state.h"
+#include "nook/procfs.h"
 #include "nook/terminal.h"
+
+/* The kernel's flag of a task in do_exit() (include/linux/sched.h). */
+#define NOOK_PF_EXITING 0x4UL
 
 void nook_forwarded_signals(sigset_t *set)
 {
@@ -163,4 +170,44 @@ int nook_container_wait(struct nook_container *c, struct nook_error *err)
 		return -1;
 	}
 	return code;
+}
+
+/* Is a child of ours on its way out (SIGKILLed, not yet a zombie)? */
+static bool dying_child(void)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
+	pid_t self = getpid();
+	bool found = false;
+
+	if (proc == NULL)
+		return false;
+	while (!found && (e = readdir(proc)) != NULL) {
+		struct nook_error ignored;
+		pid_t ppid;
+		unsigned long flags;
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+
+		if (*end != '\0' || pid <= 0)
+			continue;
+		found = nook_proc_parent_flags((pid_t)pid, &ppid, &flags, &ignored) == 0 &&
+		        ppid == self && (flags & NOOK_PF_EXITING) != 0;
+	}
+	closedir(proc);
+	return found;
+}
+
+void nook_reap_dying_children(void)
+{
+	for (;;) {
+		pid_t r = waitpid(-1, NULL, WNOHANG | __WALL);
+
+		if (r > 0 || (r < 0 && errno == EINTR))
+			continue;
+		if (r < 0 || !dying_child())
+			return; /* none left, or only live ones (not the container's) */
+		struct timespec ts = {0, 1000000L};
+		nanosleep(&ts, NULL);
+	}
 }

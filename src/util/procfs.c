@@ -65,3 +65,16 @@ int nook_proc_state(pid_t pid, char *out, struct nook_error *err)
 	*out = field[0];
 	return 0;
 }
+
+int nook_proc_parent_flags(pid_t pid, pid_t *ppid, unsigned long *flags, struct nook_error *err)
+{
+	char field[32];
+
+	if (stat_field(pid, 4, field, sizeof(field), err) < 0)
+		return -1;
+	*ppid = (pid_t)strtol(field, NULL, 10);
+	if (stat_field(pid, 9, field, sizeof(field), err) < 0)
+		return -1;
+	*flags = strtoul(field, NULL, 10);
+	return 0;
+}

@@ -151,6 +151,25 @@ test_exit_killed_by_sigterm_is_143() {
 	assert_exit 143
 }
 
+# Without its own pid namespace, what the init leaves behind is orphaned
+# when it exits. `run` returns only when nothing of the container is left
+# (runtime.md "delete": its resources are gone): as runc run does, nook is
+# the subreaper of those orphans, kills them with the cgroup and reaps them,
+# instead of leaving zombies for the host's pid 1 to reap (some reap late).
+test_run_reaps_orphans_without_pid_namespace() {
+	remove_ns pid
+	run_ok 'sleep 100 & echo $! >/tmp/child; (sleep 100 &); exit 0'
+	local child stat
+	child=$(cat "$ROOTFS/tmp/child")
+	# a pid reused since is not the child: only one in the container's cgroup is
+	if { stat=$(cat "/proc/$child/stat") && grep -qE "/$ID( |\$)" "/proc/$child/cgroup"; } 2>/dev/null; then
+		fail "process $child of the container still exists after run returned: $stat"
+	fi
+	local left
+	left=$(grep -lsE "/$ID( |\$)" /proc/[0-9]*/cgroup || true)
+	assert_eq "" "$left" "processes in the container's cgroup after run returned"
+}
+
 test_stdout_and_stderr_separate() {
 	run_ok 'echo to-out; echo to-err >&2'
 	assert_eq to-out "$OUT"

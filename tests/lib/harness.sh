@@ -145,6 +145,15 @@ make_bundle() {
 	}' >"$BUNDLE/config.json"
 }
 
+# harness_base_config: make_bundle's config once per file, for every test
+# (jq is slow to start where the VM stage emulates a CPU).
+harness_base_config() {
+	local dir
+	dir=$(mktemp -d /tmp/nook-base.XXXXXX)
+	HARNESS_BASE_CONFIG=$(BUNDLE=$dir make_bundle && cat "$dir/config.json")
+	rm -rf "$dir"
+}
+
 # json_array STRING...: a JSON array of the strings (any may start with "-").
 json_array() {
 	local i=0 opts=() refs=()
@@ -292,77 +301,114 @@ harness_rootfs() {
 # Decode the octal escapes of /proc/*/mountinfo paths (\040 is a space).
 harness_unescape() { printf '%b' "${1//\\/\\0}"; }
 
+# (Forks are slow where the VM stage emulates a CPU: a fork and exec cost
+# 0.25 s there, jq 1.5 s. What runs around every test forks little.)
+
 # Mount points under $T or naming $ID, deepest first.
 harness_mounts() {
-	local mp
+	local mp hits=()
 	while read -r _ _ _ _ mp _; do
 		[[ $mp == *\\* ]] && mp=$(harness_unescape "$mp")
 		if [[ $mp == "$T" || $mp == "$T"/* || $mp == *"$ID"* ]]; then
-			echo "${#mp} $mp"
+			hits+=("${#mp} $mp")
 		fi
-	done </proc/self/mountinfo | sort -rn | cut -d' ' -f2-
+	done </proc/self/mountinfo
+	[ ${#hits[@]} -gt 0 ] || return 0
+	printf '%s\n' "${hits[@]}" | sort -rn | cut -d' ' -f2-
+}
+
+# harness_stat_fields PID: the fields of /proc/PID/stat after the command
+# name ($1 = state, $2 = parent) into HARNESS_STAT; fails if PID is gone.
+harness_stat_fields() {
+	local stat
+	{ read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
+	read -r -a HARNESS_STAT <<<"${stat##*) }"
 }
 
 # Is PID a descendant of the harness?
 harness_is_descendant() {
-	local p=$1 ppid i
+	local p=$1 i
 	for ((i = 0; i < 64; i++)); do
-		{ ppid=$(awk '/^PPid:/ {print $2}' "/proc/$p/status"); } 2>/dev/null || return 1
-		[ -n "$ppid" ] || return 1
-		[ "$ppid" = "$HARNESS_PID" ] && return 0
-		[ "$ppid" -le 1 ] && return 1
-		p=$ppid
+		harness_stat_fields "$p" || return 1
+		p=${HARNESS_STAT[1]}
+		[ "$p" = "$HARNESS_PID" ] && return 0
+		[ "$p" -le 1 ] && return 1
 	done
 	return 1
 }
 
+# Is PID a zombie whose parent is pid 1 (see harness_procs)?
+harness_zombie_of_init() {
+	harness_stat_fields "$1" && [ "${HARNESS_STAT[0]}" = Z ] && [ "${HARNESS_STAT[1]}" = 1 ]
+}
+
+# harness_file_has FILE STRING: FILE (a /proc file) holds STRING; its lines
+# are seen joined by spaces, with one after the last.
+harness_file_has() {
+	local lines
+	{ mapfile -t lines <"$1"; } 2>/dev/null || return 1
+	[[ "${lines[*]} " == *"$2"* ]]
+}
+
+HARNESS_PIDNS=$(stat -L -c %i /proc/self/ns/pid)
+
 # Processes this test started that are still alive: those in another pid
 # namespace that descend from the harness or whose cmdline, mounts or cgroup
 # name $T or $ID, and those in ours whose cmdline names $T (a runtime left
-# running). Unrelated processes are never listed. (Forks are slow on some
-# machines: one find and one grep scan everything, the rest looks only at
-# processes in other pid namespaces.)
+# running) or whose cgroup is $ID's (a container without a pid namespace of
+# its own). Unrelated processes are never listed, nor are the harness's own
+# scans: the search strings reach grep on stdin, not in its command line
+# (which grep reads too: it would find itself). A zombie handed to pid 1 is
+# dead: reaping it is pid 1's job (some machines' pid 1 reaps late).
 harness_procs() {
-	local mypidns pid ns cmd f stat
-	mypidns=$(readlink /proc/self/ns/pid)
-	while read -r pid ns; do
-		# find cannot always read the link (pid 1 here): ask readlink then
-		[ -n "$ns" ] || ns=$(readlink "/proc/$pid/ns/pid" 2>/dev/null) || continue
-		[ "$ns" = "$mypidns" ] && continue
-		# a zombie handed to pid 1 is dead: reaping it is pid 1's job (some
-		# machines' pid 1 reaps late), not a leftover of the test
-		{ read -r stat <"/proc/$pid/stat"; } 2>/dev/null || continue
-		stat=${stat##*) }
-		[[ $stat == "Z 1 "* ]] && continue
-		{ cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline"); } 2>/dev/null || continue
-		if harness_is_descendant "$pid" || [[ $cmd == *"$T"* || $cmd == *"$ID"* ]] ||
-			grep -qF -e "$T" "/proc/$pid/mountinfo" 2>/dev/null ||
-			grep -qF -e "/$ID" "/proc/$pid/cgroup" 2>/dev/null; then
+	local pid ns f cmd args
+	local -A nsof=() seen=()
+	# the pid namespace of every process, in one fork (a zombie has none)
+	while read -r ns f; do
+		pid=${f#/proc/}
+		nsof[${pid%%/*}]=$ns
+	done < <(stat -L -c '%i %n' /proc/[0-9]*/ns/pid 2>/dev/null || true)
+	for pid in "${!nsof[@]}"; do
+		[ "${nsof[$pid]}" = "$HARNESS_PIDNS" ] && continue
+		harness_zombie_of_init "$pid" && continue
+		{ mapfile -d '' -t args <"/proc/$pid/cmdline"; } 2>/dev/null || continue
+		cmd="${args[*]}"
+		if [[ $cmd == *"$T"* || $cmd == *"$ID"* ]] || harness_is_descendant "$pid" ||
+			harness_file_has "/proc/$pid/mountinfo" "$T" ||
+			harness_file_has "/proc/$pid/cgroup" "/$ID "; then
 			echo "$pid $cmd"
 		fi
-	done < <(find /proc -mindepth 3 -maxdepth 3 -path '/proc/[0-9]*/ns/pid' -printf '%h %l\n' 2>/dev/null |
-		sed 's|^/proc/\([0-9]*\)/ns |\1 |')
+	done
+	# shellcheck disable=SC2062 # the globs name the files, not the pattern
 	while read -r f; do
 		[ -n "$f" ] || continue
 		pid=${f#/proc/}
-		pid=${pid%/cmdline}
+		pid=${pid%/*}
 		[ "$pid" = "$HARNESS_PID" ] && continue
-		[ "$(readlink "/proc/$pid/ns/pid" 2>/dev/null)" = "$mypidns" ] || continue
-		{ cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline"); } 2>/dev/null || continue
-		echo "$pid $cmd"
-	done < <(grep -lsaF -e "$T" /proc/[0-9]*/cmdline)
+		[ -z "${seen[$pid]:-}" ] || continue
+		seen[$pid]=1
+		# born after the stat above: ask now
+		[ -n "${nsof[$pid]:-}" ] || nsof[$pid]=$(stat -L -c %i "/proc/$pid/ns/pid" 2>/dev/null) || continue
+		[ "${nsof[$pid]}" = "$HARNESS_PIDNS" ] || continue
+		harness_zombie_of_init "$pid" && continue
+		{ mapfile -d '' -t args <"/proc/$pid/cmdline"; } 2>/dev/null || continue
+		echo "$pid ${args[*]}"
+	done < <(grep -lsaE -f - /proc/[0-9]*/cmdline /proc/[0-9]*/cgroup <<<"${T//./\\.}
+/$ID( |\$)" || true)
 }
 
 # cgroup directories named $ID (only looked at, never touched).
 harness_cgroups() {
 	local base path
+	local -A dirs=()
 	for base in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
 		[ -d "$base" ] || continue
 		while IFS=: read -r _ _ path; do
-			[ -d "${base%/}$path/$ID" ] && echo "${base%/}$path/$ID"
+			[ -d "${base%/}$path/$ID" ] && dirs[${base%/}$path/$ID]=1
 		done </proc/self/cgroup
-		[ -d "${base%/}/$ID" ] && echo "${base%/}/$ID"
-	done | sort -u
+		[ -d "${base%/}/$ID" ] && dirs[${base%/}/$ID]=1
+	done
+	[ ${#dirs[@]} -eq 0 ] || printf '%s\n' "${!dirs[@]}"
 }
 
 # Print one line per leftover; clean up what is ours.
@@ -378,11 +424,23 @@ harness_leftovers() {
 		echo "leftover state: $(find "$STATE" -mindepth 1 -maxdepth 1 -printf '%f ')"
 		found=1
 		timeout 10 "$NOOK" --root "$STATE" delete --force "$ID" >/dev/null 2>&1 || true
+		procs=$(harness_procs) # what the delete left
 	fi
-	for pid in $(harness_procs | cut -d' ' -f1); do
-		kill -KILL "$pid" 2>/dev/null || true
+	# Reported above; killed now, and given time to go: a SIGKILLed process
+	# is gone once the kernel has run it to its exit, which under load takes
+	# a while. Wait up to 10 s.
+	local i
+	for ((i = 0; i < 200 && ${#procs} > 0; i++)); do
+		while read -r pid _; do
+			[ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null || true
+		done <<<"$procs"
+		sleep 0.05
+		procs=$(harness_procs)
 	done
-	sleep 0.05
+	while read -r pid _; do
+		[ -z "$pid" ] || echo "process $pid still alive 10 s after SIGKILL"
+	done <<<"$procs"
+	[ -z "$procs" ] || found=1
 	while read -r line; do
 		[ -n "$line" ] || continue
 		echo "leftover mount: $line"
@@ -394,9 +452,6 @@ harness_leftovers() {
 		echo "leftover cgroup: $line"
 		found=1
 	done < <(harness_cgroups)
-	for pid in $(harness_procs | cut -d' ' -f1); do
-		echo "process $pid still alive after SIGKILL"
-	done
 	return $found
 }
 
@@ -439,8 +494,8 @@ harness_run_one() {
 	log=$(mktemp /tmp/nook-log.XXXXXX)
 	mkdir -p "$BUNDLE" "$STATE"
 	cp -a "$NOOK_TEST_CACHE/rootfs" "$ROOTFS"
-	make_bundle
-	start=$(date +%s%N)
+	printf '%s\n' "$HARNESS_BASE_CONFIG" >"$BUNDLE/config.json" # what make_bundle writes
+	start=${EPOCHREALTIME//[.,]/}
 	(
 		set -eEuo pipefail
 		trap 'echo "command failed (exit $?) at ${BASH_SOURCE[0]##*/}:$LINENO: $BASH_COMMAND" >&2' ERR
@@ -448,9 +503,9 @@ harness_run_one() {
 		"$name"
 	) >"$log" 2>&1 </dev/null
 	rc=$?
-	end=$(date +%s%N)
+	end=${EPOCHREALTIME//[.,]/}
 	leftovers=$(harness_leftovers 2>&1) || true
-	local ms=$(((end - start) / 1000000))
+	local ms=$(((end - start) / 1000))
 	if [ "$rc" -eq 77 ] && [ -z "$leftovers" ]; then
 		reason=$(cat "$T/.skip" 2>/dev/null || echo "no reason given")
 		echo "SKIP $full$tag: $reason"
@@ -501,6 +556,7 @@ harness_main() {
 	HARNESS_OWN_CACHE=
 	trap 'harness_interrupted' INT TERM HUP PIPE
 	harness_rootfs
+	harness_base_config
 	for fn in $(declare -F | awk '{print $3}' | grep '^test_'); do
 		if [ -n "$filter" ] && ! [[ $fn =~ $filter || "$HARNESS_FILE::$fn" =~ $filter ]]; then
 			continue
