@@ -87,7 +87,9 @@ test_scheduler_deadline() {
 	set_args cat /proc/self/sched
 	run_ctr
 	assert_ok
-	assert_eq $'policy : 6\ndl.runtime : 1000000' "$(grep -E '^(policy|dl\.runtime) ' <<<"$OUT" | tr -s ' ')"
+	# dl.runtime is the budget left in the current period, so it shrinks
+	# while the task runs (under load it is no longer the configured one).
+	assert_eq 'policy : 6' "$(grep -E '^policy ' <<<"$OUT" | tr -s ' ')"
 }
 
 test_scheduler_exec() {
