@@ -207,17 +207,33 @@ test_no_mount_ns_keeps_runtime_mount_ns() {
 # host's own (harmless if it went there); it must differ from a new
 # namespace's default to tell where it went.
 test_no_mount_ns_sysctl_in_own_net_ns() {
-	local key=net/ipv4/ping_group_range host fresh
-	host=$(cat /proc/sys/$key)
-	fresh=$(unshare --net cat /proc/sys/$key)
-	[ "$host" != "$fresh" ] || skip "the host's $key is a new namespace's default ($host)"
+	local key=net/ipv4/ping_group_range fresh mine
+	# nook itself runs in a network namespace of the test's, whose value is
+	# not a new namespace's default: a write that went to the runtime's
+	# namespace instead of the container's shows, and never reaches the host.
+	mkdir "$T/ns"
+	mount --bind "$T/ns" "$T/ns"
+	on_exit 'umount -l "$T/ns"'
+	mount --make-private "$T/ns"
+	touch "$T/ns/net"
+	unshare --net="$T/ns/net" true
+	on_exit 'umount "$T/ns/net"'
+	fresh=$(nsenter --net="$T/ns/net" cat /proc/sys/$key | tr '\t' ' ')
+	mine="0 0"
+	[ "$fresh" != "$mine" ] || mine="1 1"
+	nsenter --net="$T/ns/net" sh -c "echo '$mine' >/proc/sys/$key"
 	no_mount_ns
-	cfg '.linux.sysctl = {"net.ipv4.ping_group_range": $v}' --arg v "$(printf '%s' "$host" | tr '\t' ' ')"
+	cfg '.linux.sysctl = {"net.ipv4.ping_group_range": $v}' --arg v "$mine"
 	set_args sleep 30
+	local real=$NOOK
+	printf '#!/bin/sh\nexec nsenter --net=%s %s "$@"\n' "$T/ns/net" "$real" >"$T/nook-in-ns"
+	chmod +x "$T/nook-in-ns"
+	NOOK=$T/nook-in-ns
 	create_ctr
+	NOOK=$real
 	assert_ok
-	assert_eq "$host" "$(nsenter --net="/proc/$(init_pid)/ns/net" cat /proc/sys/$key)" "the container's $key"
-	assert_eq "$host" "$(cat /proc/sys/$key)" "the host's $key"
+	assert_eq "$mine" "$(nsenter --net="/proc/$(init_pid)/ns/net" cat /proc/sys/$key | tr '\t' ' ')" "the container's $key"
+	assert_ne "net:[$(stat -L -c %i "$T/ns/net")]" "$(readlink "/proc/$(init_pid)/ns/net")" "the container's own network namespace"
 	nk delete --force "$ID"
 	assert_ok
 }
