@@ -60,7 +60,14 @@ int nook_cmd_state(const struct nook_globals *g, int argc, char **argv)
 	if (id == NULL)
 		return code;
 	nook_container_init(&c);
-	if (nook_container_load(g->root, id, 0, &c, &err) < 0) {
+	/* A shared lock: a create still under way holds the directory's lock
+	 * until the container is created (or gone), so `state` never shows a
+	 * half-made container; runc and crun write their state only at the
+	 * end of create (crun's test_commands.py start-command and
+	 * state-created poll `state` while `create` runs). A foreground run
+	 * drops its lock while it waits, and a lock held too long is an error
+	 * after 10 s (state_lock.c), so this never hangs. */
+	if (nook_container_load(g->root, id, LOCK_SH, &c, &err) < 0) {
 		nook_container_release(&c);
 		return cli_fail(&err);
 	}

@@ -603,4 +603,25 @@ test_error_log_json() {
 		<<<"$line" >/dev/null || fail "json log: $(cat "$T/log")"
 }
 
+# `state` during a create that is still under way (a createRuntime hook
+# that takes 1 s): it waits for the create, as runc and crun only write
+# their state at its end, and reads "created", never a half-made container
+# ("stopped" before the init's pid is known, or "creating"). crun's
+# test_commands.py start-command and state-created poll like this.
+test_state_during_create_waits_for_it() {
+	cfg '.hooks = {createRuntime: [{path: "/bin/sleep", args: ["sleep", "1"]}]}'
+	set_args sh -c "$LONG_RUNNING"
+	on_exit 'force_delete "$ID"'
+	"$NOOK" --root "$STATE" create --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1 &
+	local creator=$! out="" i
+	for ((i = 0; i < 100; i++)); do
+		[ -d "$STATE/$ID" ] && break
+		sleep 0.01
+	done
+	[ -d "$STATE/$ID" ] || fail "create never made its state directory"
+	out=$("$NOOK" --root "$STATE" state "$ID" 2>&1) || true
+	wait "$creator" || fail "create failed"
+	assert_eq created "$(jq -r .status <<<"$out" 2>/dev/null)" "status read while create ran: $out"
+}
+
 harness_main "$@"
