@@ -138,7 +138,10 @@ int nook_mount_options_parse(const struct nook_strv *options, size_t idx,
 			return nook_fail(err, EINVAL, "mounts[%zu]: options[%zu]: empty option",
 			                 idx, i);
 		}
-		if (strcmp(name, "idmap") == 0 || strcmp(name, "ridmap") == 0) {
+		/* Also "idmap=uids=...;gids=..." (crun's inline mappings): as data
+		 * of a bind mount it would be dropped without a word. */
+		if (strcmp(name, "idmap") == 0 || strcmp(name, "ridmap") == 0 ||
+		    strncmp(name, "idmap=", 6) == 0 || strncmp(name, "ridmap=", 7) == 0) {
 			nook_mount_options_free(out);
 			return nook_fail(err, 0, "mounts[%zu]: option \"%s\": not supported", idx,
 			                 name);

@@ -113,18 +113,37 @@ while IFS=$'\t' read -r file name status reason; do
 done <"$expected"
 
 if [ "${PEER_UPDATE:-}" = 1 ]; then
+	# Each line of the file again, with this run's result where there is
+	# one (test files not run keep theirs), then subtests new to the file.
+	declare -A got_status got_note
+	while IFS=$'\t' read -r file name status note; do
+		got_status["$file::$name"]=$status
+		got_note["$file::$name"]=$note
+	done < <(results)
+	new_line() { # FILE NAME STATUS NOTE
+		local reason=${why["$1::$2"]:-}
+		if [ "$3" = ok ]; then
+			reason=""
+		elif [ -z "$reason" ] || [ "${want["$1::$2"]:-}" != "$3" ]; then
+			reason=${4#SKIP}
+			reason=${reason# }
+			[ -n "$reason" ] || reason="REASON?"
+		fi
+		printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$reason"
+	}
 	{
-		sed -n '/^#/p' "$expected"
-		results | while IFS=$'\t' read -r file name status note; do
-			reason=${why["$file::$name"]:-}
-			if [ "$status" = ok ]; then
-				reason=""
-			elif [ -z "$reason" ] || [ "${want["$file::$name"]:-}" != "$status" ]; then
-				reason=${note#SKIP}
-				reason=${reason# }
-				[ -n "$reason" ] || reason="REASON?"
+		while IFS= read -r line; do
+			IFS=$'\t' read -r file name status reason <<<"$line"
+			if [[ -z $file || $file == \#* || -z ${got_status["$file::$name"]:-} ]]; then
+				printf '%s\n' "$line"
+			else
+				new_line "$file" "$name" "${got_status["$file::$name"]}" \
+					"${got_note["$file::$name"]}"
 			fi
-			printf '%s\t%s\t%s\t%s\n' "$file" "$name" "$status" "$reason"
+		done <"$expected"
+		for key in "${!got_status[@]}"; do
+			[ -n "${want[$key]:-}" ] && continue
+			new_line "${key%%::*}" "${key#*::}" "${got_status[$key]}" "${got_note[$key]}"
 		done
 	} >"$expected.new"
 	mv "$expected.new" "$expected"

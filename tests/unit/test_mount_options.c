@@ -104,6 +104,11 @@ static void test_idmap_refused(void **state)
 	assert_int_equal(parse(opts, 2, &o, &err), -1);
 	assert_string_equal(err.msg, "mounts[7]: option \"idmap\": not supported");
 	assert_int_equal(parse(r, 1, &o, &err), -1);
+	/* crun's inline form would otherwise be a bind's ignored data */
+	const char *inline_maps[] = {"bind", "idmap=uids=0-1-100;gids=0-1-100"};
+	assert_int_equal(parse(inline_maps, 2, &o, &err), -1);
+	assert_string_equal(err.msg,
+	                    "mounts[7]: option \"idmap=uids=0-1-100;gids=0-1-100\": not supported");
 }
 
 static void test_empty_option_refused(void **state)
