@@ -60,16 +60,24 @@ int nook_cmd_state(const struct nook_globals *g, int argc, char **argv)
 	if (id == NULL)
 		return code;
 	nook_container_init(&c);
-	/* A shared lock: a create still under way holds the directory's lock
-	 * until the container is created (or gone), so `state` never shows a
-	 * half-made container; runc and crun write their state only at the
-	 * end of create (crun's test_commands.py start-command and
-	 * state-created poll `state` while `create` runs). A foreground run
-	 * drops its lock while it waits, and a lock held too long is an error
-	 * after 10 s (state_lock.c), so this never hangs. */
-	if (nook_container_load(g->root, id, LOCK_SH, &c, &err) < 0) {
+	if (nook_container_load(g->root, id, 0, &c, &err) < 0) {
 		nook_container_release(&c);
 		return cli_fail(&err);
+	}
+	/* A create still under way holds the directory's lock until the
+	 * container is created (or gone): wait for it (a shared lock, at most
+	 * 10 s: state_lock.c) rather than show a half-made container. runc and
+	 * crun write their state only at the end of create (crun's
+	 * test_commands.py start-command and state-created poll `state` while
+	 * `create` runs). Any other status is read without the lock, so `state`
+	 * never waits for a start, delete or exec. */
+	if (c.saved_status == NOOK_CREATING) {
+		nook_container_release(&c);
+		nook_container_init(&c);
+		if (nook_container_load(g->root, id, LOCK_SH, &c, &err) < 0) {
+			nook_container_release(&c);
+			return cli_fail(&err);
+		}
 	}
 	autofree char *json = nook_container_state_json(&c, true, &err);
 	nook_container_release(&c);

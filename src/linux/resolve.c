@@ -87,6 +87,26 @@ static int make_missing(int dir, const char *comp, bool as_file, char *link, siz
 	return 1;
 }
 
+/* The next component of the path at *p into comp, *p moved past it: 1; none
+ * left: 0; one longer than NAME_MAX: -1 (err names `path`). */
+static int next_component(const char **p, char comp[NAME_MAX + 1], const char *path,
+                          struct nook_error *err)
+{
+	size_t clen;
+
+	while (**p == '/')
+		(*p)++;
+	if (**p == '\0')
+		return 0;
+	clen = strcspn(*p, "/");
+	if (clen > NAME_MAX)
+		return nook_fail(err, ENAMETOOLONG, "%s", path);
+	memcpy(comp, *p, clen);
+	comp[clen] = '\0';
+	*p += clen;
+	return 1;
+}
+
 int nook_resolve_create(int root_fd, const char *path, enum nook_resolve_create create,
                         struct nook_error *err)
 {
@@ -120,19 +140,10 @@ int nook_resolve_create(int root_fd, const char *path, enum nook_resolve_create 
 			return nook_fail(err, errno, "%s: open the root", path);
 		for (;;) {
 			char comp[NAME_MAX + 1], link[PATH_MAX];
-			size_t clen;
-			int next;
+			int next, more = next_component(&p, comp, path, err);
 
-			while (*p == '/')
-				p++;
-			if (*p == '\0')
-				return nook_steal_fd(&cur);
-			clen = strcspn(p, "/");
-			if (clen > NAME_MAX)
-				return nook_fail(err, ENAMETOOLONG, "%s", path);
-			memcpy(comp, p, clen);
-			comp[clen] = '\0';
-			p += clen;
+			if (more <= 0)
+				return more < 0 ? -1 : nook_steal_fd(&cur);
 			while (*p == '/')
 				p++;
 			if (strcmp(comp, ".") == 0)
@@ -199,19 +210,10 @@ int nook_resolve_dir_nofollow(int root_fd, const char *path, bool create, struct
 		return nook_fail(err, errno, "%s: open the root", path);
 	for (;;) {
 		char comp[NAME_MAX + 1];
-		size_t clen;
-		int next;
+		int next, more = next_component(&p, comp, path, err);
 
-		while (*p == '/')
-			p++;
-		if (*p == '\0')
-			return nook_steal_fd(&cur);
-		clen = strcspn(p, "/");
-		if (clen > NAME_MAX)
-			return nook_fail(err, ENAMETOOLONG, "%s", path);
-		memcpy(comp, p, clen);
-		comp[clen] = '\0';
-		p += clen;
+		if (more <= 0)
+			return more < 0 ? -1 : nook_steal_fd(&cur);
 		if (strcmp(comp, ".") == 0)
 			continue;
 		if (strcmp(comp, "..") == 0)

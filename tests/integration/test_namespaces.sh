@@ -122,13 +122,7 @@ test_user_ns_file_owner_seen_from_host() {
 }
 
 test_join_netns_by_path() {
-	mkdir "$T/ns"
-	mount --bind "$T/ns" "$T/ns"
-	on_exit 'umount -l "$T/ns"'
-	mount --make-private "$T/ns"
-	touch "$T/ns/net"
-	unshare --net="$T/ns/net" true
-	on_exit 'umount "$T/ns/net"'
+	new_netns_file
 	nsenter --net="$T/ns/net" ip link add nooktest0 type bridge
 	add_ns network "$T/ns/net"
 	run_ok 'echo $(ls /sys/class/net | sort); readlink /proc/self/ns/net'
@@ -143,13 +137,7 @@ test_join_netns_by_path() {
 # exec-root-netns-with-userns; issue 8). No sysfs: the kernel refuses it in a
 # user namespace that does not own the network namespace.
 test_join_netns_by_path_with_new_userns() {
-	mkdir "$T/ns"
-	mount --bind "$T/ns" "$T/ns"
-	on_exit 'umount -l "$T/ns"'
-	mount --make-private "$T/ns"
-	touch "$T/ns/net"
-	unshare --net="$T/ns/net" true
-	on_exit 'umount "$T/ns/net"'
+	new_netns_file
 	nsenter --net="$T/ns/net" ip link add nooktest0 type bridge
 	chown -R -h 100000:100000 "$ROOTFS"
 	add_ns user
@@ -211,13 +199,7 @@ test_no_mount_ns_sysctl_in_own_net_ns() {
 	# nook itself runs in a network namespace of the test's, whose value is
 	# not a new namespace's default: a write that went to the runtime's
 	# namespace instead of the container's shows, and never reaches the host.
-	mkdir "$T/ns"
-	mount --bind "$T/ns" "$T/ns"
-	on_exit 'umount -l "$T/ns"'
-	mount --make-private "$T/ns"
-	touch "$T/ns/net"
-	unshare --net="$T/ns/net" true
-	on_exit 'umount "$T/ns/net"'
+	new_netns_file
 	fresh=$(nsenter --net="$T/ns/net" cat /proc/sys/$key | tr '\t' ' ')
 	mine="0 0"
 	[ "$fresh" != "$mine" ] || mine="1 1"

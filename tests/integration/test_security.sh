@@ -460,13 +460,7 @@ test_sysctl_domainname_in_uts_ns() {
 # sysctl(8) and runc: in a dotted key a '/' stands for a '.' in a name; in
 # a key written with slashes a '.' is part of a name (an interface "nk.1").
 test_sysctl_interface_name_with_dot() {
-	mkdir "$T/ns"
-	mount --bind "$T/ns" "$T/ns"
-	on_exit 'umount -l "$T/ns"'
-	mount --make-private "$T/ns"
-	touch "$T/ns/net"
-	unshare --net="$T/ns/net" true
-	on_exit 'umount "$T/ns/net"'
+	new_netns_file
 	nsenter --net="$T/ns/net" ip link add nk.1 type bridge
 	nsenter --net="$T/ns/net" ip link add nk.2 type bridge
 	add_ns network "$T/ns/net"

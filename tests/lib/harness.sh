@@ -197,6 +197,18 @@ add_ns() {
 	fi
 }
 
+# new_netns_file: a network namespace of the test's own, kept alive by a
+# bind mount on $T/ns/net (to join by path); both go when the test ends.
+new_netns_file() {
+	mkdir "$T/ns"
+	mount --bind "$T/ns" "$T/ns"
+	on_exit 'umount -l "$T/ns"'
+	mount --make-private "$T/ns"
+	touch "$T/ns/net"
+	unshare --net="$T/ns/net" true
+	on_exit 'umount "$T/ns/net"'
+}
+
 # set_caps CAP...: the same list for bounding, effective, permitted.
 set_caps() {
 	cfg '.process.capabilities = {bounding: $c, effective: $c, permitted: $c}' \
