@@ -27,10 +27,12 @@ test_scan_does_not_see_itself() {
 }
 
 test_scan_finds_process_naming_t() {
-	sh -c 'sleep 1000' "$T" &
+	# one process whose command line names $T (a shell would leave its
+	# sleep behind when killed)
+	bash -c 'exec -a "sleep-$0" sleep 1000' "$T" &
 	local pid=$!
 	on_exit "kill -9 $pid 2>/dev/null || true"
-	assert_contains "$(harness_procs)" "$pid sh -c sleep 1000 $T" "the scan"
+	assert_contains "$(harness_procs)" "$pid sleep-$T 1000" "the scan"
 }
 
 # A container without a pid namespace of its own: its processes are in ours,
@@ -59,12 +61,14 @@ test_scan_finds_container_in_its_pid_namespace() {
 
 # A leftover is reported, killed, and waited for (bounded) until it is gone.
 test_leftovers_reported_and_killed() {
-	sh -c 'sleep 1000' "$T" &
+	# one process whose command line names $T (a shell would leave its
+	# sleep behind when killed)
+	bash -c 'exec -a "sleep-$0" sleep 1000' "$T" &
 	local pid=$! out rc=0
 	on_exit "kill -9 $pid 2>/dev/null || true"
 	out=$(harness_leftovers) || rc=$?
 	assert_eq 1 "$rc" "harness_leftovers' status"
-	assert_eq "leftover process: $pid sh -c sleep 1000 $T" "$out"
+	assert_eq "leftover process: $pid sleep-$T 1000" "$out"
 	wait "$pid" || true
 	[ ! -e "/proc/$pid" ] || fail "process $pid still exists after harness_leftovers"
 }
