@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "nook/cleanup.h"
+#include "names.h"
 
 #define P "linux.memoryPolicy"
 
@@ -30,20 +31,14 @@ enum {
 #define F_STATIC_NODES   (1 << 15)
 
 /* In the order of config-linux.md. */
-static const struct {
-	const char *name;
-	int value;
-} modes[] = {
+static const struct nook_name_value modes[] = {
     {"MPOL_DEFAULT", DEFAULT},       {"MPOL_BIND", BIND},
     {"MPOL_INTERLEAVE", INTERLEAVE}, {"MPOL_WEIGHTED_INTERLEAVE", WEIGHTED_INTERLEAVE},
     {"MPOL_PREFERRED", PREFERRED},   {"MPOL_PREFERRED_MANY", PREFERRED_MANY},
     {"MPOL_LOCAL", LOCAL},
 };
 
-static const struct {
-	const char *name;
-	int value;
-} flags[] = {
+static const struct nook_name_value flags[] = {
     {"MPOL_F_NUMA_BALANCING", F_NUMA_BALANCING},
     {"MPOL_F_RELATIVE_NODES", F_RELATIVE_NODES},
     {"MPOL_F_STATIC_NODES", F_STATIC_NODES},
@@ -127,35 +122,6 @@ int nook_mempolicy_parse_nodes(const char *s, unsigned long *mask, size_t *count
 	}
 }
 
-static int mode_value(const char *name, int *out, struct nook_error *err)
-{
-	if (name == NULL)
-		return nook_fail(err, 0, P ".mode: required");
-	for (size_t i = 0; i < NOOK_ARRAY_SIZE(modes); i++) {
-		if (strcmp(name, modes[i].name) == 0) {
-			*out = modes[i].value;
-			return 0;
-		}
-	}
-	return nook_fail(err, 0, P ".mode: unknown mode \"%s\"", name);
-}
-
-static int flag_bits(const struct nook_strv *names, int *out, struct nook_error *err)
-{
-	*out = 0;
-	for (size_t i = 0; i < names->n; i++) {
-		size_t f = 0;
-
-		while (f < NOOK_ARRAY_SIZE(flags) && strcmp(names->v[i], flags[f].name) != 0)
-			f++;
-		if (f == NOOK_ARRAY_SIZE(flags))
-			return nook_fail(err, 0, P ".flags[%zu]: unknown flag \"%s\"", i,
-			                 names->v[i]);
-		*out |= flags[f].value;
-	}
-	return 0;
-}
-
 /* The rules of mpol_new() and sanitize_mpol_flags() in mm/mempolicy.c that do
  * not depend on the host. */
 static int check(const struct nook_memory_policy *m, int mode, int fl, size_t count,
@@ -188,12 +154,21 @@ static int check(const struct nook_memory_policy *m, int mode, int fl, size_t co
 int nook_mempolicy_from_spec(const struct nook_memory_policy *m, struct nook_mempolicy *out,
                              struct nook_error *err)
 {
-	int mode = 0, fl = 0;
+	const struct nook_name_value *named =
+	    nook_name_find(modes, NOOK_ARRAY_SIZE(modes), m->mode);
+	uint64_t bits = 0;
+	int mode, fl;
 	size_t count = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (mode_value(m->mode, &mode, err) < 0 || flag_bits(&m->flags, &fl, err) < 0)
+	if (m->mode == NULL)
+		return nook_fail(err, 0, P ".mode: required");
+	if (named == NULL)
+		return nook_fail(err, 0, P ".mode: unknown mode \"%s\"", m->mode);
+	if (nook_name_bits(flags, NOOK_ARRAY_SIZE(flags), &m->flags, P, &bits, err) < 0)
 		return -1;
+	mode = (int)named->value;
+	fl = (int)bits;
 	if (m->nodes != NULL && nook_mempolicy_parse_nodes(m->nodes, out->mask, &count, err) < 0) {
 		char text[NOOK_ERROR_MSG_MAX];
 		snprintf(text, sizeof(text), "%s", err->msg);

@@ -7,24 +7,19 @@
 #include <string.h>
 
 #include "nook/cleanup.h"
+#include "names.h"
 
 #define P "process.scheduler"
 
 enum { OTHER = 0, FIFO = 1, RR = 2, BATCH = 3, ISO = 4, IDLE = 5, DEADLINE = 6 };
 
-static const struct {
-	const char *name;
-	uint32_t value;
-} policies[] = {
+static const struct nook_name_value policies[] = {
     {"SCHED_OTHER", OTHER},       {"SCHED_FIFO", FIFO}, {"SCHED_RR", RR},
     {"SCHED_BATCH", BATCH},       {"SCHED_ISO", ISO},   {"SCHED_IDLE", IDLE},
     {"SCHED_DEADLINE", DEADLINE},
 };
 
-static const struct {
-	const char *name;
-	uint64_t value;
-} flags[] = {
+static const struct nook_name_value flags[] = {
     {"SCHED_FLAG_RESET_ON_FORK", 0x01},  {"SCHED_FLAG_RECLAIM", 0x02},
     {"SCHED_FLAG_DL_OVERRUN", 0x04},     {"SCHED_FLAG_KEEP_POLICY", 0x08},
     {"SCHED_FLAG_KEEP_PARAMS", 0x10},    {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
@@ -38,34 +33,17 @@ static const struct {
 
 static int policy_value(const char *name, uint32_t *out, struct nook_error *err)
 {
+	const struct nook_name_value *e = nook_name_find(policies, NOOK_ARRAY_SIZE(policies), name);
+
 	if (name == NULL)
 		return nook_fail(err, 0, P ".policy: required");
-	for (size_t i = 0; i < NOOK_ARRAY_SIZE(policies); i++) {
-		if (strcmp(name, policies[i].name) == 0) {
-			*out = policies[i].value;
-			if (*out == ISO)
-				return nook_fail(err, 0,
-				                 "not supported: " P ".policy: Linux has no "
-				                 "SCHED_ISO policy");
-			return 0;
-		}
-	}
-	return nook_fail(err, 0, P ".policy: unknown policy \"%s\"", name);
-}
-
-static int flag_bits(const struct nook_strv *names, uint64_t *out, struct nook_error *err)
-{
-	*out = 0;
-	for (size_t i = 0; i < names->n; i++) {
-		size_t f = 0;
-
-		while (f < NOOK_ARRAY_SIZE(flags) && strcmp(names->v[i], flags[f].name) != 0)
-			f++;
-		if (f == NOOK_ARRAY_SIZE(flags))
-			return nook_fail(err, 0, P ".flags[%zu]: unknown flag \"%s\"", i,
-			                 names->v[i]);
-		*out |= flags[f].value;
-	}
+	if (e == NULL)
+		return nook_fail(err, 0, P ".policy: unknown policy \"%s\"", name);
+	if (e->value == ISO)
+		return nook_fail(err, 0,
+		                 "not supported: " P ".policy: Linux has no "
+		                 "SCHED_ISO policy");
+	*out = (uint32_t)e->value;
 	return 0;
 }
 
@@ -157,7 +135,8 @@ int nook_sched_attr_from_spec(const struct nook_scheduler *s, struct nook_sched_
 	uint64_t bits = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (policy_value(s->policy, &policy, err) < 0 || flag_bits(&s->flags, &bits, err) < 0 ||
+	if (policy_value(s->policy, &policy, err) < 0 ||
+	    nook_name_bits(flags, NOOK_ARRAY_SIZE(flags), &s->flags, P, &bits, err) < 0 ||
 	    check_params(s, policy, err) < 0)
 		return -1;
 	/* config.md: a field not set is 0. */
