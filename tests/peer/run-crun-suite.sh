@@ -60,6 +60,11 @@ else
 		echo "FAIL peer: $PEER_SUITE/prepare.sh failed (gcc, static libc, libseccomp-dev?)"
 		exit 1
 	}
+	# -t runs each file under script(1), which hands the harness's command line
+	# ("exec ... 2>&N N>&-", N the number of a pipe) to $SHELL. Once the runner
+	# holds ten fds, N > 9, which dash refuses ("Bad fd number"): CI, whose
+	# SHELL is unset or /bin/sh, failed every subtest from then on.
+	export SHELL=/bin/bash
 	NOOK_ABS=$(command -v "$NOOK")
 	NOOK_ABS=$(readlink -f "$NOOK_ABS")
 	"$PEER_SUITE/harness/run-suite.sh" -s -a -t -C "$checkout" -o "$out" "$NOOK_ABS" "$@" \
