@@ -10,7 +10,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter -Wno-format-truncation
-ALL_CFLAGS := -std=gnu17 $(WARN) -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_CFLAGS := -std=gnu17 $(WARN) -D_GNU_SOURCE -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS  := $(PKG_LIBS)
 
 # Every .c under src/ is part of the runtime; src/main.c is the program.
@@ -53,8 +53,8 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_BIN     := build-fuzz/fuzz-config
 FUZZ_SRC     := tests/fuzz/fuzz_config.c $(filter-out src/spec/default.c,$(sort $(wildcard src/spec/*.c))) \
-	src/linux/mount_options.c src/util/error.c
-FUZZ_CFLAGS  := -std=gnu17 $(filter-out -Wno-format-truncation,$(WARN)) -D_GNU_SOURCE -Iinclude \
+	src/linux/rootfs/mount_options.c src/util/error.c
+FUZZ_CFLAGS  := -std=gnu17 $(filter-out -Wno-format-truncation,$(WARN)) -D_GNU_SOURCE -Iinclude -Isrc \
 	$(shell pkg-config --cflags yajl) -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 

@@ -63,7 +63,7 @@ struct nook_container {
 	bool not_ours;
 };
 
-void nook_container_init(struct nook_container *c);
+void nook_container_clear(struct nook_container *c);
 
 /* An existing container from <root>/<id>: state.json and the config it was
  * created with. `lock`: LOCK_EX for commands that change it, else 0. */

@@ -13,7 +13,7 @@
  * proc, sysfs, cgroup mounts and device nodes go only where no symlink
  * leads at all, and the proc and sysfs mounts are kept as fds from
  * nook_rootfs_enter() to nook_rootfs_finish(): masks and sysctls under them
- * go through those fds (src/linux/mount_kernfs.c, CVE-2025-52881). */
+ * go through those fds (src/linux/rootfs/mount_kernfs.c, CVE-2025-52881). */
 #ifndef NOOK_ROOTFS_H
 #define NOOK_ROOTFS_H
 

@@ -8,7 +8,7 @@
  *                             memoryPolicy
  *                             (before the user change, while still root)
  *   nook_seccomp_prepare()    compile linux.seccomp into a BPF program
- *   then nook_lock_down() (include/nook/lockdown.h):
+ *   then nook_lock_down() (src/linux/lockdown.h):
  *   nook_caps_prepare()       names to cap values; unknown: a warning
  *   nook_caps_drop_bounding() PR_CAPBSET_DROP of all not in "bounding"
  *   nook_user_switch()        setgroups/setresgid/setresuid with KEEPCAPS

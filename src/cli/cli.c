@@ -1,7 +1,7 @@
 /* Global flags and command dispatch, as runc takes them:
  *   nook [--root DIR] [--log FILE] [--log-format text|json] [--debug]
  *        [--systemd-cgroup] [--rootless auto|true|false] COMMAND ... */
-#include "nook/cli.h"
+#include "cli/cli.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "nook/cli.h"
+#include "cli/cli.h"
 #include "nook/container.h"
 
 /* Options of create, and of run (which adds --detach and --keep). */

@@ -30,7 +30,7 @@ static int pause_or_resume(const struct nook_globals *g, bool pause, int argc, c
 	const char *id = cli_one_id(name, argc, argv);
 	if (id == NULL)
 		return 1;
-	nook_container_init(&c);
+	nook_container_clear(&c);
 	int rc = nook_container_load(g->root, id, LOCK_EX, &c, &err) < 0 ||
 	                 nook_container_pause(&c, pause, &err) < 0
 	             ? cli_fail(&err)
@@ -106,7 +106,7 @@ int nook_cmd_events(const struct nook_globals *g, int argc, char **argv)
 	const char *id = cli_one_id("events", argc, argv);
 	if (id == NULL)
 		return 1;
-	nook_container_init(&c);
+	nook_container_clear(&c);
 	int rc = nook_container_load(g->root, id, 0, &c, &err) < 0 ||
 	                 nook_container_events(&c, stats, interval, &err) < 0
 	             ? cli_fail(&err)
@@ -300,7 +300,7 @@ int nook_cmd_update(const struct nook_globals *g, int argc, char **argv)
 		return 1;
 	if (file != NULL && load_resources(file, &from_file, &err) < 0)
 		return cli_fail(&err);
-	nook_container_init(&c);
+	nook_container_clear(&c);
 	int rc = nook_container_load(g->root, id, LOCK_EX, &c, &err) < 0 ||
 	                 (file != NULL &&
 	                  nook_container_update(&c, &from_file.linux.resources, &err) < 0) ||

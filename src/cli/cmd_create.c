@@ -15,7 +15,7 @@ int nook_cmd_create(const struct nook_globals *g, int argc, char **argv)
 		return code;
 	if (nook_exe_seal(g->root, &err) < 0) /* CVE-2019-5736 */
 		return cli_fail(&err);
-	nook_container_init(&c);
+	nook_container_clear(&c);
 	if (nook_container_create(&a.opts, &c, &err) < 0)
 		return cli_fail(&err);
 	nook_container_release(&c);

@@ -149,7 +149,7 @@ int nook_cmd_exec(const struct nook_globals *g, int argc, char **argv)
 	const char *id = argv[optind];
 	o.args = argv + optind + 1;
 	o.n_args = (size_t)(argc - optind - 1);
-	nook_container_init(&c);
+	nook_container_clear(&c);
 	if (nook_container_load(g->root, id, 0, &c, &err) < 0 ||
 	    (code = nook_container_exec(&c, &o, &err)) < 0) {
 		nook_log_error(&err);

@@ -39,7 +39,7 @@ int nook_cmd_start(const struct nook_globals *g, int argc, char **argv)
 
 	if (id == NULL)
 		return code;
-	nook_container_init(&c);
+	nook_container_clear(&c);
 	if (nook_container_load(g->root, id, LOCK_EX, &c, &err) < 0 ||
 	    nook_container_start(&c, &err) < 0) {
 		nook_container_release(&c);
@@ -59,7 +59,7 @@ int nook_cmd_state(const struct nook_globals *g, int argc, char **argv)
 
 	if (id == NULL)
 		return code;
-	nook_container_init(&c);
+	nook_container_clear(&c);
 	if (nook_container_load(g->root, id, 0, &c, &err) < 0) {
 		nook_container_release(&c);
 		return cli_fail(&err);
@@ -73,7 +73,7 @@ int nook_cmd_state(const struct nook_globals *g, int argc, char **argv)
 	 * never waits for a start, delete or exec. */
 	if (c.saved_status == NOOK_CREATING) {
 		nook_container_release(&c);
-		nook_container_init(&c);
+		nook_container_clear(&c);
 		if (nook_container_load(g->root, id, LOCK_SH, &c, &err) < 0) {
 			nook_container_release(&c);
 			return cli_fail(&err);
@@ -115,7 +115,7 @@ int nook_cmd_kill(const struct nook_globals *g, int argc, char **argv)
 		fprintf(stderr, "nook: kill: unknown signal \"%s\"\n", argv[optind + 1]);
 		return 1;
 	}
-	nook_container_init(&c);
+	nook_container_clear(&c);
 	if (nook_container_load(g->root, id, 0, &c, &err) < 0 ||
 	    nook_container_kill(&c, sig, all, &err) < 0) {
 		nook_container_release(&c);
@@ -146,7 +146,7 @@ int nook_cmd_delete(const struct nook_globals *g, int argc, char **argv)
 	const char *id = cli_one_id("delete", argc, argv);
 	if (id == NULL)
 		return 1;
-	nook_container_init(&c);
+	nook_container_clear(&c);
 	if (nook_container_load(g->root, id, LOCK_EX, &c, &err) < 0) {
 		nook_container_release(&c);
 		/* As runc: --force on a container that is already gone (a failed

@@ -43,7 +43,7 @@ static void list_one(const struct nook_globals *g, const char *id, bool quiet, b
 	struct nook_container c;
 	struct nook_error err;
 
-	nook_container_init(&c);
+	nook_container_clear(&c);
 	if (nook_container_load(g->root, id, 0, &c, &err) < 0) {
 		nook_container_release(&c);
 		return; /* being created or deleted right now */
@@ -194,7 +194,7 @@ int nook_cmd_ps(const struct nook_globals *g, int argc, char **argv)
 	const char *id = cli_one_id("ps", argc, argv);
 	if (id == NULL)
 		return 1;
-	nook_container_init(&c);
+	nook_container_clear(&c);
 	if (nook_container_load(g->root, id, 0, &c, &err) < 0 ||
 	    nook_container_pids(&c, &pids, &n, &err) < 0) {
 		nook_container_release(&c);

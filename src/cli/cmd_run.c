@@ -50,7 +50,7 @@ int nook_cmd_run(const struct nook_globals *g, int argc, char **argv)
 	if (!a.detach)
 		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
-	nook_container_init(&c);
+	nook_container_clear(&c);
 	if (nook_container_create(&a.opts, &c, &err) < 0)
 		return cli_fail(&err);
 	if (nook_container_start(&c, &err) < 0) {

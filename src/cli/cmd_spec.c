@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "nook/cli.h"
+#include "cli/cli.h"
 #include "nook/log.h"
 #include "nook/spec.h"
 

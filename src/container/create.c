@@ -32,7 +32,7 @@
 #include "nook/state.h"
 #include "nook/sync.h"
 
-void nook_container_init(struct nook_container *c)
+void nook_container_clear(struct nook_container *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->state_dirfd = -1;

@@ -2,7 +2,7 @@
  * recognizes and what this host offers, as pretty JSON.
  *
  * Kept true to the code: mount options come from the table of
- * src/linux/mount_options.c; the seccomp names below are the ones
+ * src/linux/rootfs/mount_options.c; the seccomp names below are the ones
  * src/linux/seccomp.c accepts (tests/unit/test_features.c compiles a filter
  * with each of them, so a name dropped there fails the test); what
  * src/spec/support.c refuses is reported as not enabled or left out
@@ -23,7 +23,7 @@
 
 #include "nook/cleanup.h"
 #include "nook/json_gen.h"
-#include "nook/cli.h"
+#include "nook/version.h"
 #include "nook/mempolicy.h"
 #include "nook/mount_options.h"
 #include "nook/spec.h"

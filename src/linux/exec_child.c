@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "nook/cleanup.h"
-#include "nook/fds.h"
-#include "nook/lockdown.h"
+#include "linux/fds.h"
+#include "linux/lockdown.h"
 #include "nook/security.h"
 #include "nook/sync.h"
 #include "nook/terminal.h"

@@ -1,5 +1,5 @@
-/* The fds the container's processes keep (see include/nook/fds.h). */
-#include "nook/fds.h"
+/* The fds the container's processes keep (see fds.h). */
+#include "linux/fds.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -40,9 +40,9 @@
 #include <unistd.h>
 
 #include "nook/cleanup.h"
-#include "nook/fds.h"
+#include "linux/fds.h"
 #include "nook/hooks.h"
-#include "nook/lockdown.h"
+#include "linux/lockdown.h"
 #include "nook/namespaces.h"
 #include "nook/rootfs.h"
 #include "nook/security.h"
@@ -177,7 +177,7 @@ static int build_filesystem(const struct nook_init_args *a, struct nook_error *e
 	if (!a->own_mount_ns)
 		return enter_rootfs_without_mount_ns(a, err);
 	/* As the mapped root we may not reach every bind source: the runtime
-	 * opens them for us (src/linux/mount_sources.c). */
+	 * opens them for us (src/linux/rootfs/mount_sources.c). */
 	if (in_user_namespace(a) &&
 	    nook_mount_sources_request(a->sync_fd, a->spec, &source_fds, err) < 0)
 		return -1;

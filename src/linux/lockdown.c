@@ -1,6 +1,6 @@
 /* The last steps before execve, shared by the container init and `exec`'s
- * process (see include/nook/lockdown.h for the order and why). */
-#include "nook/lockdown.h"
+ * process (see lockdown.h for the order and why). */
+#include "linux/lockdown.h"
 
 #include <errno.h>
 #include <linux/capability.h>

@@ -1,5 +1,5 @@
-/* Safe lookups and creation inside a root directory (see nook/resolve.h). */
-#include "nook/resolve.h"
+/* Safe lookups and creation inside a root directory (see resolve.h). */
+#include "linux/resolve.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "nook/cleanup.h"
-#include "nook/resolve.h"
+#include "linux/resolve.h"
 #include "nook/rootfs.h"
-#include "rootfs_steps.h"
+#include "linux/rootfs/steps.h"
 
 /* The path under /proc/sys of a key, as sysctl(8) and runc read it: with
  * dots ("net.ipv4.ip_forward"), a '/' inside stands for a '.' in a name

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "json.h"
-#include "nook/cli.h"
+#include "nook/version.h"
 
 static bool is_digit(char ch)
 {

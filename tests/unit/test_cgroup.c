@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../src/linux/cgroup_internal.h"
+#include "linux/cgroup/internal.h"
 #include "nook/cleanup.h"
 
 static const char hybrid_mountinfo[] =

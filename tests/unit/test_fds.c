@@ -10,7 +10,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 
-#include "nook/fds.h"
+#include "linux/fds.h"
 #include "sec_child.h"
 
 /* Above whatever the test runner holds; the child's own fds (its result

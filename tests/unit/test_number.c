@@ -10,7 +10,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "../../src/cli/cli_util.h"
+#include "cli/cli_util.h"
 #include "nook/number.h"
 
 static int integer(const char *s, int64_t min, int64_t max, int64_t *out, struct nook_error *err)

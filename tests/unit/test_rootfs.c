@@ -30,13 +30,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "nook/resolve.h"
+#include "linux/resolve.h"
 
 #ifndef MQUEUE_MAGIC
 #define MQUEUE_MAGIC 0x19800202
 #endif
 #include "nook/rootfs.h"
-#include "../../src/linux/rootfs_steps.h"
+#include "linux/rootfs/steps.h"
 
 static char g_tmp[PATH_MAX];      /* mkdtemp dir of this binary */
 static char g_template[PATH_MAX]; /* busybox rootfs built once */

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "nook/cleanup.h"
-#include "rootfs_steps.h"
+#include "linux/rootfs/steps.h"
 
 int nook_pivot(int root_fd, bool no_pivot, struct nook_error *err)
 {

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cgroup_internal.h"
+#include "linux/cgroup/internal.h"
 #include "nook/cleanup.h"
 
 int nook_cg_mkdir(const char *path, unsigned *n_created, struct nook_error *err)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup_internal.h"
+#include "linux/cgroup/internal.h"
 #include "nook/log.h"
 
 #define MEM "linux.resources.memory."

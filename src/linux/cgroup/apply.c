@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cgroup_internal.h"
+#include "linux/cgroup/internal.h"
 
 #define RES "linux.resources."
 

@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 #include "nook/cleanup.h"
-#include "nook/resolve.h"
-#include "rootfs_steps.h"
+#include "linux/resolve.h"
+#include "linux/rootfs/steps.h"
 
 /* -1 with errno ENOENT: skip. */
 static int open_path(const char *path)

@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cgroup_internal.h"
+#include "linux/cgroup/internal.h"
 #include "nook/cleanup.h"
 
 static bool empty(const char *dir)

@@ -1,4 +1,4 @@
-/* Shared by the src/linux/cgroup_*.c files and their unit tests. */
+/* Shared by the files of src/linux/cgroup/ and their unit tests. */
 #ifndef NOOK_CGROUP_INTERNAL_H
 #define NOOK_CGROUP_INTERNAL_H
 
@@ -96,7 +96,7 @@ int nook_cg_devices_bpf_attach(const char *dir, const struct nook_device_cgroup 
 int nook_cg_mkdir(const char *path, unsigned *n_created, struct nook_error *err);
 
 /* The config's device rules plus what every container needs (see
- * cgroup_default_devices.c). *out is malloc'd (NULL when the config has no
+ * default_devices.c). *out is malloc'd (NULL when the config has no
  * rules); its strings point into the spec or static storage. */
 int nook_cg_container_device_rules(const struct nook_spec *spec, struct nook_device_cgroup **out,
                                    size_t *n, struct nook_error *err);

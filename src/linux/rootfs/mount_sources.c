@@ -22,7 +22,7 @@
 #include "nook/cleanup.h"
 #include "nook/log.h"
 #include "nook/mount_options.h"
-#include "nook/resolve.h"
+#include "linux/resolve.h"
 #include "nook/rootfs.h"
 #include "nook/sync.h"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cgroup_internal.h"
+#include "linux/cgroup/internal.h"
 #include "nook/cleanup.h"
 
 static void sleep_ms(long ms)

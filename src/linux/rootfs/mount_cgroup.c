@@ -27,12 +27,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cgroup_internal.h"
+#include "linux/cgroup/internal.h"
 #include "nook/cleanup.h"
 #include "nook/file.h"
 #include "nook/mount_options.h"
-#include "nook/resolve.h"
-#include "rootfs_steps.h"
+#include "linux/resolve.h"
+#include "linux/rootfs/steps.h"
 
 #define CG_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
 

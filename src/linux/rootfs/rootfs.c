@@ -9,7 +9,7 @@
 
 #include "nook/cleanup.h"
 #include "nook/mount_options.h"
-#include "rootfs_steps.h"
+#include "linux/rootfs/steps.h"
 
 int nook_rootfs_enter(const struct nook_spec *spec, const struct nook_rootfs_opts *opts,
                       struct nook_error *err)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup_internal.h"
+#include "linux/cgroup/internal.h"
 
 static const char *const mode_names[] = {"unified", "legacy", "hybrid"};
 

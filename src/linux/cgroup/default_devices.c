@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup_internal.h"
+#include "linux/cgroup/internal.h"
 #include "nook/cleanup.h"
 
 #define ANY -1

@@ -31,8 +31,8 @@
 
 #include "nook/cleanup.h"
 #include "nook/mount_options.h"
-#include "nook/resolve.h"
-#include "rootfs_steps.h"
+#include "linux/resolve.h"
+#include "linux/rootfs/steps.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270

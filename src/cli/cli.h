@@ -4,8 +4,7 @@
 
 #include <stdbool.h>
 
-#define NOOK_VERSION      "0.1.0"
-#define NOOK_SPEC_VERSION "1.3.0"
+#include "nook/version.h"
 
 struct nook_globals {
 	const char *root; /* --root: state directory */

@@ -20,8 +20,8 @@
 #include "nook/cleanup.h"
 #include "nook/log.h"
 #include "nook/mount_options.h"
-#include "nook/resolve.h"
-#include "rootfs_steps.h"
+#include "linux/resolve.h"
+#include "linux/rootfs/steps.h"
 
 int nook_move_mount_to(int tree, int dest_fd)
 {

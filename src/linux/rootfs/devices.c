@@ -24,8 +24,8 @@
 #include <unistd.h>
 
 #include "nook/cleanup.h"
-#include "nook/resolve.h"
-#include "rootfs_steps.h"
+#include "linux/resolve.h"
+#include "linux/rootfs/steps.h"
 
 static const struct nook_device default_devices[] = {
     {.type = 'c', .path = "/dev/null", .major = 1, .minor = 3},
