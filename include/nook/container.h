@@ -1,4 +1,4 @@
-/* The lifecycle of one container (DESIGN.md "the create path"):
+/* The lifecycle of one container (docs/design.md, "The create path"):
  *
  *   nook_container_create   parse, lock state, clone the init, wait for READY
  *   nook_container_start    one byte on exec.fifo; the init execs

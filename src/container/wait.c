@@ -20,7 +20,7 @@
 #include "nook/procfs.h"
 #include "nook/terminal.h"
 
-/* The kernel's flag of a task in do_exit() (include/linux/sched.h). */
+/* The kernel's flag of a task in do_exit() (the kernel tree's linux/sched.h). */
 #define NOOK_PF_EXITING 0x4UL
 
 void nook_forwarded_signals(sigset_t *set)
