@@ -99,6 +99,21 @@ int nook_container_events(struct nook_container *c, bool stats_once, int interva
 /* Host pids of every process of the container (*pids is malloc'd). */
 int nook_container_pids(struct nook_container *c, pid_t **pids, size_t *n, struct nook_error *err);
 
+/* `ps`: the host pids of container <root>/<id> (*pids malloc'd), and when
+ * `table` is not NULL, `ps -ef`'s header and the rows of those pids in a
+ * malloc'd *table. */
+int nook_container_ps(const char *root, const char *id, pid_t **pids, size_t *n, char **table,
+                      struct nook_error *err);
+
+/* `list`: fn is called for each subdirectory of `root` named as an id, in
+ * id order, with the loaded container (released after the call), or with
+ * c NULL and why it could not be loaded (a broken state.json, or a
+ * container being created or deleted right now). A missing root holds no
+ * containers. -1 only when root cannot be read. */
+typedef void (*nook_list_fn)(void *ctx, const char *id, struct nook_container *c,
+                             const struct nook_error *load_err);
+int nook_container_list(const char *root, nook_list_fn fn, void *ctx, struct nook_error *err);
+
 /* Is the init alive and the same process (pid + start time)? */
 bool nook_container_init_alive(const struct nook_container *c);
 int nook_container_create(const struct nook_create_opts *opts, struct nook_container *c,

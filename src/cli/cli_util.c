@@ -2,6 +2,7 @@
 
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,13 +174,12 @@ int cli_signal_number(const char *name)
 const char *cli_one_id(const char *command, int argc, char **argv)
 {
 	if (optind >= argc) {
-		fprintf(stderr, "nook: %s: missing the container ID (see nook %s --help)\n",
-		        command, command);
+		cli_error("%s: missing the container ID (see nook %s --help)", command, command);
 		return NULL;
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "nook: %s: expected one container ID, got %d arguments\n", command,
-		        argc - optind);
+		cli_error("%s: expected one container ID, got %d arguments", command,
+		          argc - optind);
 		return NULL;
 	}
 	return argv[optind];
@@ -189,4 +189,16 @@ int cli_fail(const struct nook_error *err)
 {
 	nook_log_error(err);
 	return err->exit_code != 0 ? err->exit_code : 1;
+}
+
+int cli_error(const char *fmt, ...)
+{
+	char msg[NOOK_LOG_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	nook_log(NOOK_LOG_ERROR, "%s", msg);
+	return 1;
 }

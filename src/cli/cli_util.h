@@ -38,6 +38,10 @@ int cli_signal_number(const char *name);
  * is not exactly one. */
 const char *cli_one_id(const char *command, int argc, char **argv);
 
+/* A usage error, through the logger (stderr, and the --log file when one is
+ * given, in its format): "nook: MESSAGE". Returns 1, the exit code. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Report an error as the command's last word; returns the exit code 1. */
 int cli_fail(const struct nook_error *err);
 

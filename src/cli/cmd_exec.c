@@ -137,7 +137,7 @@ int nook_cmd_exec(const struct nook_globals *g, int argc, char **argv)
 	if (code >= 0)
 		goto out;
 	if (optind >= argc) {
-		fprintf(stderr, "nook: exec: missing the container ID (see nook exec --help)\n");
+		cli_error("exec: missing the container ID (see nook exec --help)");
 		code = EXEC_FAILED;
 		goto out;
 	}

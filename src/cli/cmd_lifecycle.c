@@ -107,13 +107,11 @@ int nook_cmd_kill(const struct nook_globals *g, int argc, char **argv)
 		return ch == 'h' ? 0 : 1;
 	}
 	if (argc - optind < 1 || argc - optind > 2) {
-		fprintf(stderr, "nook: kill: expected ID [SIGNAL] (see nook kill --help)\n");
-		return 1;
+		return cli_error("kill: expected ID [SIGNAL] (see nook kill --help)");
 	}
 	const char *id = argv[optind];
 	if (argc - optind == 2 && (sig = cli_signal_number(argv[optind + 1])) < 0) {
-		fprintf(stderr, "nook: kill: unknown signal \"%s\"\n", argv[optind + 1]);
-		return 1;
+		return cli_error("kill: unknown signal \"%s\"", argv[optind + 1]);
 	}
 	nook_container_clear(&c);
 	if (nook_container_load(g->root, id, 0, &c, &err) < 0 ||

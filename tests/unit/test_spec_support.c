@@ -135,7 +135,7 @@ static void test_unsupported(void **state)
 	}
 }
 
-/* All six hook kinds run (src/container/hooks.c and the lifecycle). */
+/* All six hook kinds run (src/linux/hooks.c and the lifecycle). */
 static void test_hooks_supported(void **state)
 {
 	struct nook_spec s;
