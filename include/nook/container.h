@@ -92,9 +92,11 @@ int nook_container_update(struct nook_container *c, const struct nook_resources 
                           struct nook_error *err);
 
 /* `events`: one stats event, or a stream of stats every interval and oom
- * events as they happen, one JSON object a line, until the container stops. */
+ * events as they happen, until the container stops. Each event is one JSON
+ * object (`len` bytes, no newline) handed to emit(ctx, ...). */
+typedef void (*nook_event_fn)(void *ctx, const char *json, size_t len);
 int nook_container_events(struct nook_container *c, bool stats_once, int interval_ms,
-                          struct nook_error *err);
+                          nook_event_fn emit, void *ctx, struct nook_error *err);
 
 /* Host pids of every process of the container (*pids is malloc'd). */
 int nook_container_pids(struct nook_container *c, pid_t **pids, size_t *n, struct nook_error *err);

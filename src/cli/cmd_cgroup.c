@@ -76,6 +76,14 @@ static int parse_interval(const char *s)
 	return -1;
 }
 
+/* One event a line, flushed: a reader sees each as it happens. */
+static void print_event(void *ctx, const char *json, size_t len)
+{
+	(void)ctx;
+	printf("%.*s\n", (int)len, json);
+	fflush(stdout);
+}
+
 int nook_cmd_events(const struct nook_globals *g, int argc, char **argv)
 {
 	static const struct option opts[] = {{"stats", no_argument, NULL, 's'},
@@ -108,7 +116,7 @@ int nook_cmd_events(const struct nook_globals *g, int argc, char **argv)
 		return 1;
 	nook_container_clear(&c);
 	int rc = nook_container_load(g->root, id, 0, &c, &err) < 0 ||
-	                 nook_container_events(&c, stats, interval, &err) < 0
+	                 nook_container_events(&c, stats, interval, print_event, NULL, &err) < 0
 	             ? cli_fail(&err)
 	             : 0;
 	nook_container_release(&c);
