@@ -17,6 +17,7 @@
 
 #include "nook/cgroup.h"
 #include "nook/error.h"
+#include "nook/host_facts.h"
 #include "nook/spec.h"
 
 struct nook_create_opts {
@@ -135,6 +136,11 @@ int nook_container_kill(struct nook_container *c, int sig, bool all, struct nook
  * deleting one that is not stopped MUST have no effect and MUST fail). A
  * second call on the same `c` does nothing, nor one when it is not_ours. */
 int nook_container_delete(struct nook_container *c, bool force, struct nook_error *err);
+
+/* `nook spec`: write nook_spec_default_json to a new file `out_path`
+ * ("File ... exists. Remove it first" when there is one already). */
+int nook_spec_write_default(const char *out_path, bool rootless, uid_t uid, gid_t gid,
+                            struct nook_error *err);
 
 /* Wait in the foreground for our child `pid`: forward signals to it, relay
  * *pty_master (if >= 0) to the caller's terminal. Returns the exit code as

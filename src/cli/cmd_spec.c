@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "nook/container.h"
 #include "nook/log.h"
 #include "nook/spec.h"
 

@@ -22,6 +22,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "nook/cleanup.h"
+#include "nook/host_facts.h"
 #include "nook/json_gen.h"
 #include "nook/version.h"
 #include "nook/mempolicy.h"
@@ -211,19 +212,6 @@ static void seccomp(struct nook_gen *g)
 	nook_gen_close_map(g);
 }
 
-/* The same tests as the support check of src/spec/support.c. */
-static bool apparmor_enabled(void)
-{
-	autofclose FILE *f = fopen("/sys/module/apparmor/parameters/enabled", "re");
-
-	return f != NULL && fgetc(f) == 'Y';
-}
-
-static bool selinux_enabled(void)
-{
-	return access("/sys/fs/selinux/enforce", F_OK) == 0;
-}
-
 /* features-linux.md "MemoryPolicy": what linux.memoryPolicy accepts. */
 static void memory_policy(struct nook_gen *g)
 {
@@ -248,8 +236,8 @@ static void linux_features(struct nook_gen *g)
 	capabilities(g);
 	cgroup(g);
 	seccomp(g);
-	key_enabled(g, "apparmor", apparmor_enabled());
-	key_enabled(g, "selinux", selinux_enabled());
+	key_enabled(g, "apparmor", nook_apparmor_enabled());
+	key_enabled(g, "selinux", nook_selinux_enabled());
 	memory_policy(g);
 	key_enabled(g, "intelRdt", false);
 	nook_gen_open_map(g, "mountExtensions");

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "nook/host_facts.h"
 #include "nook/spec.h"
 
 #define DOC(x)   "{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"rootfs\"}," x "}"
