@@ -137,6 +137,40 @@ int nook_container_kill(struct nook_container *c, int sig, bool all, struct nook
  * second call on the same `c` does nothing, nor one when it is not_ours. */
 int nook_container_delete(struct nook_container *c, bool force, struct nook_error *err);
 
+/* The commands on an existing container by id (src/container/by_id.c):
+ * each loads <root>/<id> with the lock it needs, acts, releases it. */
+int nook_container_start_by_id(const char *root, const char *id, struct nook_error *err);
+/* The state JSON, pretty; during a create, once that create is done. */
+char *nook_container_state_by_id(const char *root, const char *id, struct nook_error *err);
+int nook_container_kill_by_id(const char *root, const char *id, int sig, bool all,
+                              struct nook_error *err);
+/* force: also a container already gone, or one whose create died before
+ * it wrote state.json, is deleted without an error (as runc). */
+int nook_container_delete_by_id(const char *root, const char *id, bool force,
+                                struct nook_error *err);
+int nook_container_pause_by_id(const char *root, const char *id, bool pause,
+                               struct nook_error *err);
+/* resources_file: linux.resources as JSON ("-": stdin), or NULL; applied
+ * before the fields of `res`. */
+int nook_container_update_by_id(const char *root, const char *id, const char *resources_file,
+                                const struct nook_resources *res, struct nook_error *err);
+int nook_container_events_by_id(const char *root, const char *id, bool stats_once, int interval_ms,
+                                nook_event_fn emit, void *ctx, struct nook_error *err);
+/* Seal the runtime's binary, then nook_container_exec: its exit code, or
+ * -1 with *err. */
+struct nook_exec_opts;
+int nook_container_exec_by_id(const char *root, const char *id, const struct nook_exec_opts *o,
+                              struct nook_error *err);
+
+/* `create` (src/container/run.c): seal the runtime's binary, create. */
+int nook_container_create_new(const struct nook_create_opts *opts, struct nook_error *err);
+/* `run`: seal, create, start; unless `detach`, wait in the foreground and
+ * delete (unless `keep`). Returns the exit code (the workload's, 128+N for
+ * a signal, 1 when a step after create failed: reported already), or -1
+ * with *err when nothing was created. */
+int nook_container_run(const struct nook_create_opts *opts, bool detach, bool keep,
+                       struct nook_error *err);
+
 /* `nook spec`: write nook_spec_default_json to a new file `out_path`
  * ("File ... exists. Remove it first" when there is one already). */
 int nook_spec_write_default(const char *out_path, bool rootless, uid_t uid, gid_t gid,

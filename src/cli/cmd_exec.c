@@ -10,7 +10,6 @@
 #include "nook/cleanup.h"
 #include "nook/exec.h"
 #include "nook/log.h"
-#include "nook/sealed_exe.h"
 
 #define EXEC_FAILED 255
 
@@ -127,7 +126,6 @@ int nook_cmd_exec(const struct nook_globals *g, int argc, char **argv)
 	    {0},
 	};
 	struct nook_exec_opts o = {0};
-	struct nook_container c;
 	struct nook_error err;
 	int ch, code = -1;
 
@@ -141,21 +139,13 @@ int nook_cmd_exec(const struct nook_globals *g, int argc, char **argv)
 		code = EXEC_FAILED;
 		goto out;
 	}
-	if (nook_exe_seal(g->root, &err) < 0) { /* CVE-2019-5736 */
-		nook_log_error(&err);
-		code = EXEC_FAILED;
-		goto out;
-	}
-	const char *id = argv[optind];
 	o.args = argv + optind + 1;
 	o.n_args = (size_t)(argc - optind - 1);
-	nook_container_clear(&c);
-	if (nook_container_load(g->root, id, 0, &c, &err) < 0 ||
-	    (code = nook_container_exec(&c, &o, &err)) < 0) {
+	code = nook_container_exec_by_id(g->root, argv[optind], &o, &err);
+	if (code < 0) {
 		nook_log_error(&err);
 		code = EXEC_FAILED;
 	}
-	nook_container_release(&c);
 out:
 	free(o.env);
 	free(o.caps);
