@@ -125,14 +125,14 @@ static int check_globals(const struct raw_globals *raw)
 int nook_cli_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"root", required_argument, NULL, 'r'},
-	    {"log", required_argument, NULL, 'l'},
-	    {"log-format", required_argument, NULL, 'f'},
-	    {"debug", no_argument, NULL, 'd'},
-	    {"systemd-cgroup", no_argument, NULL, 's'},
-	    {"rootless", required_argument, NULL, 'R'},
-	    {"version", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
+	    CLI_ARG("root", 'r'),
+	    CLI_ARG("log", 'l'),
+	    CLI_ARG("log-format", 'f'),
+	    CLI_FLAG("debug", 'd'),
+	    CLI_FLAG("systemd-cgroup", 's'),
+	    CLI_ARG("rootless", 'R'),
+	    CLI_FLAG("version", 'v'),
+	    CLI_FLAG("help", 'h'),
 	    {0},
 	};
 	struct nook_globals g = {.root = default_root()};

@@ -65,16 +65,11 @@ int cli_parse_create(const struct nook_globals *g, const char *command, int argc
                      struct cli_create_args *out, bool *done)
 {
 	static const struct option opts[] = {
-	    {"bundle", required_argument, NULL, 'b'},
-	    {"pid-file", required_argument, NULL, 'p'},
-	    {"console-socket", required_argument, NULL, 'c'},
-	    {"preserve-fds", required_argument, NULL, 'F'},
-	    {"no-pivot", no_argument, NULL, 'P'},
-	    {"no-new-keyring", no_argument, NULL, 'K'},
-	    {"detach", no_argument, NULL, 'd'},
-	    {"keep", no_argument, NULL, 'k'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
+	    CLI_ARG("bundle", 'b'),         CLI_ARG("pid-file", 'p'),
+	    CLI_ARG("console-socket", 'c'), CLI_ARG("preserve-fds", 'F'),
+	    CLI_FLAG("no-pivot", 'P'),      CLI_FLAG("no-new-keyring", 'K'),
+	    CLI_FLAG("detach", 'd'),        CLI_FLAG("keep", 'k'),
+	    CLI_FLAG("help", 'h'),          {0},
 	};
 	bool run = strcmp(command, "run") == 0;
 	int ch;

@@ -9,6 +9,17 @@
 #include "cli/cli.h"
 #include "nook/container.h"
 
+/* One entry of a command's getopt_long table: a flag with a value, a flag
+ * without one (the short letter, or a number above 255, as `val`). */
+#define CLI_ARG(name, val)                                                                         \
+	{                                                                                          \
+		name, required_argument, NULL, val                                                 \
+	}
+#define CLI_FLAG(name, val)                                                                        \
+	{                                                                                          \
+		name, no_argument, NULL, val                                                       \
+	}
+
 /* Options of create, and of run (which adds --detach and --keep). */
 struct cli_create_args {
 	struct nook_create_opts opts;

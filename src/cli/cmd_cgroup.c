@@ -77,10 +77,8 @@ static void print_event(void *ctx, const char *json, size_t len)
 
 int nook_cmd_events(const struct nook_globals *g, int argc, char **argv)
 {
-	static const struct option opts[] = {{"stats", no_argument, NULL, 's'},
-	                                     {"interval", required_argument, NULL, 'i'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {0}};
+	static const struct option opts[] = {
+	    CLI_FLAG("stats", 's'), CLI_ARG("interval", 'i'), CLI_FLAG("help", 'h'), {0}};
 	struct nook_error err;
 	bool stats = false;
 	int interval = 5000, ch;
@@ -234,23 +232,23 @@ static int update_flag(int ch, const char *flag, struct nook_resources *r)
 int nook_cmd_update(const struct nook_globals *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"resources", required_argument, NULL, 'r'},
-	    {"memory", required_argument, NULL, U_MEMORY},
-	    {"memory-reservation", required_argument, NULL, U_MEMORY_RESERVATION},
-	    {"memory-swap", required_argument, NULL, U_MEMORY_SWAP},
-	    {"kernel-memory", required_argument, NULL, U_KERNEL_MEMORY},
-	    {"kernel-memory-tcp", required_argument, NULL, U_KERNEL_TCP},
-	    {"cpu-shares", required_argument, NULL, U_CPU_SHARES},
-	    {"cpu-share", required_argument, NULL, U_CPU_SHARES},
-	    {"cpu-quota", required_argument, NULL, U_CPU_QUOTA},
-	    {"cpu-period", required_argument, NULL, U_CPU_PERIOD},
-	    {"cpu-rt-period", required_argument, NULL, U_CPU_RT_PERIOD},
-	    {"cpu-rt-runtime", required_argument, NULL, U_CPU_RT_RUNTIME},
-	    {"cpuset-cpus", required_argument, NULL, U_CPUSET_CPUS},
-	    {"cpuset-mems", required_argument, NULL, U_CPUSET_MEMS},
-	    {"blkio-weight", required_argument, NULL, U_BLKIO_WEIGHT},
-	    {"pids-limit", required_argument, NULL, U_PIDS_LIMIT},
-	    {"help", no_argument, NULL, 'h'},
+	    CLI_ARG("resources", 'r'),
+	    CLI_ARG("memory", U_MEMORY),
+	    CLI_ARG("memory-reservation", U_MEMORY_RESERVATION),
+	    CLI_ARG("memory-swap", U_MEMORY_SWAP),
+	    CLI_ARG("kernel-memory", U_KERNEL_MEMORY),
+	    CLI_ARG("kernel-memory-tcp", U_KERNEL_TCP),
+	    CLI_ARG("cpu-shares", U_CPU_SHARES),
+	    CLI_ARG("cpu-share", U_CPU_SHARES),
+	    CLI_ARG("cpu-quota", U_CPU_QUOTA),
+	    CLI_ARG("cpu-period", U_CPU_PERIOD),
+	    CLI_ARG("cpu-rt-period", U_CPU_RT_PERIOD),
+	    CLI_ARG("cpu-rt-runtime", U_CPU_RT_RUNTIME),
+	    CLI_ARG("cpuset-cpus", U_CPUSET_CPUS),
+	    CLI_ARG("cpuset-mems", U_CPUSET_MEMS),
+	    CLI_ARG("blkio-weight", U_BLKIO_WEIGHT),
+	    CLI_ARG("pids-limit", U_PIDS_LIMIT),
+	    CLI_FLAG("help", 'h'),
 	    {0},
 	};
 	struct nook_resources flags = {0};

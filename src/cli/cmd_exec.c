@@ -110,19 +110,19 @@ static int exec_flag(int ch, struct nook_exec_opts *o)
 int nook_cmd_exec(const struct nook_globals *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"process", required_argument, NULL, 'p'},
-	    {"tty", no_argument, NULL, 't'},
-	    {"detach", no_argument, NULL, 'd'},
-	    {"console-socket", required_argument, NULL, X_CONSOLE},
-	    {"pid-file", required_argument, NULL, X_PID_FILE},
-	    {"cwd", required_argument, NULL, X_CWD},
-	    {"env", required_argument, NULL, 'e'},
-	    {"user", required_argument, NULL, 'u'},
-	    {"additional-gids", required_argument, NULL, 'g'},
-	    {"cap", required_argument, NULL, 'c'},
-	    {"no-new-privs", no_argument, NULL, X_NNP},
-	    {"preserve-fds", required_argument, NULL, X_PRESERVE},
-	    {"help", no_argument, NULL, 'h'},
+	    CLI_ARG("process", 'p'),
+	    CLI_FLAG("tty", 't'),
+	    CLI_FLAG("detach", 'd'),
+	    CLI_ARG("console-socket", X_CONSOLE),
+	    CLI_ARG("pid-file", X_PID_FILE),
+	    CLI_ARG("cwd", X_CWD),
+	    CLI_ARG("env", 'e'),
+	    CLI_ARG("user", 'u'),
+	    CLI_ARG("additional-gids", 'g'),
+	    CLI_ARG("cap", 'c'),
+	    CLI_FLAG("no-new-privs", X_NNP),
+	    CLI_ARG("preserve-fds", X_PRESERVE),
+	    CLI_FLAG("help", 'h'),
 	    {0},
 	};
 	struct nook_exec_opts o = {0};

@@ -11,7 +11,7 @@
 static const char *simple_args(const char *command, const char *usage, int argc, char **argv,
                                int *code)
 {
-	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
+	static const struct option opts[] = {CLI_FLAG("help", 'h'), {0}};
 	int ch;
 
 	*code = 0;
@@ -58,8 +58,7 @@ int nook_cmd_state(const struct nook_globals *g, int argc, char **argv)
 
 int nook_cmd_kill(const struct nook_globals *g, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"all", no_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'}, {0}};
+	static const struct option opts[] = {CLI_FLAG("all", 'a'), CLI_FLAG("help", 'h'), {0}};
 	struct nook_error err;
 	bool all = false;
 	int sig = 15, ch;
@@ -88,8 +87,7 @@ int nook_cmd_kill(const struct nook_globals *g, int argc, char **argv)
 
 int nook_cmd_delete(const struct nook_globals *g, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {0}};
+	static const struct option opts[] = {CLI_FLAG("force", 'f'), CLI_FLAG("help", 'h'), {0}};
 	struct nook_error err;
 	bool force = false;
 	int ch;

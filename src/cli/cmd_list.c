@@ -85,10 +85,8 @@ static void list_one(void *ctx, const char *id, struct nook_container *c,
 
 int nook_cmd_list(const struct nook_globals *g, int argc, char **argv)
 {
-	static const struct option opts[] = {{"quiet", no_argument, NULL, 'q'},
-	                                     {"format", required_argument, NULL, 'f'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {0}};
+	static const struct option opts[] = {
+	    CLI_FLAG("quiet", 'q'), CLI_ARG("format", 'f'), CLI_FLAG("help", 'h'), {0}};
 	struct list_out o = {0};
 	struct nook_error err;
 	int ch, rc = 0;
@@ -118,8 +116,7 @@ int nook_cmd_list(const struct nook_globals *g, int argc, char **argv)
 
 int nook_cmd_ps(const struct nook_globals *g, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {0}};
+	static const struct option opts[] = {CLI_ARG("format", 'f'), CLI_FLAG("help", 'h'), {0}};
 	struct nook_error err;
 	autofree pid_t *pids = NULL;
 	autofree char *table = NULL;

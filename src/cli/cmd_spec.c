@@ -4,17 +4,14 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
-#include "nook/container.h"
-#include "nook/log.h"
-#include "nook/spec.h"
+#include "cli/cli_util.h"
 
 int nook_cmd_spec(const struct nook_globals *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"bundle", required_argument, NULL, 'b'},
-	    {"rootless", no_argument, NULL, 'R'},
-	    {"help", no_argument, NULL, 'h'},
+	    CLI_ARG("bundle", 'b'),
+	    CLI_FLAG("rootless", 'R'),
+	    CLI_FLAG("help", 'h'),
 	    {0},
 	};
 	const char *bundle = ".";
@@ -41,9 +38,7 @@ int nook_cmd_spec(const struct nook_globals *g, int argc, char **argv)
 		}
 	}
 	snprintf(path, sizeof(path), "%s/config.json", bundle);
-	if (nook_spec_write_default(path, rootless, getuid(), getgid(), &err) < 0) {
-		nook_log_error(&err);
-		return 1;
-	}
+	if (nook_spec_write_default(path, rootless, getuid(), getgid(), &err) < 0)
+		return cli_fail(&err);
 	return 0;
 }
