@@ -141,13 +141,20 @@ int nook_cli_main(int argc, char **argv)
 	int c;
 
 	/* '+': stop at the command, its flags are its own. */
-	while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
+	while ((c = cli_getopt_quiet(NULL, argc, argv, "+hv", opts, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			break; /* told once the log is open */
 		int code = global_flag(c, &g, &raw);
 		if (code >= 0)
 			return code;
 	}
 	if (nook_log_open(g.log, g.log_json ? NOOK_LOG_JSON : NOOK_LOG_TEXT, g.debug, &err) < 0) {
 		nook_log_error(&err);
+		return 1;
+	}
+	if (c == '?' || c == ':') {
+		cli_error("%s", cli_bad_option());
+		usage(stderr);
 		return 1;
 	}
 	if (check_globals(&raw) != 0)

@@ -78,7 +78,7 @@ int cli_parse_create(const struct nook_globals *g, const char *command, int argc
 	memset(out, 0, sizeof(*out));
 	out->opts.root = g->root;
 	out->opts.bundle = ".";
-	while ((ch = getopt_long(argc, argv, run ? "+b:dh" : "+b:h", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(command, argc, argv, run ? "+b:dh" : "+b:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'b':
 			out->opts.bundle = optarg;
@@ -196,4 +196,48 @@ int cli_error(const char *fmt, ...)
 	va_end(ap);
 	nook_log(NOOK_LOG_ERROR, "%s", msg);
 	return 1;
+}
+
+static char bad_option[512];
+
+const char *cli_bad_option(void)
+{
+	return bad_option;
+}
+
+int cli_getopt_quiet(const char *command, int argc, char **argv, const char *shortopts,
+                     const struct option *longopts, int *idx)
+{
+	char spec[128];
+	bool plus = shortopts[0] == '+';
+	int ch;
+
+	/* ':' first (after a '+'): a missing value returns ':', not '?' */
+	snprintf(spec, sizeof(spec), "%s:%s", plus ? "+" : "", shortopts + plus);
+	opterr = 0;
+	ch = getopt_long(argc, argv, spec, longopts, idx);
+	if (ch != '?' && ch != ':')
+		return ch;
+	/* a long flag as typed (without any =VALUE), a short one as -c */
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	char flag[256];
+	if (strncmp(arg, "--", 2) == 0 && (optopt == 0 || ch == ':'))
+		snprintf(flag, sizeof(flag), "%.*s", (int)strcspn(arg, "="), arg);
+	else
+		snprintf(flag, sizeof(flag), "-%c", optopt);
+	snprintf(bad_option, sizeof(bad_option), "%s%s%s \"%s\" (see nook %s%s--help)",
+	         command != NULL ? command : "", command != NULL ? ": " : "",
+	         ch == ':' ? "missing the value of" : "unknown option", flag,
+	         command != NULL ? command : "", command != NULL ? " " : "");
+	return ch;
+}
+
+int cli_getopt(const char *command, int argc, char **argv, const char *shortopts,
+               const struct option *longopts, int *idx)
+{
+	int ch = cli_getopt_quiet(command, argc, argv, shortopts, longopts, idx);
+
+	if (ch == '?' || ch == ':')
+		cli_error("%s", bad_option);
+	return ch;
 }

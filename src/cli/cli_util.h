@@ -3,6 +3,7 @@
 #define NOOK_CLI_UTIL_H
 
 #include <stdbool.h>
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -19,6 +20,17 @@
 	{                                                                                          \
 		name, no_argument, NULL, val                                                       \
 	}
+
+/* getopt_long for `command`'s flags (NULL: the global ones), its own
+ * diagnostics off: an unknown flag or one without its value returns '?' or
+ * ':' with the message in cli_bad_option() ("kill: unknown option
+ * \"--x\""), which cli_getopt logs and cli_getopt_quiet leaves to the
+ * caller (the global flags come before the log is open). */
+int cli_getopt(const char *command, int argc, char **argv, const char *shortopts,
+               const struct option *longopts, int *idx);
+int cli_getopt_quiet(const char *command, int argc, char **argv, const char *shortopts,
+                     const struct option *longopts, int *idx);
+const char *cli_bad_option(void);
 
 /* Options of create, and of run (which adds --detach and --keep). */
 struct cli_create_args {

@@ -83,7 +83,7 @@ int nook_cmd_events(const struct nook_globals *g, int argc, char **argv)
 	bool stats = false;
 	int interval = 5000, ch;
 
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((ch = cli_getopt("events", argc, argv, "+h", opts, NULL)) != -1) {
 		if (ch == 's') {
 			stats = true;
 		} else if (ch == 'i') {
@@ -256,7 +256,7 @@ int nook_cmd_update(const struct nook_globals *g, int argc, char **argv)
 	struct nook_error err;
 	int ch, idx;
 
-	while ((ch = getopt_long(argc, argv, "+r:h", opts, &idx)) != -1) {
+	while ((ch = cli_getopt("update", argc, argv, "+r:h", opts, &idx)) != -1) {
 		if (ch == 'r') {
 			file = optarg;
 		} else if (ch >= U_MEMORY) {

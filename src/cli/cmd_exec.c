@@ -130,7 +130,8 @@ int nook_cmd_exec(const struct nook_globals *g, int argc, char **argv)
 	int ch, code = -1;
 
 	/* '+': options end at the ID; what follows is the command's own. */
-	while (code < 0 && (ch = getopt_long(argc, argv, "+p:tde:u:g:c:h", opts, NULL)) != -1)
+	while (code < 0 &&
+	       (ch = cli_getopt("exec", argc, argv, "+p:tde:u:g:c:h", opts, NULL)) != -1)
 		code = exec_flag(ch, &o);
 	if (code >= 0)
 		goto out;

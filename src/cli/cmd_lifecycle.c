@@ -15,7 +15,7 @@ static const char *simple_args(const char *command, const char *usage, int argc,
 	int ch;
 
 	*code = 0;
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(command, argc, argv, "+h", opts, NULL)) != -1) {
 		fprintf(ch == 'h' ? stdout : stderr, "usage: nook %s\n", usage);
 		*code = ch == 'h' ? 0 : 1;
 		return NULL;
@@ -63,7 +63,7 @@ int nook_cmd_kill(const struct nook_globals *g, int argc, char **argv)
 	bool all = false;
 	int sig = 15, ch;
 
-	while ((ch = getopt_long(argc, argv, "+ah", opts, NULL)) != -1) {
+	while ((ch = cli_getopt("kill", argc, argv, "+ah", opts, NULL)) != -1) {
 		if (ch == 'a') {
 			all = true;
 			continue;
@@ -92,7 +92,7 @@ int nook_cmd_delete(const struct nook_globals *g, int argc, char **argv)
 	bool force = false;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "+fh", opts, NULL)) != -1) {
+	while ((ch = cli_getopt("delete", argc, argv, "+fh", opts, NULL)) != -1) {
 		if (ch == 'f') {
 			force = true;
 			continue;

@@ -91,7 +91,7 @@ int nook_cmd_list(const struct nook_globals *g, int argc, char **argv)
 	struct nook_error err;
 	int ch, rc = 0;
 
-	while ((ch = getopt_long(argc, argv, "+qf:h", opts, NULL)) != -1) {
+	while ((ch = cli_getopt("list", argc, argv, "+qf:h", opts, NULL)) != -1) {
 		if (ch == 'q')
 			o.quiet = true;
 		else if (ch == 'f' && parse_format(optarg, &o.json) == 0)
@@ -124,7 +124,7 @@ int nook_cmd_ps(const struct nook_globals *g, int argc, char **argv)
 	size_t n = 0;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
+	while ((ch = cli_getopt("ps", argc, argv, "+f:h", opts, NULL)) != -1) {
 		if (ch == 'f' && parse_format(optarg, &json) == 0)
 			continue;
 		fprintf(ch == 'h' ? stdout : stderr,

@@ -21,7 +21,7 @@ int nook_cmd_spec(const struct nook_globals *g, int argc, char **argv)
 	int c;
 
 	(void)g;
-	while ((c = getopt_long(argc, argv, "b:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("spec", argc, argv, "b:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			bundle = optarg;

@@ -640,6 +640,12 @@ test_error_usage_in_log_json() {
 	assert_failed
 	jq -e 'select(.level == "error" and (.msg | contains("--rootless: expected auto, true or false")))' \
 		"$T/log2" >/dev/null || fail "json log: $(cat "$T/log2" 2>&1)"
+	# and a command's unknown flag (getopt's own message went to stderr only)
+	RC=0
+	"$NOOK" --root "$STATE" --log "$T/log3" --log-format json delete --nope "$ID" </dev/null >"$T/out" 2>"$T/err" || RC=$?
+	assert_failed
+	jq -e 'select(.level == "error" and (.msg | contains("delete: unknown option \"--nope\"")))' \
+		"$T/log3" >/dev/null || fail "json log: $(cat "$T/log3" 2>&1)"
 }
 
 # `state` during a create that is still under way (a createRuntime hook
