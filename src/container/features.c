@@ -272,24 +272,37 @@ static void document(struct nook_gen *g)
 	nook_gen_close_map(g);
 }
 
-int nook_features_write(FILE *out, struct nook_error *err)
+char *nook_features_json(struct nook_error *err)
 {
 	struct nook_gen g = {.g = yajl_gen_alloc(NULL)};
 	const unsigned char *buf;
 	size_t len;
-	int rc = 0;
+	char *json = NULL;
 
-	if (g.g == NULL)
-		return nook_fail(err, ENOMEM, "features");
+	if (g.g == NULL) {
+		nook_fail(err, ENOMEM, "features");
+		return NULL;
+	}
 	yajl_gen_config(g.g, yajl_gen_beautify, 1);
 	yajl_gen_config(g.g, yajl_gen_indent_string, "    ");
 	document(&g);
 	if (!g.failed)
 		nook_gen_check(&g, yajl_gen_get_buf(g.g, &buf, &len));
-	if (g.failed)
-		rc = nook_fail(err, ENOMEM, "features: generate the JSON");
-	else if (fwrite(buf, 1, len, out) != len || fputc('\n', out) == EOF || fflush(out) != 0)
-		rc = nook_fail(err, errno, "features: write");
+	if (!g.failed)
+		json = strndup((const char *)buf, len);
+	if (json == NULL)
+		nook_fail(err, ENOMEM, "features: generate the JSON");
 	yajl_gen_free(g.g);
-	return rc;
+	return json;
+}
+
+int nook_features_write(FILE *out, struct nook_error *err)
+{
+	autofree char *json = nook_features_json(err);
+
+	if (json == NULL)
+		return -1;
+	if (fputs(json, out) == EOF || fputc('\n', out) == EOF || fflush(out) != 0)
+		return nook_fail(err, errno, "features: write");
+	return 0;
 }
