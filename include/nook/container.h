@@ -17,6 +17,7 @@
 
 #include "nook/cgroup.h"
 #include "nook/error.h"
+#include "nook/host_facts.h"
 #include "nook/spec.h"
 
 struct nook_create_opts {
@@ -92,12 +93,29 @@ int nook_container_update(struct nook_container *c, const struct nook_resources 
                           struct nook_error *err);
 
 /* `events`: one stats event, or a stream of stats every interval and oom
- * events as they happen, one JSON object a line, until the container stops. */
+ * events as they happen, until the container stops. Each event is one JSON
+ * object (`len` bytes, no newline) handed to emit(ctx, ...). */
+typedef void (*nook_event_fn)(void *ctx, const char *json, size_t len);
 int nook_container_events(struct nook_container *c, bool stats_once, int interval_ms,
-                          struct nook_error *err);
+                          nook_event_fn emit, void *ctx, struct nook_error *err);
 
 /* Host pids of every process of the container (*pids is malloc'd). */
 int nook_container_pids(struct nook_container *c, pid_t **pids, size_t *n, struct nook_error *err);
+
+/* `ps`: the host pids of container <root>/<id> (*pids malloc'd), and when
+ * `table` is not NULL, `ps -ef`'s header and the rows of those pids in a
+ * malloc'd *table. */
+int nook_container_ps(const char *root, const char *id, pid_t **pids, size_t *n, char **table,
+                      struct nook_error *err);
+
+/* `list`: fn is called for each subdirectory of `root` named as an id, in
+ * id order, with the loaded container (released after the call), or with
+ * c NULL and why it could not be loaded (a broken state.json, or a
+ * container being created or deleted right now). A missing root holds no
+ * containers. -1 only when root cannot be read. */
+typedef void (*nook_list_fn)(void *ctx, const char *id, struct nook_container *c,
+                             const struct nook_error *load_err);
+int nook_container_list(const char *root, nook_list_fn fn, void *ctx, struct nook_error *err);
 
 /* Is the init alive and the same process (pid + start time)? */
 bool nook_container_init_alive(const struct nook_container *c);
@@ -118,6 +136,45 @@ int nook_container_kill(struct nook_container *c, int sig, bool all, struct nook
  * deleting one that is not stopped MUST have no effect and MUST fail). A
  * second call on the same `c` does nothing, nor one when it is not_ours. */
 int nook_container_delete(struct nook_container *c, bool force, struct nook_error *err);
+
+/* The commands on an existing container by id (src/container/by_id.c):
+ * each loads <root>/<id> with the lock it needs, acts, releases it. */
+int nook_container_start_by_id(const char *root, const char *id, struct nook_error *err);
+/* The state JSON, pretty; during a create, once that create is done. */
+char *nook_container_state_by_id(const char *root, const char *id, struct nook_error *err);
+int nook_container_kill_by_id(const char *root, const char *id, int sig, bool all,
+                              struct nook_error *err);
+/* force: also a container already gone, or one whose create died before
+ * it wrote state.json, is deleted without an error (as runc). */
+int nook_container_delete_by_id(const char *root, const char *id, bool force,
+                                struct nook_error *err);
+int nook_container_pause_by_id(const char *root, const char *id, bool pause,
+                               struct nook_error *err);
+/* resources_file: linux.resources as JSON ("-": stdin), or NULL; applied
+ * before the fields of `res`. */
+int nook_container_update_by_id(const char *root, const char *id, const char *resources_file,
+                                const struct nook_resources *res, struct nook_error *err);
+int nook_container_events_by_id(const char *root, const char *id, bool stats_once, int interval_ms,
+                                nook_event_fn emit, void *ctx, struct nook_error *err);
+/* Seal the runtime's binary, then nook_container_exec: its exit code, or
+ * -1 with *err. */
+struct nook_exec_opts;
+int nook_container_exec_by_id(const char *root, const char *id, const struct nook_exec_opts *o,
+                              struct nook_error *err);
+
+/* `create` (src/container/run.c): seal the runtime's binary, create. */
+int nook_container_create_new(const struct nook_create_opts *opts, struct nook_error *err);
+/* `run`: seal, create, start; unless `detach`, wait in the foreground and
+ * delete (unless `keep`). Returns the exit code (the workload's, 128+N for
+ * a signal, 1 when a step after create failed: reported already), or -1
+ * with *err when nothing was created. */
+int nook_container_run(const struct nook_create_opts *opts, bool detach, bool keep,
+                       struct nook_error *err);
+
+/* `nook spec`: write nook_spec_default_json to a new file `out_path`
+ * ("File ... exists. Remove it first" when there is one already). */
+int nook_spec_write_default(const char *out_path, bool rootless, uid_t uid, gid_t gid,
+                            struct nook_error *err);
 
 /* Wait in the foreground for our child `pid`: forward signals to it, relay
  * *pty_master (if >= 0) to the caller's terminal. Returns the exit code as

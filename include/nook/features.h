@@ -7,6 +7,9 @@
 
 #include "nook/error.h"
 
+/* The JSON, pretty-printed, in a malloc'd string (no final newline). */
+char *nook_features_json(struct nook_error *err);
+/* It and a newline written to `out`. */
 int nook_features_write(FILE *out, struct nook_error *err);
 
 #endif

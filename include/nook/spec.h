@@ -4,7 +4,7 @@
  * config.md and config-linux.md that applies to Linux has a place here.
  * Parsing is pure (no syscall but reading the file) so it is unit-tested and
  * fuzzed. Whether nook can *run* what was parsed is a second question, asked
- * by nook_spec_check_supported(): what nook does not implement yet is refused
+ * by nook_spec_check_supported_on(): what nook does not implement yet is refused
  * there with "not supported: <json path>", never silently ignored.
  *
  * Conventions: strings are NUL-terminated heap copies, NULL when absent;
@@ -426,16 +426,9 @@ int nook_spec_parse(const char *name, const char *json, size_t len, struct nook_
 
 void nook_spec_free(struct nook_spec *spec);
 
-/* Refuse what nook cannot run yet: "not supported: <json path>: <why>",
- * and what would change the host rather than the container (a sysctl, a
- * hostname or a mount outside the container's own namespaces).
- * Reads /sys to learn whether AppArmor and SELinux are enabled, and stats
- * the namespace paths (nook_host_facts_read). */
-int nook_spec_check_supported(const struct nook_spec *spec, struct nook_error *err);
-
-/* What those checks need to know of the host; the checks themselves are
- * pure (nook_spec_check_supported_on, for tests). All false: no security
- * module, no namespace path naming the runtime's own namespace. */
+/* What the support checks need to know of the host, read by
+ * nook_host_facts_read (nook/host_facts.h, the linux layer). All false: no
+ * security module, no namespace path naming the runtime's own namespace. */
 struct nook_host_facts {
 	bool apparmor; /* /sys/module/apparmor/parameters/enabled is "Y" */
 	bool selinux;  /* selinuxfs is mounted on /sys/fs/selinux */
@@ -443,7 +436,9 @@ struct nook_host_facts {
 	 * runtime's own namespace (same nsfs inode as /proc/self/ns/...). */
 	bool joins_runtime_ns[NOOK_NS_COUNT];
 };
-void nook_host_facts_read(const struct nook_spec *spec, struct nook_host_facts *host);
+/* Refuse what nook cannot run yet: "not supported: <json path>: <why>",
+ * and what would change the host rather than the container (a sysctl, a
+ * hostname or a mount outside the container's own namespaces). Pure. */
 int nook_spec_check_supported_on(const struct nook_spec *spec, const struct nook_host_facts *host,
                                  struct nook_error *err);
 
@@ -459,10 +454,11 @@ const struct nook_namespace *nook_spec_namespace(const struct nook_spec *spec,
                                                  enum nook_ns_type type);
 const char *nook_ns_type_name(enum nook_ns_type type); /* "pid", "network", ... */
 
-/* Write the default config.json of `nook spec` (like runc's) to `out_path`.
- * rootless: the variant for an unprivileged caller (user namespace with the
- * caller's ids mapped, no network namespace, bind-mounted /sys). */
-int nook_spec_write_default(const char *out_path, bool rootless, uid_t uid, gid_t gid,
-                            struct nook_error *err);
+/* The default config.json of `nook spec` (like runc's), pretty-printed, in a
+ * malloc'd string of *len bytes. rootless: the variant for an unprivileged
+ * caller (user namespace with the caller's ids mapped, no network
+ * namespace, bind-mounted /sys). */
+char *nook_spec_default_json(bool rootless, uid_t uid, gid_t gid, size_t *len,
+                             struct nook_error *err);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli_util.h"
 #include "nook/log.h"
 
 static const struct nook_command commands[] = {
@@ -60,8 +61,17 @@ static const char *default_root(void)
 	return buf;
 }
 
+/* The global flags as given; checked once the log is open, so that a wrong
+ * one is reported where --log says (containerd's shim and podman show the
+ * user only that file). */
+struct raw_globals {
+	const char *log_format;
+	const char *rootless;
+	bool systemd_cgroup;
+};
+
 /* Returns -1 to go on, else the exit code. */
-static int global_flag(int c, struct nook_globals *g)
+static int global_flag(int c, struct nook_globals *g, struct raw_globals *raw)
 {
 	switch (c) {
 	case 'r':
@@ -71,29 +81,17 @@ static int global_flag(int c, struct nook_globals *g)
 		g->log = optarg;
 		return -1;
 	case 'f':
-		if (strcmp(optarg, "json") == 0) {
-			g->log_json = true;
-		} else if (strcmp(optarg, "text") != 0) {
-			fprintf(stderr, "nook: --log-format: expected text or json, got \"%s\"\n",
-			        optarg);
-			return 1;
-		}
+		raw->log_format = optarg;
+		g->log_json = strcmp(optarg, "json") == 0;
 		return -1;
 	case 'd':
 		g->debug = true;
 		return -1;
 	case 's':
-		fprintf(stderr, "nook: --systemd-cgroup: not supported: nook manages cgroups "
-		                "through cgroupfs (no systemd on this path yet)\n");
-		return 1;
+		raw->systemd_cgroup = true;
+		return -1;
 	case 'R':
-		if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "true") != 0 &&
-		    strcmp(optarg, "false") != 0) {
-			fprintf(stderr,
-			        "nook: --rootless: expected auto, true or false, got \"%s\"\n",
-			        optarg);
-			return 1;
-		}
+		raw->rootless = optarg;
 		return -1;
 	case 'v':
 		printf("nook version %s\nspec: %s\n", NOOK_VERSION, NOOK_SPEC_VERSION);
@@ -107,26 +105,46 @@ static int global_flag(int c, struct nook_globals *g)
 	}
 }
 
+/* 0, or 1 after logging what is wrong. */
+static int check_globals(const struct raw_globals *raw)
+{
+	if (raw->log_format != NULL && strcmp(raw->log_format, "json") != 0 &&
+	    strcmp(raw->log_format, "text") != 0)
+		return cli_error("--log-format: expected text or json, got \"%s\"",
+		                 raw->log_format);
+	if (raw->systemd_cgroup)
+		return cli_error("--systemd-cgroup: not supported: nook manages cgroups "
+		                 "through cgroupfs (no systemd on this path yet)");
+	if (raw->rootless != NULL && strcmp(raw->rootless, "auto") != 0 &&
+	    strcmp(raw->rootless, "true") != 0 && strcmp(raw->rootless, "false") != 0)
+		return cli_error("--rootless: expected auto, true or false, got \"%s\"",
+		                 raw->rootless);
+	return 0;
+}
+
 int nook_cli_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"root", required_argument, NULL, 'r'},
-	    {"log", required_argument, NULL, 'l'},
-	    {"log-format", required_argument, NULL, 'f'},
-	    {"debug", no_argument, NULL, 'd'},
-	    {"systemd-cgroup", no_argument, NULL, 's'},
-	    {"rootless", required_argument, NULL, 'R'},
-	    {"version", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
+	    CLI_ARG("root", 'r'),
+	    CLI_ARG("log", 'l'),
+	    CLI_ARG("log-format", 'f'),
+	    CLI_FLAG("debug", 'd'),
+	    CLI_FLAG("systemd-cgroup", 's'),
+	    CLI_ARG("rootless", 'R'),
+	    CLI_FLAG("version", 'v'),
+	    CLI_FLAG("help", 'h'),
 	    {0},
 	};
 	struct nook_globals g = {.root = default_root()};
+	struct raw_globals raw = {0};
 	struct nook_error err;
 	int c;
 
 	/* '+': stop at the command, its flags are its own. */
-	while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
-		int code = global_flag(c, &g);
+	while ((c = cli_getopt_quiet(NULL, argc, argv, "+hv", opts, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			break; /* told once the log is open */
+		int code = global_flag(c, &g, &raw);
 		if (code >= 0)
 			return code;
 	}
@@ -134,6 +152,13 @@ int nook_cli_main(int argc, char **argv)
 		nook_log_error(&err);
 		return 1;
 	}
+	if (c == '?' || c == ':') {
+		cli_error("%s", cli_bad_option());
+		usage(stderr);
+		return 1;
+	}
+	if (check_globals(&raw) != 0)
+		return 1;
 	if (optind >= argc) {
 		usage(stderr);
 		return 1;
@@ -147,6 +172,5 @@ int nook_cli_main(int argc, char **argv)
 			return commands[i].main(&g, argc, argv);
 		}
 	}
-	fprintf(stderr, "nook: unknown command \"%s\" (see nook --help)\n", name);
-	return 1;
+	return cli_error("unknown command \"%s\" (see nook --help)", name);
 }

@@ -2,6 +2,7 @@
 
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,16 +65,11 @@ int cli_parse_create(const struct nook_globals *g, const char *command, int argc
                      struct cli_create_args *out, bool *done)
 {
 	static const struct option opts[] = {
-	    {"bundle", required_argument, NULL, 'b'},
-	    {"pid-file", required_argument, NULL, 'p'},
-	    {"console-socket", required_argument, NULL, 'c'},
-	    {"preserve-fds", required_argument, NULL, 'F'},
-	    {"no-pivot", no_argument, NULL, 'P'},
-	    {"no-new-keyring", no_argument, NULL, 'K'},
-	    {"detach", no_argument, NULL, 'd'},
-	    {"keep", no_argument, NULL, 'k'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
+	    CLI_ARG("bundle", 'b'),         CLI_ARG("pid-file", 'p'),
+	    CLI_ARG("console-socket", 'c'), CLI_ARG("preserve-fds", 'F'),
+	    CLI_FLAG("no-pivot", 'P'),      CLI_FLAG("no-new-keyring", 'K'),
+	    CLI_FLAG("detach", 'd'),        CLI_FLAG("keep", 'k'),
+	    CLI_FLAG("help", 'h'),          {0},
 	};
 	bool run = strcmp(command, "run") == 0;
 	int ch;
@@ -82,7 +78,7 @@ int cli_parse_create(const struct nook_globals *g, const char *command, int argc
 	memset(out, 0, sizeof(*out));
 	out->opts.root = g->root;
 	out->opts.bundle = ".";
-	while ((ch = getopt_long(argc, argv, run ? "+b:dh" : "+b:h", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(command, argc, argv, run ? "+b:dh" : "+b:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'b':
 			out->opts.bundle = optarg;
@@ -173,13 +169,12 @@ int cli_signal_number(const char *name)
 const char *cli_one_id(const char *command, int argc, char **argv)
 {
 	if (optind >= argc) {
-		fprintf(stderr, "nook: %s: missing the container ID (see nook %s --help)\n",
-		        command, command);
+		cli_error("%s: missing the container ID (see nook %s --help)", command, command);
 		return NULL;
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "nook: %s: expected one container ID, got %d arguments\n", command,
-		        argc - optind);
+		cli_error("%s: expected one container ID, got %d arguments", command,
+		          argc - optind);
 		return NULL;
 	}
 	return argv[optind];
@@ -189,4 +184,60 @@ int cli_fail(const struct nook_error *err)
 {
 	nook_log_error(err);
 	return err->exit_code != 0 ? err->exit_code : 1;
+}
+
+int cli_error(const char *fmt, ...)
+{
+	char msg[NOOK_LOG_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	nook_log(NOOK_LOG_ERROR, "%s", msg);
+	return 1;
+}
+
+static char bad_option[512];
+
+const char *cli_bad_option(void)
+{
+	return bad_option;
+}
+
+int cli_getopt_quiet(const char *command, int argc, char **argv, const char *shortopts,
+                     const struct option *longopts, int *idx)
+{
+	char spec[128];
+	bool plus = shortopts[0] == '+';
+	int ch;
+
+	/* ':' first (after a '+'): a missing value returns ':', not '?' */
+	snprintf(spec, sizeof(spec), "%s:%s", plus ? "+" : "", shortopts + plus);
+	opterr = 0;
+	ch = getopt_long(argc, argv, spec, longopts, idx);
+	if (ch != '?' && ch != ':')
+		return ch;
+	/* a long flag as typed (without any =VALUE), a short one as -c */
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	char flag[256];
+	if (strncmp(arg, "--", 2) == 0 && (optopt == 0 || ch == ':'))
+		snprintf(flag, sizeof(flag), "%.*s", (int)strcspn(arg, "="), arg);
+	else
+		snprintf(flag, sizeof(flag), "-%c", optopt);
+	snprintf(bad_option, sizeof(bad_option), "%s%s%s \"%s\" (see nook %s%s--help)",
+	         command != NULL ? command : "", command != NULL ? ": " : "",
+	         ch == ':' ? "missing the value of" : "unknown option", flag,
+	         command != NULL ? command : "", command != NULL ? " " : "");
+	return ch;
+}
+
+int cli_getopt(const char *command, int argc, char **argv, const char *shortopts,
+               const struct option *longopts, int *idx)
+{
+	int ch = cli_getopt_quiet(command, argc, argv, shortopts, longopts, idx);
+
+	if (ch == '?' || ch == ':')
+		cli_error("%s", bad_option);
+	return ch;
 }

@@ -3,11 +3,34 @@
 #define NOOK_CLI_UTIL_H
 
 #include <stdbool.h>
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "cli/cli.h"
 #include "nook/container.h"
+
+/* One entry of a command's getopt_long table: a flag with a value, a flag
+ * without one (the short letter, or a number above 255, as `val`). */
+#define CLI_ARG(name, val)                                                                         \
+	{                                                                                          \
+		name, required_argument, NULL, val                                                 \
+	}
+#define CLI_FLAG(name, val)                                                                        \
+	{                                                                                          \
+		name, no_argument, NULL, val                                                       \
+	}
+
+/* getopt_long for `command`'s flags (NULL: the global ones), its own
+ * diagnostics off: an unknown flag or one without its value returns '?' or
+ * ':' with the message in cli_bad_option() ("kill: unknown option
+ * \"--x\""), which cli_getopt logs and cli_getopt_quiet leaves to the
+ * caller (the global flags come before the log is open). */
+int cli_getopt(const char *command, int argc, char **argv, const char *shortopts,
+               const struct option *longopts, int *idx);
+int cli_getopt_quiet(const char *command, int argc, char **argv, const char *shortopts,
+                     const struct option *longopts, int *idx);
+const char *cli_bad_option(void);
 
 /* Options of create, and of run (which adds --detach and --keep). */
 struct cli_create_args {
@@ -37,6 +60,10 @@ int cli_signal_number(const char *name);
 /* The one ID after the options: prints an error and returns NULL if there
  * is not exactly one. */
 const char *cli_one_id(const char *command, int argc, char **argv);
+
+/* A usage error, through the logger (stderr, and the --log file when one is
+ * given, in its format): "nook: MESSAGE". Returns 1, the exit code. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Report an error as the command's last word; returns the exit code 1. */
 int cli_fail(const struct nook_error *err);

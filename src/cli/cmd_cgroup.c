@@ -1,24 +1,19 @@
 /* Commands that act through the container's cgroup: pause, resume, events,
  * update. */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 
 #include "cli_util.h"
 #include "nook/cleanup.h"
-#include "nook/file.h"
 #include "nook/log.h"
 #include "nook/number.h"
 
 static int pause_or_resume(const struct nook_globals *g, bool pause, int argc, char **argv)
 {
 	const char *name = pause ? "pause" : "resume";
-	struct nook_container c;
 	struct nook_error err;
 
 	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
@@ -30,13 +25,9 @@ static int pause_or_resume(const struct nook_globals *g, bool pause, int argc, c
 	const char *id = cli_one_id(name, argc, argv);
 	if (id == NULL)
 		return 1;
-	nook_container_clear(&c);
-	int rc = nook_container_load(g->root, id, LOCK_EX, &c, &err) < 0 ||
-	                 nook_container_pause(&c, pause, &err) < 0
-	             ? cli_fail(&err)
-	             : 0;
-	nook_container_release(&c);
-	return rc;
+	if (nook_container_pause_by_id(g->root, id, pause, &err) < 0)
+		return cli_fail(&err);
+	return 0;
 }
 
 int nook_cmd_pause(const struct nook_globals *g, int argc, char **argv)
@@ -76,18 +67,23 @@ static int parse_interval(const char *s)
 	return -1;
 }
 
+/* One event a line, flushed: a reader sees each as it happens. */
+static void print_event(void *ctx, const char *json, size_t len)
+{
+	(void)ctx;
+	printf("%.*s\n", (int)len, json);
+	fflush(stdout);
+}
+
 int nook_cmd_events(const struct nook_globals *g, int argc, char **argv)
 {
-	static const struct option opts[] = {{"stats", no_argument, NULL, 's'},
-	                                     {"interval", required_argument, NULL, 'i'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {0}};
-	struct nook_container c;
+	static const struct option opts[] = {
+	    CLI_FLAG("stats", 's'), CLI_ARG("interval", 'i'), CLI_FLAG("help", 'h'), {0}};
 	struct nook_error err;
 	bool stats = false;
 	int interval = 5000, ch;
 
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((ch = cli_getopt("events", argc, argv, "+h", opts, NULL)) != -1) {
 		if (ch == 's') {
 			stats = true;
 		} else if (ch == 'i') {
@@ -106,13 +102,9 @@ int nook_cmd_events(const struct nook_globals *g, int argc, char **argv)
 	const char *id = cli_one_id("events", argc, argv);
 	if (id == NULL)
 		return 1;
-	nook_container_clear(&c);
-	int rc = nook_container_load(g->root, id, 0, &c, &err) < 0 ||
-	                 nook_container_events(&c, stats, interval, &err) < 0
-	             ? cli_fail(&err)
-	             : 0;
-	nook_container_release(&c);
-	return rc;
+	if (nook_container_events_by_id(g->root, id, stats, interval, print_event, NULL, &err) < 0)
+		return cli_fail(&err);
+	return 0;
 }
 
 /* docker-style sizes: "64m", "1G", "1024", "-1" (no limit). */
@@ -137,22 +129,6 @@ static void update_usage(FILE *out)
 	             "      --cpu-shares N, --cpu-quota N, --cpu-period N, --cpu-rt-period N,\n"
 	             "      --cpu-rt-runtime N, --cpuset-cpus LIST, --cpuset-mems LIST\n"
 	             "      --blkio-weight N, --pids-limit N\n");
-}
-
-/* -r FILE: the JSON of linux.resources, read through the config parser so
- * that errors name the same JSON paths. */
-static int load_resources(const char *file, struct nook_spec *holder, struct nook_error *err)
-{
-	bool from_stdin = strcmp(file, "-") == 0;
-	autofree char *body = nook_read_file(AT_FDCWD, from_stdin ? "/dev/stdin" : file, 0,
-	                                     NOOK_SPEC_MAX_FILE_SIZE, NULL, err);
-	autofree char *doc = NULL;
-
-	if (body == NULL)
-		return nook_error_prefix(err, "update: -r");
-	if (asprintf(&doc, "{\"ociVersion\":\"1.3.0\",\"linux\":{\"resources\":%s}}", body) < 0)
-		return nook_fail(err, ENOMEM, "update");
-	return nook_spec_parse(from_stdin ? "stdin" : file, doc, strlen(doc), holder, err);
 }
 
 enum update_flag {
@@ -256,33 +232,31 @@ static int update_flag(int ch, const char *flag, struct nook_resources *r)
 int nook_cmd_update(const struct nook_globals *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"resources", required_argument, NULL, 'r'},
-	    {"memory", required_argument, NULL, U_MEMORY},
-	    {"memory-reservation", required_argument, NULL, U_MEMORY_RESERVATION},
-	    {"memory-swap", required_argument, NULL, U_MEMORY_SWAP},
-	    {"kernel-memory", required_argument, NULL, U_KERNEL_MEMORY},
-	    {"kernel-memory-tcp", required_argument, NULL, U_KERNEL_TCP},
-	    {"cpu-shares", required_argument, NULL, U_CPU_SHARES},
-	    {"cpu-share", required_argument, NULL, U_CPU_SHARES},
-	    {"cpu-quota", required_argument, NULL, U_CPU_QUOTA},
-	    {"cpu-period", required_argument, NULL, U_CPU_PERIOD},
-	    {"cpu-rt-period", required_argument, NULL, U_CPU_RT_PERIOD},
-	    {"cpu-rt-runtime", required_argument, NULL, U_CPU_RT_RUNTIME},
-	    {"cpuset-cpus", required_argument, NULL, U_CPUSET_CPUS},
-	    {"cpuset-mems", required_argument, NULL, U_CPUSET_MEMS},
-	    {"blkio-weight", required_argument, NULL, U_BLKIO_WEIGHT},
-	    {"pids-limit", required_argument, NULL, U_PIDS_LIMIT},
-	    {"help", no_argument, NULL, 'h'},
+	    CLI_ARG("resources", 'r'),
+	    CLI_ARG("memory", U_MEMORY),
+	    CLI_ARG("memory-reservation", U_MEMORY_RESERVATION),
+	    CLI_ARG("memory-swap", U_MEMORY_SWAP),
+	    CLI_ARG("kernel-memory", U_KERNEL_MEMORY),
+	    CLI_ARG("kernel-memory-tcp", U_KERNEL_TCP),
+	    CLI_ARG("cpu-shares", U_CPU_SHARES),
+	    CLI_ARG("cpu-share", U_CPU_SHARES),
+	    CLI_ARG("cpu-quota", U_CPU_QUOTA),
+	    CLI_ARG("cpu-period", U_CPU_PERIOD),
+	    CLI_ARG("cpu-rt-period", U_CPU_RT_PERIOD),
+	    CLI_ARG("cpu-rt-runtime", U_CPU_RT_RUNTIME),
+	    CLI_ARG("cpuset-cpus", U_CPUSET_CPUS),
+	    CLI_ARG("cpuset-mems", U_CPUSET_MEMS),
+	    CLI_ARG("blkio-weight", U_BLKIO_WEIGHT),
+	    CLI_ARG("pids-limit", U_PIDS_LIMIT),
+	    CLI_FLAG("help", 'h'),
 	    {0},
 	};
-	struct nook_spec from_file = {0};
 	struct nook_resources flags = {0};
 	const char *file = NULL;
-	struct nook_container c;
 	struct nook_error err;
 	int ch, idx;
 
-	while ((ch = getopt_long(argc, argv, "+r:h", opts, &idx)) != -1) {
+	while ((ch = cli_getopt("update", argc, argv, "+r:h", opts, &idx)) != -1) {
 		if (ch == 'r') {
 			file = optarg;
 		} else if (ch >= U_MEMORY) {
@@ -298,17 +272,7 @@ int nook_cmd_update(const struct nook_globals *g, int argc, char **argv)
 	const char *id = cli_one_id("update", argc, argv);
 	if (id == NULL)
 		return 1;
-	if (file != NULL && load_resources(file, &from_file, &err) < 0)
+	if (nook_container_update_by_id(g->root, id, file, &flags, &err) < 0)
 		return cli_fail(&err);
-	nook_container_clear(&c);
-	int rc = nook_container_load(g->root, id, LOCK_EX, &c, &err) < 0 ||
-	                 (file != NULL &&
-	                  nook_container_update(&c, &from_file.linux.resources, &err) < 0) ||
-	                 nook_container_update(&c, &flags, &err) < 0
-	             ? cli_fail(&err)
-	             : 0;
-	nook_container_release(&c);
-	if (file != NULL)
-		nook_spec_free(&from_file);
-	return rc;
+	return 0;
 }

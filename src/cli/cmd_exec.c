@@ -10,7 +10,6 @@
 #include "nook/cleanup.h"
 #include "nook/exec.h"
 #include "nook/log.h"
-#include "nook/sealed_exe.h"
 
 #define EXEC_FAILED 255
 
@@ -111,51 +110,43 @@ static int exec_flag(int ch, struct nook_exec_opts *o)
 int nook_cmd_exec(const struct nook_globals *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"process", required_argument, NULL, 'p'},
-	    {"tty", no_argument, NULL, 't'},
-	    {"detach", no_argument, NULL, 'd'},
-	    {"console-socket", required_argument, NULL, X_CONSOLE},
-	    {"pid-file", required_argument, NULL, X_PID_FILE},
-	    {"cwd", required_argument, NULL, X_CWD},
-	    {"env", required_argument, NULL, 'e'},
-	    {"user", required_argument, NULL, 'u'},
-	    {"additional-gids", required_argument, NULL, 'g'},
-	    {"cap", required_argument, NULL, 'c'},
-	    {"no-new-privs", no_argument, NULL, X_NNP},
-	    {"preserve-fds", required_argument, NULL, X_PRESERVE},
-	    {"help", no_argument, NULL, 'h'},
+	    CLI_ARG("process", 'p'),
+	    CLI_FLAG("tty", 't'),
+	    CLI_FLAG("detach", 'd'),
+	    CLI_ARG("console-socket", X_CONSOLE),
+	    CLI_ARG("pid-file", X_PID_FILE),
+	    CLI_ARG("cwd", X_CWD),
+	    CLI_ARG("env", 'e'),
+	    CLI_ARG("user", 'u'),
+	    CLI_ARG("additional-gids", 'g'),
+	    CLI_ARG("cap", 'c'),
+	    CLI_FLAG("no-new-privs", X_NNP),
+	    CLI_ARG("preserve-fds", X_PRESERVE),
+	    CLI_FLAG("help", 'h'),
 	    {0},
 	};
 	struct nook_exec_opts o = {0};
-	struct nook_container c;
 	struct nook_error err;
 	int ch, code = -1;
 
 	/* '+': options end at the ID; what follows is the command's own. */
-	while (code < 0 && (ch = getopt_long(argc, argv, "+p:tde:u:g:c:h", opts, NULL)) != -1)
+	while (code < 0 &&
+	       (ch = cli_getopt("exec", argc, argv, "+p:tde:u:g:c:h", opts, NULL)) != -1)
 		code = exec_flag(ch, &o);
 	if (code >= 0)
 		goto out;
 	if (optind >= argc) {
-		fprintf(stderr, "nook: exec: missing the container ID (see nook exec --help)\n");
+		cli_error("exec: missing the container ID (see nook exec --help)");
 		code = EXEC_FAILED;
 		goto out;
 	}
-	if (nook_exe_seal(g->root, &err) < 0) { /* CVE-2019-5736 */
-		nook_log_error(&err);
-		code = EXEC_FAILED;
-		goto out;
-	}
-	const char *id = argv[optind];
 	o.args = argv + optind + 1;
 	o.n_args = (size_t)(argc - optind - 1);
-	nook_container_clear(&c);
-	if (nook_container_load(g->root, id, 0, &c, &err) < 0 ||
-	    (code = nook_container_exec(&c, &o, &err)) < 0) {
+	code = nook_container_exec_by_id(g->root, argv[optind], &o, &err);
+	if (code < 0) {
 		nook_log_error(&err);
 		code = EXEC_FAILED;
 	}
-	nook_container_release(&c);
 out:
 	free(o.env);
 	free(o.caps);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli_util.h"
+#include "nook/cleanup.h"
 #include "nook/features.h"
 
 int nook_cmd_features(const struct nook_globals *g, int argc, char **argv)
@@ -17,7 +18,9 @@ int nook_cmd_features(const struct nook_globals *g, int argc, char **argv)
 		                                "features.md.\n");
 		return help ? 0 : 1;
 	}
-	if (nook_features_write(stdout, &err) < 0)
+	autofree char *json = nook_features_json(&err);
+	if (json == NULL)
 		return cli_fail(&err);
+	printf("%s\n", json);
 	return 0;
 }

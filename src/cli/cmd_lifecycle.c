@@ -1,24 +1,21 @@
 /* The small commands on an existing container: start, state, kill, delete. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
 
 #include "cli_util.h"
 #include "nook/cleanup.h"
 #include "nook/log.h"
-#include "nook/state.h"
 
 /* Parse just --help, then the ID. */
 static const char *simple_args(const char *command, const char *usage, int argc, char **argv,
                                int *code)
 {
-	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
+	static const struct option opts[] = {CLI_FLAG("help", 'h'), {0}};
 	int ch;
 
 	*code = 0;
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(command, argc, argv, "+h", opts, NULL)) != -1) {
 		fprintf(ch == 'h' ? stdout : stderr, "usage: nook %s\n", usage);
 		*code = ch == 'h' ? 0 : 1;
 		return NULL;
@@ -31,7 +28,6 @@ static const char *simple_args(const char *command, const char *usage, int argc,
 
 int nook_cmd_start(const struct nook_globals *g, int argc, char **argv)
 {
-	struct nook_container c;
 	struct nook_error err;
 	int code;
 	const char *id = simple_args(
@@ -39,19 +35,13 @@ int nook_cmd_start(const struct nook_globals *g, int argc, char **argv)
 
 	if (id == NULL)
 		return code;
-	nook_container_clear(&c);
-	if (nook_container_load(g->root, id, LOCK_EX, &c, &err) < 0 ||
-	    nook_container_start(&c, &err) < 0) {
-		nook_container_release(&c);
+	if (nook_container_start_by_id(g->root, id, &err) < 0)
 		return cli_fail(&err);
-	}
-	nook_container_release(&c);
 	return 0;
 }
 
 int nook_cmd_state(const struct nook_globals *g, int argc, char **argv)
 {
-	struct nook_container c;
 	struct nook_error err;
 	int code;
 	const char *id = simple_args("state", "state ID\n\nPrint the state of a container as JSON.",
@@ -59,28 +49,7 @@ int nook_cmd_state(const struct nook_globals *g, int argc, char **argv)
 
 	if (id == NULL)
 		return code;
-	nook_container_clear(&c);
-	if (nook_container_load(g->root, id, 0, &c, &err) < 0) {
-		nook_container_release(&c);
-		return cli_fail(&err);
-	}
-	/* A create still under way holds the directory's lock until the
-	 * container is created (or gone): wait for it (a shared lock, at most
-	 * 10 s: state_lock.c) rather than show a half-made container. runc and
-	 * crun write their state only at the end of create (crun's
-	 * test_commands.py start-command and state-created poll `state` while
-	 * `create` runs). Any other status is read without the lock, so `state`
-	 * never waits for a start, delete or exec. */
-	if (c.saved_status == NOOK_CREATING) {
-		nook_container_release(&c);
-		nook_container_clear(&c);
-		if (nook_container_load(g->root, id, LOCK_SH, &c, &err) < 0) {
-			nook_container_release(&c);
-			return cli_fail(&err);
-		}
-	}
-	autofree char *json = nook_container_state_json(&c, true, &err);
-	nook_container_release(&c);
+	autofree char *json = nook_container_state_by_id(g->root, id, &err);
 	if (json == NULL)
 		return cli_fail(&err);
 	printf("%s\n", json);
@@ -89,14 +58,12 @@ int nook_cmd_state(const struct nook_globals *g, int argc, char **argv)
 
 int nook_cmd_kill(const struct nook_globals *g, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"all", no_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'}, {0}};
-	struct nook_container c;
+	static const struct option opts[] = {CLI_FLAG("all", 'a'), CLI_FLAG("help", 'h'), {0}};
 	struct nook_error err;
 	bool all = false;
 	int sig = 15, ch;
 
-	while ((ch = getopt_long(argc, argv, "+ah", opts, NULL)) != -1) {
+	while ((ch = cli_getopt("kill", argc, argv, "+ah", opts, NULL)) != -1) {
 		if (ch == 'a') {
 			all = true;
 			continue;
@@ -107,34 +74,25 @@ int nook_cmd_kill(const struct nook_globals *g, int argc, char **argv)
 		return ch == 'h' ? 0 : 1;
 	}
 	if (argc - optind < 1 || argc - optind > 2) {
-		fprintf(stderr, "nook: kill: expected ID [SIGNAL] (see nook kill --help)\n");
-		return 1;
+		return cli_error("kill: expected ID [SIGNAL] (see nook kill --help)");
 	}
 	const char *id = argv[optind];
 	if (argc - optind == 2 && (sig = cli_signal_number(argv[optind + 1])) < 0) {
-		fprintf(stderr, "nook: kill: unknown signal \"%s\"\n", argv[optind + 1]);
-		return 1;
+		return cli_error("kill: unknown signal \"%s\"", argv[optind + 1]);
 	}
-	nook_container_clear(&c);
-	if (nook_container_load(g->root, id, 0, &c, &err) < 0 ||
-	    nook_container_kill(&c, sig, all, &err) < 0) {
-		nook_container_release(&c);
+	if (nook_container_kill_by_id(g->root, id, sig, all, &err) < 0)
 		return cli_fail(&err);
-	}
-	nook_container_release(&c);
 	return 0;
 }
 
 int nook_cmd_delete(const struct nook_globals *g, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {0}};
-	struct nook_container c;
+	static const struct option opts[] = {CLI_FLAG("force", 'f'), CLI_FLAG("help", 'h'), {0}};
 	struct nook_error err;
 	bool force = false;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "+fh", opts, NULL)) != -1) {
+	while ((ch = cli_getopt("delete", argc, argv, "+fh", opts, NULL)) != -1) {
 		if (ch == 'f') {
 			force = true;
 			continue;
@@ -146,22 +104,7 @@ int nook_cmd_delete(const struct nook_globals *g, int argc, char **argv)
 	const char *id = cli_one_id("delete", argc, argv);
 	if (id == NULL)
 		return 1;
-	nook_container_clear(&c);
-	if (nook_container_load(g->root, id, LOCK_EX, &c, &err) < 0) {
-		nook_container_release(&c);
-		/* As runc: --force on a container that is already gone (a failed
-		 * create cleaned up after itself) is not an error; nor is one
-		 * whose create was killed before it wrote state.json (we held
-		 * the lock, so its creator is gone). */
-		int exists = nook_container_exists(g->root, id);
-		if (force && exists == 0)
-			return 0;
-		if (force && exists == 1 && err.errnum == ENOENT &&
-		    nook_state_dir_remove(g->root, id, &err) == 0)
-			return 0;
+	if (nook_container_delete_by_id(g->root, id, force, &err) < 0)
 		return cli_fail(&err);
-	}
-	int rc = nook_container_delete(&c, force, &err) < 0 ? cli_fail(&err) : 0;
-	nook_container_release(&c);
-	return rc;
+	return 0;
 }

@@ -4,16 +4,14 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
-#include "nook/log.h"
-#include "nook/spec.h"
+#include "cli/cli_util.h"
 
 int nook_cmd_spec(const struct nook_globals *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"bundle", required_argument, NULL, 'b'},
-	    {"rootless", no_argument, NULL, 'R'},
-	    {"help", no_argument, NULL, 'h'},
+	    CLI_ARG("bundle", 'b'),
+	    CLI_FLAG("rootless", 'R'),
+	    CLI_FLAG("help", 'h'),
 	    {0},
 	};
 	const char *bundle = ".";
@@ -23,7 +21,7 @@ int nook_cmd_spec(const struct nook_globals *g, int argc, char **argv)
 	int c;
 
 	(void)g;
-	while ((c = getopt_long(argc, argv, "b:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("spec", argc, argv, "b:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			bundle = optarg;
@@ -40,9 +38,7 @@ int nook_cmd_spec(const struct nook_globals *g, int argc, char **argv)
 		}
 	}
 	snprintf(path, sizeof(path), "%s/config.json", bundle);
-	if (nook_spec_write_default(path, rootless, getuid(), getgid(), &err) < 0) {
-		nook_log_error(&err);
-		return 1;
-	}
+	if (nook_spec_write_default(path, rootless, getuid(), getgid(), &err) < 0)
+		return cli_fail(&err);
 	return 0;
 }

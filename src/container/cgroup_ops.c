@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
@@ -45,8 +44,8 @@ int nook_container_update(struct nook_container *c, const struct nook_resources 
 	return nook_cgroup_apply(&c->cgroup, res, err);
 }
 
-static int print_event(const char *type, const char *id, const struct nook_cgroup *cg,
-                       struct nook_error *err)
+static int emit_event(const char *type, const char *id, const struct nook_cgroup *cg,
+                      nook_event_fn emit, void *ctx, struct nook_error *err)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
 	const unsigned char *buf;
@@ -65,16 +64,14 @@ static int print_event(const char *type, const char *id, const struct nook_cgrou
 		rc = nook_cgroup_stats(cg, g, err);
 	}
 	yajl_gen_map_close(g);
-	if (rc == 0 && yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok) {
-		printf("%.*s\n", (int)len, (const char *)buf);
-		fflush(stdout);
-	}
+	if (rc == 0 && yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
+		emit(ctx, (const char *)buf, len);
 	yajl_gen_free(g);
 	return rc;
 }
 
 int nook_container_events(struct nook_container *c, bool stats_once, int interval_ms,
-                          struct nook_error *err)
+                          nook_event_fn emit, void *ctx, struct nook_error *err)
 {
 	uint64_t ooms = 0, now = 0;
 
@@ -83,7 +80,7 @@ int nook_container_events(struct nook_container *c, bool stats_once, int interva
 	if (nook_container_status(c) == NOOK_STOPPED)
 		return nook_fail(err, 0, "container \"%s\" is not running", c->id);
 	if (stats_once)
-		return print_event("stats", c->id, &c->cgroup, err);
+		return emit_event("stats", c->id, &c->cgroup, emit, ctx, err);
 	autoclose int watch = nook_cgroup_oom_watch(&c->cgroup, err);
 	if (watch < 0 || nook_cgroup_oom_count(&c->cgroup, &ooms, err) < 0)
 		return -1;
@@ -98,9 +95,9 @@ int nook_container_events(struct nook_container *c, bool stats_once, int interva
 		}
 		if (nook_cgroup_oom_count(&c->cgroup, &now, err) == 0 && now > ooms) {
 			ooms = now;
-			print_event("oom", c->id, NULL, err);
+			emit_event("oom", c->id, NULL, emit, ctx, err);
 		}
-		if (n == 0 && print_event("stats", c->id, &c->cgroup, err) < 0)
+		if (n == 0 && emit_event("stats", c->id, &c->cgroup, emit, ctx, err) < 0)
 			return -1;
 	}
 	return 0;

@@ -22,6 +22,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "nook/cleanup.h"
+#include "nook/host_facts.h"
 #include "nook/json_gen.h"
 #include "nook/version.h"
 #include "nook/mempolicy.h"
@@ -211,19 +212,6 @@ static void seccomp(struct nook_gen *g)
 	nook_gen_close_map(g);
 }
 
-/* The same tests as the support check of src/spec/support.c. */
-static bool apparmor_enabled(void)
-{
-	autofclose FILE *f = fopen("/sys/module/apparmor/parameters/enabled", "re");
-
-	return f != NULL && fgetc(f) == 'Y';
-}
-
-static bool selinux_enabled(void)
-{
-	return access("/sys/fs/selinux/enforce", F_OK) == 0;
-}
-
 /* features-linux.md "MemoryPolicy": what linux.memoryPolicy accepts. */
 static void memory_policy(struct nook_gen *g)
 {
@@ -248,8 +236,8 @@ static void linux_features(struct nook_gen *g)
 	capabilities(g);
 	cgroup(g);
 	seccomp(g);
-	key_enabled(g, "apparmor", apparmor_enabled());
-	key_enabled(g, "selinux", selinux_enabled());
+	key_enabled(g, "apparmor", nook_apparmor_enabled());
+	key_enabled(g, "selinux", nook_selinux_enabled());
 	memory_policy(g);
 	key_enabled(g, "intelRdt", false);
 	nook_gen_open_map(g, "mountExtensions");
@@ -284,24 +272,37 @@ static void document(struct nook_gen *g)
 	nook_gen_close_map(g);
 }
 
-int nook_features_write(FILE *out, struct nook_error *err)
+char *nook_features_json(struct nook_error *err)
 {
 	struct nook_gen g = {.g = yajl_gen_alloc(NULL)};
 	const unsigned char *buf;
 	size_t len;
-	int rc = 0;
+	char *json = NULL;
 
-	if (g.g == NULL)
-		return nook_fail(err, ENOMEM, "features");
+	if (g.g == NULL) {
+		nook_fail(err, ENOMEM, "features");
+		return NULL;
+	}
 	yajl_gen_config(g.g, yajl_gen_beautify, 1);
 	yajl_gen_config(g.g, yajl_gen_indent_string, "    ");
 	document(&g);
 	if (!g.failed)
 		nook_gen_check(&g, yajl_gen_get_buf(g.g, &buf, &len));
-	if (g.failed)
-		rc = nook_fail(err, ENOMEM, "features: generate the JSON");
-	else if (fwrite(buf, 1, len, out) != len || fputc('\n', out) == EOF || fflush(out) != 0)
-		rc = nook_fail(err, errno, "features: write");
+	if (!g.failed)
+		json = strndup((const char *)buf, len);
+	if (json == NULL)
+		nook_fail(err, ENOMEM, "features: generate the JSON");
 	yajl_gen_free(g.g);
-	return rc;
+	return json;
+}
+
+int nook_features_write(FILE *out, struct nook_error *err)
+{
+	autofree char *json = nook_features_json(err);
+
+	if (json == NULL)
+		return -1;
+	if (fputs(json, out) == EOF || fputc('\n', out) == EOF || fflush(out) != 0)
+		return nook_fail(err, errno, "features: write");
+	return 0;
 }

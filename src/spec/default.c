@@ -1,4 +1,5 @@
-/* nook_spec_write_default(): the config.json of `nook spec`, after runc's.
+/* nook_spec_default_json(): the config.json of `nook spec`, after runc's
+ * (written by nook_spec_write_default, src/container/spec_file.c).
  *
  * Differences from runc, on purpose: no linux.resources (cgroups are not
  * implemented, and the support check would refuse them), terminal off and a
@@ -7,17 +8,12 @@
  * read-only rbind of the host's (which brings /sys/fs/cgroup along, so no
  * cgroup mount of its own), and no gid= options. */
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <yajl/yajl_gen.h>
 
 #include "nook/cleanup.h"
 #include "nook/json_gen.h"
 #include "nook/spec.h"
-
-#define OUT_MAX 4096
 
 /* "key": [ ...NULL-terminated strings ] */
 static void key_strv(struct nook_gen *g, const char *k, const char *const *v)
@@ -171,69 +167,27 @@ static void document(struct nook_gen *g, bool rootless, uid_t uid, gid_t gid)
 	nook_gen_close_map(g);
 }
 
-/* Write `len` bytes to a new file next to `path`, then move it into place
- * without replacing what may have appeared there meanwhile. */
-static int write_new_file(const char *path, const char *data, size_t len, struct nook_error *err)
-{
-	char tmp[OUT_MAX];
-	const char *slash = strrchr(path, '/');
-	int n = snprintf(tmp, sizeof(tmp), "%.*s.config.json.XXXXXX",
-	                 slash ? (int)(slash - path + 1) : 0, path);
-	autoclose int fd = -1;
-	size_t done = 0;
-
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		return nook_fail(err, ENAMETOOLONG, "%s", path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return nook_fail(err, errno, "create a temporary file for %s", path);
-	while (done < len) {
-		ssize_t w = write(fd, data + done, len - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			nook_fail(err, errno, "write %s", tmp);
-			unlink(tmp);
-			return -1;
-		}
-		done += (size_t)w;
-	}
-	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0 ||
-	    renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) < 0) {
-		int e = errno;
-
-		unlink(tmp);
-		if (e == EEXIST)
-			return nook_fail(err, 0, "File %s exists. Remove it first", path);
-		return nook_fail(err, e, "write %s", path);
-	}
-	return 0;
-}
-
-int nook_spec_write_default(const char *out_path, bool rootless, uid_t uid, gid_t gid,
-                            struct nook_error *err)
+char *nook_spec_default_json(bool rootless, uid_t uid, gid_t gid, size_t *len,
+                             struct nook_error *err)
 {
 	struct nook_gen g = {0};
 	const unsigned char *buf;
-	size_t len;
-	int rc;
+	char *out = NULL;
 
-	if (access(out_path, F_OK) == 0) /* a clear message before any work */
-		return nook_fail(err, 0, "File %s exists. Remove it first", out_path);
 	g.g = yajl_gen_alloc(NULL);
-	if (g.g == NULL)
-		return nook_fail(err, ENOMEM, "generate %s", out_path);
+	if (g.g == NULL) {
+		nook_fail(err, ENOMEM, "generate the default config.json");
+		return NULL;
+	}
 	yajl_gen_config(g.g, yajl_gen_beautify, 1);
 	yajl_gen_config(g.g, yajl_gen_indent_string, "\t");
 	document(&g, rootless, uid, gid);
 	if (!g.failed)
-		nook_gen_check(&g, yajl_gen_get_buf(g.g, &buf, &len));
-	if (g.failed) {
-		yajl_gen_free(g.g);
-		return nook_fail(err, ENOMEM, "generate %s", out_path);
-	}
-	rc = write_new_file(out_path, (const char *)buf, len, err);
+		nook_gen_check(&g, yajl_gen_get_buf(g.g, &buf, len));
+	if (!g.failed)
+		out = strndup((const char *)buf, *len);
 	yajl_gen_free(g.g);
-	return rc;
+	if (out == NULL)
+		nook_fail(err, ENOMEM, "generate the default config.json");
+	return out;
 }

@@ -11,7 +11,4 @@
 int spec_check_ns_policy(const struct nook_spec *spec, const struct nook_host_facts *host,
                          struct nook_error *err);
 
-/* host->joins_runtime_ns[]: stat each namespace path and /proc/self/ns/<x>. */
-void spec_read_ns_facts(const struct nook_spec *spec, struct nook_host_facts *host);
-
 #endif

@@ -1,4 +1,5 @@
-/* nook_spec_check_supported(): what nook can parse but cannot run yet.
+/* nook_spec_check_supported_on(): what nook can parse but cannot run yet,
+ * given the host facts (read by src/linux/host_facts.c).
  *
  * Everything a config may ask for is either implemented or refused here
  * with "not supported: <json path>: <why>"; nothing is silently ignored.
@@ -7,9 +8,7 @@
  * of the container is refused by src/spec/ns_policy.c, called from here. */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "nook/cleanup.h"
 #include "nook/mempolicy.h"
 #include "nook/scheduler.h"
 #include "nook/spec.h"
@@ -92,7 +91,7 @@ static int check_linux(const struct nook_linux *l, const struct nook_host_facts 
                        struct nook_error *err)
 {
 	REFUSE_IF(l->net_devices != NULL, "linux.netDevices", NOT_YET);
-	/* linux.cgroupsPath and linux.resources: src/linux/cgroup/*.c; what a
+	/* linux.cgroupsPath and linux.resources: the files of src/linux/cgroup/; what a
 	 * host lacks (a controller, a file) is refused when it is applied. */
 	if (check_seccomp(&l->seccomp, err) < 0)
 		return -1;
@@ -112,35 +111,4 @@ int nook_spec_check_supported_on(const struct nook_spec *spec, const struct nook
 	    check_mounts(spec, err) < 0 || check_linux(&spec->linux, host, err) < 0)
 		return -1;
 	return spec_check_ns_policy(spec, host, err);
-}
-
-static bool apparmor_enabled(void)
-{
-	autofclose FILE *f = fopen("/sys/module/apparmor/parameters/enabled", "re");
-
-	return f != NULL && fgetc(f) == 'Y';
-}
-
-static bool selinux_enabled(void)
-{
-	return access("/sys/fs/selinux/enforce", F_OK) == 0;
-}
-
-void nook_host_facts_read(const struct nook_spec *spec, struct nook_host_facts *host)
-{
-	/* /sys is read only when the config asks for a label. */
-	*host = (struct nook_host_facts){
-	    .apparmor = spec->process.apparmor_profile != NULL && apparmor_enabled(),
-	    .selinux = (spec->process.selinux_label != NULL || spec->linux.mount_label != NULL) &&
-	               selinux_enabled(),
-	};
-	spec_read_ns_facts(spec, host);
-}
-
-int nook_spec_check_supported(const struct nook_spec *spec, struct nook_error *err)
-{
-	struct nook_host_facts host;
-
-	nook_host_facts_read(spec, &host);
-	return nook_spec_check_supported_on(spec, &host, err);
 }

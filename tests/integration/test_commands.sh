@@ -9,7 +9,7 @@ source "$(dirname "$0")/../lib/commands.sh"
 nook_specific test_no_process_create_then_start_fails test_error_bad_id \
 	test_error_systemd_cgroup_refused test_error_wrong_state_messages \
 	test_error_missing_bundle_create test_error_exec_unreadable_process_file \
-	test_error_unknown_id
+	test_error_unknown_id test_list_skips_broken_entry test_error_usage_in_log_json
 
 # ------------------------------------------------------------ 1. lifecycle
 
@@ -374,6 +374,27 @@ test_list_empty() {
 	assert_eq 0 "$(jq '. // [] | length' <<<"$OUT")" "containers in an empty list"
 }
 
+# A state directory entry that cannot be loaded (a broken state.json) beside
+# a good one: `list` leaves it out with a warning naming it, and its json is
+# still one valid array. The old list printed "[,{...}]" when the first entry
+# (in id order) failed, and said nothing about it.
+test_list_skips_broken_entry() {
+	create_ctr
+	assert_ok
+	local broken="0broken-$ID"
+	on_exit 'rm -rf "$STATE/0broken-$ID"'
+	mkdir -p "$STATE/$broken"
+	printf '{"status": ' >"$STATE/$broken/state.json"
+	nk list --format json
+	assert_ok
+	python3 -m json.tool <<<"$OUT" >/dev/null || fail "list --format json is not JSON: $OUT"
+	assert_eq "$ID" "$(jq -r '.[].id' <<<"$OUT")" "ids in list --format json"
+	assert_match "$ERR" "warning: list: skipped $broken: .*state\.json" "the warning"
+	nk list -q
+	assert_ok
+	assert_eq "$ID" "$OUT" "list -q"
+}
+
 test_ps_json_and_table() {
 	set_args sh -c "sleep 1000 & $LONG_RUNNING"
 	run_detached
@@ -601,6 +622,30 @@ test_error_log_json() {
 	line=$(grep '"error"' "$T/log" | tail -n1)
 	jq -e --arg id "$ID" '.level == "error" and (.msg | contains($id)) and (.time | test("^[0-9]{4}-"))' \
 		<<<"$line" >/dev/null || fail "json log: $(cat "$T/log")"
+}
+
+# A usage error once --log is known lands in the log file, in its format
+# (containerd's shim and podman show the user only that file), and still on
+# stderr.
+test_error_usage_in_log_json() {
+	RC=0
+	"$NOOK" --root "$STATE" --log "$T/log" --log-format json kill </dev/null >"$T/out" 2>"$T/err" || RC=$?
+	assert_failed
+	assert_contains "$(cat "$T/err")" "nook: kill: expected ID [SIGNAL]" "stderr"
+	jq -e 'select(.level == "error" and (.msg | contains("kill: expected ID [SIGNAL]")))' \
+		"$T/log" >/dev/null || fail "json log: $(cat "$T/log")"
+	# a bad global flag after --log is reported there too
+	RC=0
+	"$NOOK" --root "$STATE" --log "$T/log2" --log-format json --rootless maybe list </dev/null >"$T/out" 2>"$T/err" || RC=$?
+	assert_failed
+	jq -e 'select(.level == "error" and (.msg | contains("--rootless: expected auto, true or false")))' \
+		"$T/log2" >/dev/null || fail "json log: $(cat "$T/log2" 2>&1)"
+	# and a command's unknown flag (getopt's own message went to stderr only)
+	RC=0
+	"$NOOK" --root "$STATE" --log "$T/log3" --log-format json delete --nope "$ID" </dev/null >"$T/out" 2>"$T/err" || RC=$?
+	assert_failed
+	jq -e 'select(.level == "error" and (.msg | contains("delete: unknown option \"--nope\"")))' \
+		"$T/log3" >/dev/null || fail "json log: $(cat "$T/log3" 2>&1)"
 }
 
 # `state` during a create that is still under way (a createRuntime hook

@@ -13,6 +13,7 @@
 
 #include "nook/mempolicy.h"
 #include "nook/scheduler.h"
+#include "nook/host_facts.h"
 #include "nook/spec.h"
 
 #define DOC(x)   "{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"rootfs\"}," x "}"

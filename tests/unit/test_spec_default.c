@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "nook/container.h"
+#include "nook/host_facts.h"
 #include "nook/spec.h"
 
 static char dir[64];

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nook/host_facts.h"
 #include "nook/spec.h"
 
 #define DOC(x)                "{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"rootfs\"}," x "}"

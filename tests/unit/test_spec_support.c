@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "nook/host_facts.h"
 #include "nook/spec.h"
 
 #define DOC(x)   "{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"rootfs\"}," x "}"
@@ -135,7 +136,7 @@ static void test_unsupported(void **state)
 	}
 }
 
-/* All six hook kinds run (src/container/hooks.c and the lifecycle). */
+/* All six hook kinds run (src/linux/hooks.c and the lifecycle). */
 static void test_hooks_supported(void **state)
 {
 	struct nook_spec s;

@@ -8,7 +8,11 @@
  * close-on-exec pipe, so "no such file" reads as such and not as exit 127.
  * It runs in a process group of its own, so a timeout kills what it forked
  * too. The runtime blocks SIGPIPE while it writes the state, so a hook that
- * does not read its stdin cannot kill it. */
+ * does not read its stdin cannot kill it.
+ *
+ * This is the mechanism (the linux layer); which hooks run when, with which
+ * state, is the caller's: the container layer (create.c, start.c, kill.c)
+ * and the init (init.c) for createContainer and startContainer. */
 #include "nook/hooks.h"
 
 #include <errno.h>
