@@ -203,30 +203,27 @@ static pid_t clone_init(struct nook_container *c, const struct nook_create_opts 
 	int flags = nook_ns_new_flags(&c->spec) & ~CLONE_NEWCGROUP;
 	int unshare_flags = 0;
 	struct nook_ns_saved saved;
-	int sv[2];
+	struct nook_error restore_err;
+	int sync_fd;
 
 	if (user != NULL && user->path != NULL) {
 		unshare_flags = flags;
 		flags = 0;
 	}
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return nook_fail(err, errno, "create sync socket");
-	c->sync_fd = sv[0];
 	if (nook_ns_prepare_for_children(&c->spec, foreign_join_flags(c), &saved, &flags, err) <
 	    0) {
 		nook_ns_restore_for_children(&saved, NULL);
-		close(sv[1]);
 		return -1;
 	}
 	autoclose int cgroup_fd = c->have_cgroup ? nook_cgroup_open_unified(&c->cgroup, err) : -1;
-	pid_t pid = nook_clone((unsigned long)flags, cgroup_fd, &c->in_unified_cgroup);
+	pid_t pid = nook_clone_synced((unsigned long)flags, cgroup_fd, &c->in_unified_cgroup,
+	                              &sync_fd, err);
 	if (pid == 0) {
 		const struct nook_init_args init = {
 		    .spec = &c->spec,
 		    .rootfs = c->rootfs,
 		    .bundle = c->bundle,
-		    .sync_fd = sv[1],
+		    .sync_fd = sync_fd,
 		    .fifo_fd = c->fifo_fd,
 		    .new_ns_flags = flags | unshare_flags,
 		    .unshare_flags = unshare_flags,
@@ -238,21 +235,20 @@ static pid_t clone_init(struct nook_container *c, const struct nook_create_opts 
 		    .no_new_keyring = o->no_new_keyring,
 		    .preserve_fds = o->preserve_fds,
 		};
-		close(sv[0]);
 		nook_init_main(&init);
 	}
-	int clone_errno = errno;
-	close(sv[1]);
-	if (nook_ns_restore_for_children(&saved, err) < 0) {
+	if (pid > 0) {
+		c->sync_fd = sync_fd;
+		c->pid = pid;
+		c->is_parent = true;
+	}
+	if (nook_ns_restore_for_children(&saved, &restore_err) < 0) {
 		if (pid > 0)
-			c->pid = pid;
+			*err = restore_err;
 		return -1;
 	}
 	if (pid < 0)
-		return nook_fail(err, clone_errno, "clone the container init (namespaces 0x%x)",
-		                 flags);
-	c->pid = pid;
-	c->is_parent = true;
+		return nook_error_prefix(err, "the container init");
 	return pid;
 }
 

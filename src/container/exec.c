@@ -64,7 +64,7 @@ static int spawn(struct nook_container *c, const struct nook_spec *view,
                  const struct nook_exec_opts *o, struct exec_run *r, struct nook_error *err)
 {
 	struct nook_ns_saved saved;
-	int flags, sv[2];
+	int flags, sync_fd;
 
 	if (nook_ns_of_process(c->pid, &flags, err) < 0)
 		return -1;
@@ -79,33 +79,27 @@ static int spawn(struct nook_container *c, const struct nook_spec *view,
 		if (root_fd < 0 || !nook_container_init_alive(c))
 			return nook_fail(err, root_fd < 0 ? errno : 0, "exec: open %s", path);
 	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return nook_fail(err, errno, "exec: sync socket");
-	r->sync_fd = sv[0];
 	autoclose int cgroup_fd = c->have_cgroup ? nook_cgroup_open_unified(&c->cgroup, err) : -1;
 	if (nook_ns_enter_for_children_of(r->pidfd, flags, &saved, err) < 0) {
 		nook_ns_restore_for_children(&saved, NULL);
-		close(sv[1]);
 		return -1;
 	}
-	pid_t pid = nook_clone(0, cgroup_fd, &r->into_cgroup);
+	pid_t pid = nook_clone_synced(0, cgroup_fd, &r->into_cgroup, &sync_fd, err);
 	if (pid == 0) {
 		const struct nook_exec_child_args args = {
 		    .spec = view,
 		    .init_pidfd = r->pidfd,
 		    .join_flags = flags & ~(CLONE_NEWPID | CLONE_NEWTIME),
 		    .root_fd = root_fd,
-		    .sync_fd = sv[1],
+		    .sync_fd = sync_fd,
 		    .preserve_fds = o->preserve_fds,
 		};
-		close(sv[0]);
 		nook_exec_child_main(&args);
 	}
-	int clone_errno = errno;
 	nook_ns_restore_for_children(&saved, NULL);
-	close(sv[1]);
 	if (pid < 0)
-		return nook_fail(err, clone_errno, "exec: clone");
+		return nook_error_prefix(err, "exec");
+	r->sync_fd = sync_fd;
 	r->pid = pid;
 	return 0;
 }
