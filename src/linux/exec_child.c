@@ -3,9 +3,9 @@
  * (CVE-2024-21626), wait for GO (the runtime put us in the container's
  * cgroup; our oomScoreAdj was inherited from it at clone), join the
  * namespaces with one setns(pidfd, flags) and close the pidfd, terminal, a
- * new session, process attributes, the init's lock-down sequence (the cwd
- * checked to be inside the root), fds close-on-exec, then the seccomp
- * filter and execve with nothing between. */
+ * new session, then the init's last steps (src/linux/child.h: process
+ * attributes, lock-down with the cwd checked to be inside the root, fds
+ * close-on-exec), then the seccomp filter and execve with nothing between. */
 #include "nook/exec_child.h"
 
 #include <errno.h>
