@@ -17,7 +17,6 @@
 
 struct nook_error {
 	int errnum;                   /* errno of the first cause, 0 if none */
-	int exit_code;                /* exit status the CLI should use; 0: default (1) */
 	char msg[NOOK_ERROR_MSG_MAX]; /* context and cause, without strerror */
 };
 

@@ -59,6 +59,11 @@ struct nook_ns_saved {
 int nook_ns_prepare_for_children(const struct nook_spec *spec, int foreign,
                                  struct nook_ns_saved *saved, int *clone_flags,
                                  struct nook_error *err);
+/* For `exec`: the pid and time namespaces (of CLONE_NEWPID|CLONE_NEWTIME
+ * in flags) of the process of pidfd, for our children only; undo with
+ * nook_ns_restore_for_children, on failure too. */
+int nook_ns_enter_for_children_of(int pidfd, int flags, struct nook_ns_saved *saved,
+                                  struct nook_error *err);
 int nook_ns_restore_for_children(struct nook_ns_saved *saved, struct nook_error *err);
 
 /* CLONE_NEW* of each namespace of process `pid` that is not also ours:

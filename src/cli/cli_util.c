@@ -183,7 +183,7 @@ const char *cli_one_id(const char *command, int argc, char **argv)
 int cli_fail(const struct nook_error *err)
 {
 	nook_log_error(err);
-	return err->exit_code != 0 ? err->exit_code : 1;
+	return 1;
 }
 
 int cli_error(const char *fmt, ...)

@@ -203,30 +203,27 @@ static pid_t clone_init(struct nook_container *c, const struct nook_create_opts 
 	int flags = nook_ns_new_flags(&c->spec) & ~CLONE_NEWCGROUP;
 	int unshare_flags = 0;
 	struct nook_ns_saved saved;
-	int sv[2];
+	struct nook_error restore_err;
+	int sync_fd;
 
 	if (user != NULL && user->path != NULL) {
 		unshare_flags = flags;
 		flags = 0;
 	}
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return nook_fail(err, errno, "create sync socket");
-	c->sync_fd = sv[0];
 	if (nook_ns_prepare_for_children(&c->spec, foreign_join_flags(c), &saved, &flags, err) <
 	    0) {
 		nook_ns_restore_for_children(&saved, NULL);
-		close(sv[1]);
 		return -1;
 	}
 	autoclose int cgroup_fd = c->have_cgroup ? nook_cgroup_open_unified(&c->cgroup, err) : -1;
-	pid_t pid = nook_clone((unsigned long)flags, cgroup_fd, &c->in_unified_cgroup);
+	pid_t pid = nook_clone_synced((unsigned long)flags, cgroup_fd, &c->in_unified_cgroup,
+	                              &sync_fd, err);
 	if (pid == 0) {
 		const struct nook_init_args init = {
 		    .spec = &c->spec,
 		    .rootfs = c->rootfs,
 		    .bundle = c->bundle,
-		    .sync_fd = sv[1],
+		    .sync_fd = sync_fd,
 		    .fifo_fd = c->fifo_fd,
 		    .new_ns_flags = flags | unshare_flags,
 		    .unshare_flags = unshare_flags,
@@ -238,22 +235,20 @@ static pid_t clone_init(struct nook_container *c, const struct nook_create_opts 
 		    .no_new_keyring = o->no_new_keyring,
 		    .preserve_fds = o->preserve_fds,
 		};
-		close(sv[0]);
-		nook_sync_route_log(sv[1]);
 		nook_init_main(&init);
 	}
-	int clone_errno = errno;
-	close(sv[1]);
-	if (nook_ns_restore_for_children(&saved, err) < 0) {
+	if (pid > 0) {
+		c->sync_fd = sync_fd;
+		c->pid = pid;
+		c->is_parent = true;
+	}
+	if (nook_ns_restore_for_children(&saved, &restore_err) < 0) {
 		if (pid > 0)
-			c->pid = pid;
+			*err = restore_err;
 		return -1;
 	}
 	if (pid < 0)
-		return nook_fail(err, clone_errno, "clone the container init (namespaces 0x%x)",
-		                 flags);
-	c->pid = pid;
-	c->is_parent = true;
+		return nook_error_prefix(err, "the container init");
 	return pid;
 }
 
@@ -268,7 +263,7 @@ static int run_runtime_hooks(struct nook_container *c, struct nook_error *err)
 	if (nook_hooks_run(&c->spec.hooks.prestart, "prestart", state, err) < 0 ||
 	    nook_hooks_run(&c->spec.hooks.create_runtime, "createRuntime", state, err) < 0)
 		return -1;
-	return nook_sync_send(c->sync_fd, NOOK_SYNC_GO, NULL, -1, err);
+	return nook_sync_send(c->sync_fd, NOOK_SYNC_HOOKS_REPLY, NULL, -1, err);
 }
 
 /* The state the init hands to createContainer ("creating") and
@@ -299,49 +294,35 @@ static int send_hook_state(struct nook_container *c, struct nook_error *err)
 		};
 		memcpy(st.created, c->created, sizeof(st.created));
 		autofree char *json = nook_state_render(&st, false, err);
-		if (json == NULL ||
-		    nook_sync_send_bytes(c->sync_fd, NOOK_SYNC_STATE, json, strlen(json), err) < 0)
+		if (json == NULL || nook_sync_send_bytes(c->sync_fd, NOOK_SYNC_HOOK_STATE, json,
+		                                         strlen(json), err) < 0)
 			return -1;
 	}
 	return 0;
 }
 
+/* The init's requests on its way to READY (see include/nook/sync.h). */
+static int answer_init(void *ctx, enum nook_sync_type request, struct nook_error *err)
+{
+	struct nook_container *c = ctx;
+
+	if (request == NOOK_SYNC_HOOKS_REQUEST)
+		return run_runtime_hooks(c, err);
+	return nook_mount_sources_send(c->sync_fd, c->pid, &c->spec, c->bundle, err);
+}
+
 /* Until READY: the pty master may come first, an ERROR ends it. */
 static int wait_until_ready(struct nook_container *c, struct nook_error *err)
 {
-	for (;;) {
-		struct nook_sync_msg msg;
-		int fd = -1;
-		int rc = nook_sync_recv(c->sync_fd, &msg, &fd, err);
+	const struct nook_sync_wait w = {
+	    .until = NOOK_SYNC_READY,
+	    .eof_what = "container init exited during setup",
+	    .pty_fd = &c->pty_master,
+	    .answer = answer_init,
+	    .ctx = c,
+	};
 
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			return nook_fail(err, 0, "container init exited during setup");
-		switch (msg.type) {
-		case NOOK_SYNC_PTY:
-			c->pty_master = fd;
-			continue;
-		case NOOK_SYNC_READY:
-			return 0;
-		case NOOK_SYNC_HOOKS:
-			if (run_runtime_hooks(c, err) < 0)
-				return -1;
-			continue;
-		case NOOK_SYNC_MOUNTS:
-			if (nook_mount_sources_send(c->sync_fd, c->pid, &c->spec, c->bundle, err) <
-			    0)
-				return -1;
-			continue;
-		case NOOK_SYNC_ERROR:
-			*err = msg.err;
-			return -1;
-		default:
-			if (fd >= 0)
-				close(fd);
-			return nook_fail(err, EPROTO, "sync: unexpected message %u", msg.type);
-		}
-	}
+	return nook_sync_wait(c->sync_fd, &w, err);
 }
 
 static int create_steps(const struct nook_create_opts *o, struct nook_container *c,
@@ -409,8 +390,13 @@ int nook_container_create(const struct nook_create_opts *o, struct nook_containe
 	c->id = o->id;
 	if (create_steps(o, c, err) == 0)
 		return 0;
-	if (nook_container_destroy(c, &cleanup_err) < 0)
-		nook_log_error(&cleanup_err);
+	/* The create error is the one reported; a failed cleanup is a
+	 * warning beside it. */
+	if (nook_container_destroy(c, &cleanup_err) < 0) {
+		char text[NOOK_ERROR_MSG_MAX + 64];
+		nook_warn("create failed, and so did its cleanup: %s",
+		          nook_error_text(&cleanup_err, text, sizeof(text)));
+	}
 	nook_container_release(c);
 	return -1;
 }

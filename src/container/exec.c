@@ -60,43 +60,11 @@ static int check_request(struct nook_container *c, const struct nook_exec_opts *
 	return 0;
 }
 
-/* Enter the container's pid and time namespaces for our children only. */
-static int enter_for_children(int pidfd, int flags, int saved[2], struct nook_error *err)
-{
-	static const char *const own[2] = {"/proc/self/ns/pid", "/proc/self/ns/time"};
-	static const int kinds[2] = {CLONE_NEWPID, CLONE_NEWTIME};
-
-	for (int i = 0; i < 2; i++) {
-		saved[i] = -1;
-		if (!(flags & kinds[i]))
-			continue;
-		saved[i] = open(own[i], O_RDONLY | O_CLOEXEC);
-		if (saved[i] < 0)
-			return nook_fail(err, errno, "open %s", own[i]);
-		if (setns(pidfd, kinds[i]) < 0)
-			return nook_fail(err, errno, "join the container's %s namespace",
-			                 i == 0 ? "pid" : "time");
-	}
-	return 0;
-}
-
-static void leave_for_children(int saved[2])
-{
-	static const int kinds[2] = {CLONE_NEWPID, CLONE_NEWTIME};
-
-	for (int i = 0; i < 2; i++) {
-		if (saved[i] < 0)
-			continue;
-		setns(saved[i], kinds[i]);
-		close(saved[i]);
-		saved[i] = -1;
-	}
-}
-
 static int spawn(struct nook_container *c, const struct nook_spec *view,
                  const struct nook_exec_opts *o, struct exec_run *r, struct nook_error *err)
 {
-	int flags, saved[2] = {-1, -1}, sv[2];
+	struct nook_ns_saved saved;
+	int flags, sync_fd;
 
 	if (nook_ns_of_process(c->pid, &flags, err) < 0)
 		return -1;
@@ -111,62 +79,37 @@ static int spawn(struct nook_container *c, const struct nook_spec *view,
 		if (root_fd < 0 || !nook_container_init_alive(c))
 			return nook_fail(err, root_fd < 0 ? errno : 0, "exec: open %s", path);
 	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return nook_fail(err, errno, "exec: sync socket");
-	r->sync_fd = sv[0];
 	autoclose int cgroup_fd = c->have_cgroup ? nook_cgroup_open_unified(&c->cgroup, err) : -1;
-	if (enter_for_children(r->pidfd, flags, saved, err) < 0) {
-		leave_for_children(saved);
-		close(sv[1]);
+	if (nook_ns_enter_for_children_of(r->pidfd, flags, &saved, err) < 0) {
+		nook_ns_restore_for_children(&saved, NULL);
 		return -1;
 	}
-	pid_t pid = nook_clone(0, cgroup_fd, &r->into_cgroup);
+	pid_t pid = nook_clone_synced(0, cgroup_fd, &r->into_cgroup, &sync_fd, err);
 	if (pid == 0) {
 		const struct nook_exec_child_args args = {
 		    .spec = view,
 		    .init_pidfd = r->pidfd,
 		    .join_flags = flags & ~(CLONE_NEWPID | CLONE_NEWTIME),
 		    .root_fd = root_fd,
-		    .sync_fd = sv[1],
+		    .sync_fd = sync_fd,
 		    .preserve_fds = o->preserve_fds,
 		};
-		close(sv[0]);
-		nook_sync_route_log(sv[1]);
 		nook_exec_child_main(&args);
 	}
-	int clone_errno = errno;
-	leave_for_children(saved);
-	close(sv[1]);
+	nook_ns_restore_for_children(&saved, NULL);
 	if (pid < 0)
-		return nook_fail(err, clone_errno, "exec: clone");
+		return nook_error_prefix(err, "exec");
+	r->sync_fd = sync_fd;
 	r->pid = pid;
 	return 0;
 }
 
-/* Until end of file: the pty master may come, an ERROR ends it. */
+/* Until end of file (the execve): the pty master may come, an ERROR ends it. */
 static int wait_exec(struct exec_run *r, struct nook_error *err)
 {
-	for (;;) {
-		struct nook_sync_msg msg;
-		int fd = -1;
-		int rc = nook_sync_recv(r->sync_fd, &msg, &fd, err);
+	const struct nook_sync_wait w = {.until = NOOK_SYNC_EOF, .pty_fd = &r->pty_master};
 
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			return 0;
-		if (msg.type == NOOK_SYNC_PTY) {
-			r->pty_master = fd;
-			continue;
-		}
-		if (fd >= 0)
-			close(fd);
-		if (msg.type == NOOK_SYNC_ERROR) {
-			*err = msg.err;
-			return -1;
-		}
-		return nook_fail(err, EPROTO, "exec: unexpected message %u", msg.type);
-	}
+	return nook_sync_wait(r->sync_fd, &w, err);
 }
 
 static int start_process(struct nook_container *c, const struct nook_spec *view,

@@ -64,21 +64,15 @@ static int release_init(struct nook_container *c, struct nook_error *err)
  * end of file means the exec happened. */
 static int exec_report(struct nook_container *c, struct nook_error *err)
 {
-	struct nook_sync_msg msg;
+	const struct nook_sync_wait w = {.until = NOOK_SYNC_EOF};
 	int rc;
 
 	if (c->sync_fd < 0)
 		return 0;
-	rc = nook_sync_recv(c->sync_fd, &msg, NULL, err);
+	rc = nook_sync_wait(c->sync_fd, &w, err);
 	close(c->sync_fd);
 	c->sync_fd = -1;
-	if (rc < 0)
-		return -1;
-	if (rc == 1 && msg.type == NOOK_SYNC_ERROR) {
-		*err = msg.err;
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 /* poststart, in the runtime's namespaces, before start returns. runtime.md
@@ -93,8 +87,11 @@ static int run_poststart(struct nook_container *c, struct nook_error *err)
 	if (state != NULL && nook_hooks_run(&c->spec.hooks.poststart, "poststart", state, err) == 0)
 		return 0;
 	struct nook_error del_err;
-	if (nook_container_delete(c, true, &del_err) < 0)
-		nook_log_error(&del_err);
+	if (nook_container_delete(c, true, &del_err) < 0) {
+		char text[NOOK_ERROR_MSG_MAX + 64];
+		nook_warn("poststart failed, and so did the delete after it: %s",
+		          nook_error_text(&del_err, text, sizeof(text)));
+	}
 	return -1;
 }
 

@@ -4,6 +4,7 @@
 #include <linux/sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -24,4 +25,28 @@ pid_t nook_clone(unsigned long flags, int cgroup_fd, bool *into_cgroup)
 		}
 	}
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+pid_t nook_clone_synced(unsigned long flags, int cgroup_fd, bool *into_cgroup, int *sync_fd,
+                        struct nook_error *err)
+{
+	int sv[2];
+
+	*sync_fd = -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return nook_fail(err, errno, "create the sync socket");
+	pid_t pid = nook_clone(flags, cgroup_fd, into_cgroup);
+	if (pid == 0) {
+		close(sv[0]);
+		*sync_fd = sv[1];
+		return 0;
+	}
+	int clone_errno = errno;
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		return nook_fail(err, clone_errno, "clone (namespaces 0x%lx)", flags);
+	}
+	*sync_fd = sv[0];
+	return pid;
 }

@@ -3,36 +3,19 @@
  * (CVE-2024-21626), wait for GO (the runtime put us in the container's
  * cgroup; our oomScoreAdj was inherited from it at clone), join the
  * namespaces with one setns(pidfd, flags) and close the pidfd, terminal, a
- * new session, process attributes, the init's lock-down sequence (the cwd
- * checked to be inside the root), fds close-on-exec, then the seccomp
- * filter and execve with nothing between. */
+ * new session, then the init's last steps (src/linux/child.h: process
+ * attributes, lock-down with the cwd checked to be inside the root, fds
+ * close-on-exec), then the seccomp filter and execve with nothing between. */
 #include "nook/exec_child.h"
 
 #include <errno.h>
 #include <sched.h>
-#include <signal.h>
-#include <stdio.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
+#include "linux/child.h"
 #include "nook/cleanup.h"
-#include "linux/fds.h"
-#include "linux/lockdown.h"
 #include "nook/security.h"
 #include "nook/sync.h"
-#include "nook/terminal.h"
-
-__attribute__((noreturn)) static void exec_fail(const struct nook_exec_child_args *a,
-                                                struct nook_error *err)
-{
-	struct nook_error ignored;
-
-	if (nook_sync_send(a->sync_fd, NOOK_SYNC_ERROR, err, -1, &ignored) < 0) {
-		char text[NOOK_ERROR_MSG_MAX + 128];
-		dprintf(STDERR_FILENO, "nook: %s\n", nook_error_text(err, text, sizeof(text)));
-	}
-	_exit(255);
-}
 
 static int join_container(const struct nook_exec_child_args *a, struct nook_error *err)
 {
@@ -57,53 +40,22 @@ static int join_container(const struct nook_exec_child_args *a, struct nook_erro
 	return 0;
 }
 
-static int open_terminal(const struct nook_exec_child_args *a, struct nook_error *err)
-{
-	int master, rc;
-
-	if (!a->spec->process.terminal)
-		return 0;
-	master = nook_terminal_open_in_container(&a->spec->process, false, err);
-	if (master < 0)
-		return -1;
-	rc = nook_sync_send(a->sync_fd, NOOK_SYNC_PTY, NULL, master, err);
-	close(master);
-	return rc;
-}
-
 __attribute__((noreturn)) void nook_exec_child_main(const struct nook_exec_child_args *a)
 {
-	struct nook_seccomp_filter *filter = NULL;
 	struct nook_exec_plan plan = {0};
 	struct nook_error err;
 
 	nook_error_clear(&err);
-	/* The nook binary until execve: not to be opened through /proc by the
-	 * container's processes (CVE-2019-5736). */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	/* Before anything else, above all before the chdir to process.cwd:
-	 * the runtime's fds (state directory, cgroup directories, pidfd) lead
-	 * to the host's filesystem, e.g. as cwd /proc/self/fd/N (CVE-2024-21626). */
-	const int keep[] = {a->sync_fd, a->init_pidfd, a->root_fd};
-	nook_fds_close_inherited(a->preserve_fds, keep, NOOK_ARRAY_SIZE(keep));
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-
-	if (nook_sync_expect(a->sync_fd, NOOK_SYNC_GO, "runtime went away", &err) < 0)
-		exec_fail(a, &err);
-	if (join_container(a, &err) < 0 || open_terminal(a, &err) < 0)
-		exec_fail(a, &err);
-	if (nook_process_new_session(&err) < 0 || nook_process_setup(a->spec, &err) < 0)
-		exec_fail(a, &err);
-	if (nook_seccomp_prepare(&a->spec->linux.seccomp, &filter, &err) < 0)
-		exec_fail(a, &err);
-	if (nook_lock_down(&a->spec->process, filter, &plan, &err) < 0)
-		exec_fail(a, &err);
-	if (nook_fds_close_on_exec(a->preserve_fds, &err) < 0)
-		exec_fail(a, &err);
+	/* Besides stdio and --preserve-fds, the sync socket, the pidfd and
+	 * the root to chroot into. */
+	const int keep[] = {a->init_pidfd, a->root_fd};
+	nook_child_begin(a->sync_fd, a->preserve_fds, keep, NOOK_ARRAY_SIZE(keep));
+	if (nook_sync_expect(a->sync_fd, NOOK_SYNC_GO, "runtime went away", &err) < 0 ||
+	    join_container(a, &err) < 0 ||
+	    nook_child_send_terminal(a->sync_fd, &a->spec->process, false, &err) < 0 ||
+	    nook_process_new_session(&err) < 0 ||
+	    nook_child_prepare_exec(a->spec, a->preserve_fds, &plan, &err) < 0)
+		nook_child_fail(a->sync_fd, &err);
 	nook_exec_plan_run(&plan, &err);
-	exec_fail(a, &err);
+	nook_child_fail(a->sync_fd, &err);
 }

@@ -35,32 +35,22 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "nook/cleanup.h"
+#include "linux/child.h"
 #include "linux/fds.h"
+#include "nook/cleanup.h"
 #include "nook/hooks.h"
-#include "linux/lockdown.h"
 #include "nook/namespaces.h"
 #include "nook/rootfs.h"
 #include "nook/security.h"
 #include "nook/sync.h"
-#include "nook/terminal.h"
 
 __attribute__((noreturn)) static void init_fail(const struct nook_init_args *a,
                                                 struct nook_error *err)
 {
-	struct nook_error ignored;
-
-	if (nook_sync_send(a->sync_fd, NOOK_SYNC_ERROR, err, -1, &ignored) < 0) {
-		/* Nobody listens any more (a separate `start`): the workload's
-		 * stderr is the only place left to tell. */
-		char text[NOOK_ERROR_MSG_MAX + 128];
-		dprintf(STDERR_FILENO, "nook: %s\n", nook_error_text(err, text, sizeof(text)));
-	}
-	_exit(255);
+	nook_child_fail(a->sync_fd, err);
 }
 
 static int become_ns_root(const struct nook_init_args *a, struct nook_error *err)
@@ -109,10 +99,10 @@ static int receive_hook_state(const struct nook_init_args *a, struct nook_error 
 	const struct nook_hooks *h = &a->spec->hooks;
 
 	if (h->create_container.n > 0 &&
-	    nook_sync_recv_bytes(a->sync_fd, NOOK_SYNC_STATE, &hook_state.creating, err) < 0)
+	    nook_sync_recv_bytes(a->sync_fd, NOOK_SYNC_HOOK_STATE, &hook_state.creating, err) < 0)
 		return -1;
 	if (h->start_container.n > 0 &&
-	    nook_sync_recv_bytes(a->sync_fd, NOOK_SYNC_STATE, &hook_state.created, err) < 0)
+	    nook_sync_recv_bytes(a->sync_fd, NOOK_SYNC_HOOK_STATE, &hook_state.created, err) < 0)
 		return -1;
 	return 0;
 }
@@ -126,9 +116,9 @@ static int hooks_before_pivot(void *ctx, struct nook_error *err)
 	const struct nook_hooks *h = &a->spec->hooks;
 
 	if (h->prestart.n > 0 || h->create_runtime.n > 0) {
-		if (nook_sync_send(a->sync_fd, NOOK_SYNC_HOOKS, NULL, -1, err) < 0 ||
-		    nook_sync_expect(a->sync_fd, NOOK_SYNC_GO, "runtime went away during hooks",
-		                     err) < 0)
+		if (nook_sync_send(a->sync_fd, NOOK_SYNC_HOOKS_REQUEST, NULL, -1, err) < 0 ||
+		    nook_sync_expect(a->sync_fd, NOOK_SYNC_HOOKS_REPLY,
+		                     "runtime went away during hooks", err) < 0)
 			return -1;
 	}
 	if (h->create_container.n == 0)
@@ -158,15 +148,9 @@ static int enter_rootfs_without_mount_ns(const struct nook_init_args *a, struct 
 		return nook_fail(err, errno, "root.path: chroot %s", a->rootfs);
 	if (chdir("/") < 0)
 		return nook_fail(err, errno, "chdir / in the rootfs");
-	if (a->spec->has_process && a->spec->process.terminal) {
-		/* The rootfs's own /dev/ptmx; no /dev/console bind (a mount). */
-		int master = nook_terminal_open_in_container(&a->spec->process, false, err);
-		if (master < 0)
-			return -1;
-		int rc = nook_sync_send(a->sync_fd, NOOK_SYNC_PTY, NULL, master, err);
-		close(master);
-		return rc;
-	}
+	/* The rootfs's own /dev/ptmx; no /dev/console bind (a mount). */
+	if (a->spec->has_process)
+		return nook_child_send_terminal(a->sync_fd, &a->spec->process, false, err);
 	return 0;
 }
 
@@ -198,15 +182,9 @@ static int build_filesystem(const struct nook_init_args *a, struct nook_error *e
 	nook_mount_sources_free(source_fds, a->spec->n_mounts);
 	if (entered < 0)
 		return -1;
-	if (a->spec->has_process)
+	if (a->spec->has_process) {
 		nook_process_make_cwd(&a->spec->process);
-	if (a->spec->has_process && a->spec->process.terminal) {
-		int master = nook_terminal_open_in_container(&a->spec->process, true, err);
-		if (master < 0)
-			return -1;
-		int rc = nook_sync_send(a->sync_fd, NOOK_SYNC_PTY, NULL, master, err);
-		close(master);
-		if (rc < 0)
+		if (nook_child_send_terminal(a->sync_fd, &a->spec->process, true, err) < 0)
 			return -1;
 	}
 	if (nook_sysctl_apply(a->spec, err) < 0)
@@ -286,27 +264,12 @@ static int run_start_container_hooks(const struct nook_init_args *a,
 __attribute__((noreturn)) void nook_init_main(const struct nook_init_args *a)
 {
 	const struct nook_spec *spec = a->spec;
-	struct nook_seccomp_filter *filter = NULL;
 	struct nook_exec_plan plan = {0};
 	struct nook_error err;
 
 	nook_error_clear(&err);
-	/* Until execve this process is the nook binary: non-dumpable, nothing
-	 * in the container may open its /proc/<pid>/exe to overwrite the
-	 * runtime on the host (CVE-2019-5736). execve resets it. */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	/* Keep only stdio, --preserve-fds, the sync socket and exec.fifo:
-	 * above all not the state directory, whose flock `start` and `delete`
-	 * wait for, nor anything else of the host's (CVE-2024-21626). */
-	const int keep[] = {a->sync_fd, a->fifo_fd};
-	nook_fds_close_inherited(a->preserve_fds, keep, NOOK_ARRAY_SIZE(keep));
-	/* Default signal dispositions: the runtime may have handlers. */
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-
+	/* Besides stdio and --preserve-fds, the sync socket and exec.fifo. */
+	nook_child_begin(a->sync_fd, a->preserve_fds, &a->fifo_fd, 1);
 	if (receive_hook_state(a, &err) < 0 ||
 	    nook_sync_expect(a->sync_fd, NOOK_SYNC_GO, "runtime went away before start", &err) < 0)
 		init_fail(a, &err);
@@ -318,13 +281,7 @@ __attribute__((noreturn)) void nook_init_main(const struct nook_init_args *a)
 		init_fail(a, &err);
 	if (!spec->has_process)
 		wait_without_process(a);
-	if (nook_process_setup(spec, &err) < 0)
-		init_fail(a, &err);
-	if (nook_seccomp_prepare(&spec->linux.seccomp, &filter, &err) < 0)
-		init_fail(a, &err);
-	if (nook_lock_down(&spec->process, filter, &plan, &err) < 0)
-		init_fail(a, &err);
-	if (nook_fds_close_on_exec(a->preserve_fds, &err) < 0)
+	if (nook_child_prepare_exec(spec, a->preserve_fds, &plan, &err) < 0)
 		init_fail(a, &err);
 	if (nook_sync_send(a->sync_fd, NOOK_SYNC_READY, NULL, -1, &err) < 0)
 		init_fail(a, &err);

@@ -317,15 +317,20 @@ static int join_for_userns_child(const struct nook_spec *spec, size_t index, int
 	return 0;
 }
 
-int nook_ns_prepare_for_children(const struct nook_spec *spec, int foreign,
-                                 struct nook_ns_saved *saved, int *clone_flags,
-                                 struct nook_error *err)
+static void saved_clear(struct nook_ns_saved *saved)
 {
 	saved->pid_fd = -1;
 	saved->time_fd = -1;
 	saved->joined_flags = 0;
 	for (size_t i = 0; i < NOOK_NS_COUNT; i++)
 		saved->own_fds[i] = -1;
+}
+
+int nook_ns_prepare_for_children(const struct nook_spec *spec, int foreign,
+                                 struct nook_ns_saved *saved, int *clone_flags,
+                                 struct nook_error *err)
+{
+	saved_clear(saved);
 	for (size_t i = 0; i < spec->linux.n_namespaces; i++)
 		if (joined_before_userns(spec, &spec->linux.namespaces[i]) &&
 		    join_for_userns_child(spec, i, foreign, saved, err) < 0)
@@ -354,6 +359,25 @@ int nook_ns_prepare_for_children(const struct nook_spec *spec, int foreign,
 		if (write_time_offsets(spec, err) < 0)
 			return -1;
 		*clone_flags &= ~CLONE_NEWTIME;
+	}
+	return 0;
+}
+
+int nook_ns_enter_for_children_of(int pidfd, int flags, struct nook_ns_saved *saved,
+                                  struct nook_error *err)
+{
+	saved_clear(saved);
+	if (flags & CLONE_NEWPID) {
+		if (save_own_ns("pid", &saved->pid_fd, err) < 0)
+			return -1;
+		if (setns(pidfd, CLONE_NEWPID) < 0)
+			return nook_fail(err, errno, "join the container's pid namespace");
+	}
+	if (flags & CLONE_NEWTIME) {
+		if (save_own_ns("time", &saved->time_fd, err) < 0)
+			return -1;
+		if (setns(pidfd, CLONE_NEWTIME) < 0)
+			return nook_fail(err, errno, "join the container's time namespace");
 	}
 	return 0;
 }

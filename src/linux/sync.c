@@ -8,7 +8,35 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "nook/cleanup.h"
 #include "nook/log.h"
+
+static const char *const names[NOOK_SYNC_TYPE_COUNT] = {
+    [NOOK_SYNC_EOF] = "end of file",
+    [NOOK_SYNC_HOOK_STATE] = "HOOK_STATE",
+    [NOOK_SYNC_GO] = "GO",
+    [NOOK_SYNC_MOUNTS_REQUEST] = "MOUNTS_REQUEST",
+    [NOOK_SYNC_MOUNTS_REPLY] = "MOUNTS_REPLY",
+    [NOOK_SYNC_HOOKS_REQUEST] = "HOOKS_REQUEST",
+    [NOOK_SYNC_HOOKS_REPLY] = "HOOKS_REPLY",
+    [NOOK_SYNC_PTY] = "PTY",
+    [NOOK_SYNC_READY] = "READY",
+    [NOOK_SYNC_ERROR] = "ERROR",
+    [NOOK_SYNC_LOG] = "LOG",
+};
+
+const char *nook_sync_name(uint32_t type)
+{
+	if (type >= NOOK_ARRAY_SIZE(names) || names[type] == NULL)
+		return "unknown";
+	return names[type];
+}
+
+int nook_sync_unexpected(uint32_t got, enum nook_sync_type want, struct nook_error *err)
+{
+	return nook_fail(err, EPROTO, "sync: unexpected message %s (%u) while waiting for %s",
+	                 nook_sync_name(got), got, nook_sync_name(want));
+}
 
 int nook_sync_send(int sock, enum nook_sync_type type, const struct nook_error *payload,
                    int pass_fd, struct nook_error *err)
@@ -38,7 +66,7 @@ int nook_sync_send(int sock, enum nook_sync_type type, const struct nook_error *
 		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)sizeof(msg))
-		return nook_fail(err, n < 0 ? errno : EIO, "sync: send message %u", type);
+		return nook_fail(err, n < 0 ? errno : EIO, "sync: send %s", nook_sync_name(type));
 	return 0;
 }
 
@@ -165,23 +193,57 @@ int nook_sync_recv(int sock, struct nook_sync_msg *msg, int *fd_out, struct nook
 	return 1;
 }
 
-int nook_sync_expect(int sock, enum nook_sync_type want, const char *eof_what,
-                     struct nook_error *err)
+/* One message of a wait: 1 when it ends the wait, 0 to go on, -1 on error. */
+static int wait_step(int sock, const struct nook_sync_wait *w, struct nook_error *err)
 {
 	struct nook_sync_msg msg;
-	int rc = nook_sync_recv(sock, &msg, NULL, err);
+	autoclose int fd = -1;
+	int rc = nook_sync_recv(sock, &msg, &fd, err);
 
 	if (rc < 0)
 		return -1;
-	if (rc == 0)
-		return nook_fail(err, 0, "%s", eof_what);
+	if (rc == 0) {
+		if (w->until == NOOK_SYNC_EOF)
+			return 1;
+		if (w->eof_what != NULL)
+			return nook_fail(err, 0, "%s", w->eof_what);
+		return nook_fail(err, 0, "sync: end of file while waiting for %s",
+		                 nook_sync_name(w->until));
+	}
 	if (msg.type == NOOK_SYNC_ERROR) {
 		*err = msg.err;
 		return -1;
 	}
-	if (msg.type != want)
-		return nook_fail(err, EPROTO, "sync: expected message %u, got %u", want, msg.type);
-	return 0;
+	if (msg.type == w->until)
+		return 1;
+	if (msg.type == NOOK_SYNC_PTY && w->pty_fd != NULL) {
+		if (*w->pty_fd >= 0)
+			close(*w->pty_fd);
+		*w->pty_fd = fd;
+		fd = -1;
+		return 0;
+	}
+	if ((msg.type == NOOK_SYNC_MOUNTS_REQUEST || msg.type == NOOK_SYNC_HOOKS_REQUEST) &&
+	    w->answer != NULL)
+		return w->answer(w->ctx, (enum nook_sync_type)msg.type, err) < 0 ? -1 : 0;
+	return nook_sync_unexpected(msg.type, w->until, err);
+}
+
+int nook_sync_wait(int sock, const struct nook_sync_wait *w, struct nook_error *err)
+{
+	int rc;
+
+	while ((rc = wait_step(sock, w, err)) == 0)
+		;
+	return rc < 0 ? -1 : 0;
+}
+
+int nook_sync_expect(int sock, enum nook_sync_type want, const char *eof_what,
+                     struct nook_error *err)
+{
+	const struct nook_sync_wait w = {.until = want, .eof_what = eof_what};
+
+	return nook_sync_wait(sock, &w, err);
 }
 
 int nook_sync_send_bytes(int sock, enum nook_sync_type type, const char *buf, size_t len,
@@ -243,7 +305,7 @@ int nook_sync_recv_bytes(int sock, enum nook_sync_type want, char **out, struct 
 	}
 	if (type != want) {
 		free(buf);
-		return nook_fail(err, EPROTO, "sync: expected message %u, got %u", want, type);
+		return nook_sync_unexpected(type, want, err);
 	}
 	memmove(buf, buf + sizeof(type), (size_t)n - sizeof(type) + 1);
 	*out = buf;

@@ -8,7 +8,6 @@ int nook_vfail(struct nook_error *err, int errnum, const char *fmt, va_list ap)
 	if (err == NULL)
 		return -1;
 	err->errnum = errnum;
-	err->exit_code = 0;
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	return -1;
 }
@@ -54,6 +53,5 @@ const char *nook_error_text(const struct nook_error *err, char *buf, size_t size
 void nook_error_clear(struct nook_error *err)
 {
 	err->errnum = 0;
-	err->exit_code = 0;
 	err->msg[0] = '\0';
 }

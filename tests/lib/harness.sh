@@ -350,7 +350,7 @@ harness_is_descendant() {
 }
 
 # Is PID a zombie whose parent is pid 1 (see harness_procs)?
-harness_zombie_of_init() {
+harness_zombie_of_pid1() {
 	harness_stat_fields "$1" && [ "${HARNESS_STAT[0]}" = Z ] && [ "${HARNESS_STAT[1]}" = 1 ]
 }
 
@@ -382,7 +382,7 @@ harness_procs() {
 	done < <(stat -L -c '%i %n' /proc/[0-9]*/ns/pid 2>/dev/null || true)
 	for pid in "${!nsof[@]}"; do
 		[ "${nsof[$pid]}" = "$HARNESS_PIDNS" ] && continue
-		harness_zombie_of_init "$pid" && continue
+		harness_zombie_of_pid1 "$pid" && continue
 		{ mapfile -d '' -t args <"/proc/$pid/cmdline"; } 2>/dev/null || continue
 		cmd="${args[*]}"
 		if [[ $cmd == *"$T"* || $cmd == *"$ID"* ]] || harness_is_descendant "$pid" ||
@@ -402,7 +402,7 @@ harness_procs() {
 		# born after the stat above: ask now
 		[ -n "${nsof[$pid]:-}" ] || nsof[$pid]=$(stat -L -c %i "/proc/$pid/ns/pid" 2>/dev/null) || continue
 		[ "${nsof[$pid]}" = "$HARNESS_PIDNS" ] || continue
-		harness_zombie_of_init "$pid" && continue
+		harness_zombie_of_pid1 "$pid" && continue
 		{ mapfile -d '' -t args <"/proc/$pid/cmdline"; } 2>/dev/null || continue
 		echo "$pid ${args[*]}"
 	done < <(grep -lsaE -f - /proc/[0-9]*/cmdline /proc/[0-9]*/cgroup <<<"${T//./\\.}

@@ -20,6 +20,16 @@
 
 #include "linux/cgroup/internal.h"
 #include "nook/cleanup.h"
+#include "nook/log.h"
+
+/* rm -r of a scratch directory of this file's tests. */
+static int run_cmd_rm(const char *dir)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}
 
 static const char hybrid_mountinfo[] =
     "30 22 0:27 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
@@ -441,6 +451,44 @@ static void test_freeze_and_destroy_v1(void **state)
 	assert_true(gone);
 }
 
+/* Issue 10: destroy keeps its first failure as the error and logs each
+ * later one as a warning, instead of dropping them. Two plain directories
+ * stand in for cgroups: neither can be removed (a subdirectory is left). */
+static void test_destroy_logs_later_failures(void **state)
+{
+	char root[] = "/tmp/nook-unit-cg.XXXXXX";
+	char a[64], b[64], sub[80], log[96], buf[1024];
+	struct nook_error err;
+
+	assert_non_null(mkdtemp(root));
+	snprintf(a, sizeof(a), "%s/a", root);
+	snprintf(b, sizeof(b), "%s/b", root);
+	snprintf(log, sizeof(log), "%s/log", root);
+	assert_int_equal(mkdir(a, 0755), 0);
+	assert_int_equal(mkdir(b, 0755), 0);
+	snprintf(sub, sizeof(sub), "%s/sub", a);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	snprintf(sub, sizeof(sub), "%s/sub", b);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	struct nook_cgroup_dir d[2] = {{"memory", a, true, 1}, {"pids", b, true, 1}};
+	struct nook_cgroup cg = {.mode = NOOK_CGROUP_LEGACY, .dirs = d, .n_dirs = 2};
+
+	assert_int_equal(nook_log_open(log, NOOK_LOG_TEXT, false, &err), 0);
+	int rc = nook_cgroup_destroy(&cg, &err);
+	nook_log_close();
+	int fd = open(log, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	assert_int_equal(run_cmd_rm(root), 0);
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(err.msg, "cgroup: remove /tmp/nook-unit-cg."));
+	assert_non_null(strstr(err.msg, "/a"));
+	assert_non_null(strstr(buf, "nook: warning: cgroup: remove "));
+	assert_non_null(strstr(buf, "/b: Directory not empty"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -457,6 +505,7 @@ int main(void)
 	    cmocka_unit_test(test_bpf_program_shape),
 	    cmocka_unit_test(test_bpf_device_filter_enforced),
 	    cmocka_unit_test(test_freeze_and_destroy_v1),
+	    cmocka_unit_test(test_destroy_logs_later_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

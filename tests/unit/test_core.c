@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "linux/child.h"
 #include "nook/error.h"
 #include "nook/log.h"
 #include "nook/procfs.h"
@@ -203,7 +205,7 @@ static void sync_relays_log_lines(void **state)
 		nook_sync_route_log(sv[1]);
 		nook_warn("first \"%s\"", "quoted");
 		nook_debug("not shown without --debug");
-		nook_sync_send_bytes(sv[1], NOOK_SYNC_STATE, "abc", 3, &err);
+		nook_sync_send_bytes(sv[1], NOOK_SYNC_HOOK_STATE, "abc", 3, &err);
 		nook_warn("second");
 		nook_sync_send(sv[1], NOOK_SYNC_READY, NULL, -1, &err);
 		/* the runtime closes its end: dropped, and no SIGPIPE */
@@ -215,7 +217,7 @@ static void sync_relays_log_lines(void **state)
 	}
 	close(sv[1]);
 	assert_int_equal(nook_log_open(path, NOOK_LOG_JSON, false, &err), 0);
-	assert_int_equal(nook_sync_recv_bytes(sv[0], NOOK_SYNC_STATE, &bytes, &err), 0);
+	assert_int_equal(nook_sync_recv_bytes(sv[0], NOOK_SYNC_HOOK_STATE, &bytes, &err), 0);
 	assert_string_equal(bytes, "abc");
 	free(bytes);
 	assert_int_equal(nook_sync_recv(sv[0], &msg, NULL, &err), 1);
@@ -239,6 +241,124 @@ static void sync_relays_log_lines(void **state)
 	assert_true(second > strstr(buf, "first"));
 	assert_null(strstr(buf, "not shown"));
 	assert_null(strstr(buf, "nobody"));
+}
+
+/* Issue 10: one name table for the sync protocol's messages, used by both
+ * halves' "unexpected message X while waiting for Y". */
+static void sync_names_every_message(void **state)
+{
+	for (uint32_t t = 0; t < NOOK_SYNC_TYPE_COUNT; t++) {
+		assert_string_not_equal(nook_sync_name(t), "unknown");
+		for (uint32_t u = 0; u < t; u++)
+			assert_string_not_equal(nook_sync_name(t), nook_sync_name(u));
+	}
+	assert_string_equal(nook_sync_name(NOOK_SYNC_TYPE_COUNT), "unknown");
+	assert_string_equal(nook_sync_name(NOOK_SYNC_HOOKS_REQUEST), "HOOKS_REQUEST");
+}
+
+struct answered {
+	int sock;
+	int n_mounts, n_hooks;
+};
+
+static int answer(void *ctx, enum nook_sync_type request, struct nook_error *err)
+{
+	struct answered *a = ctx;
+
+	if (request == NOOK_SYNC_MOUNTS_REQUEST)
+		a->n_mounts++;
+	else
+		a->n_hooks++;
+	return nook_sync_send(a->sock,
+	                      request == NOOK_SYNC_MOUNTS_REQUEST ? NOOK_SYNC_MOUNTS_REPLY
+	                                                          : NOOK_SYNC_HOOKS_REPLY,
+	                      NULL, -1, err);
+}
+
+/* The one receive loop: the pty's fd kept, each request answered with its
+ * reply, until READY; then end of file; anything else is named. */
+static void sync_wait_answers_until_ready(void **state)
+{
+	struct nook_error err;
+	int sv[2], pty = -1;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	struct answered a = {.sock = sv[0]};
+	const struct nook_sync_wait w = {
+	    .until = NOOK_SYNC_READY, .pty_fd = &pty, .answer = answer, .ctx = &a};
+	assert_int_equal(nook_sync_send(sv[1], NOOK_SYNC_MOUNTS_REQUEST, NULL, -1, &err), 0);
+	assert_int_equal(nook_sync_send(sv[1], NOOK_SYNC_PTY, NULL, STDIN_FILENO, &err), 0);
+	assert_int_equal(nook_sync_send(sv[1], NOOK_SYNC_HOOKS_REQUEST, NULL, -1, &err), 0);
+	assert_int_equal(nook_sync_send(sv[1], NOOK_SYNC_READY, NULL, -1, &err), 0);
+	assert_int_equal(nook_sync_wait(sv[0], &w, &err), 0);
+	assert_true(pty > 2);
+	close(pty);
+	assert_int_equal(a.n_mounts, 1);
+	assert_int_equal(a.n_hooks, 1);
+	assert_int_equal(nook_sync_expect(sv[1], NOOK_SYNC_MOUNTS_REPLY, NULL, &err), 0);
+	assert_int_equal(nook_sync_expect(sv[1], NOOK_SYNC_HOOKS_REPLY, NULL, &err), 0);
+
+	/* Without a handler a request is unexpected. */
+	assert_int_equal(nook_sync_send(sv[1], NOOK_SYNC_HOOKS_REQUEST, NULL, -1, &err), 0);
+	assert_int_equal(nook_sync_expect(sv[0], NOOK_SYNC_READY, NULL, &err), -1);
+	assert_string_equal(err.msg,
+	                    "sync: unexpected message HOOKS_REQUEST (5) while waiting for READY");
+	assert_int_equal(err.errnum, EPROTO);
+
+	const struct nook_sync_wait to_eof = {.until = NOOK_SYNC_EOF};
+	close(sv[1]);
+	assert_int_equal(nook_sync_wait(sv[0], &to_eof, &err), 0);
+	assert_int_equal(nook_sync_expect(sv[0], NOOK_SYNC_GO, NULL, &err), -1);
+	assert_string_equal(err.msg, "sync: end of file while waiting for GO");
+	close(sv[0]);
+}
+
+/* A child's failure is an ERROR message while the runtime listens, else a
+ * line on the child's own stderr, by the logger (nook_child_fail). */
+static pid_t fail_in_child(int sock, int stderr_fd)
+{
+	pid_t child = fork();
+
+	if (child == 0) {
+		struct nook_error err;
+		dup2(stderr_fd, STDERR_FILENO);
+		nook_sync_route_log(sock);
+		nook_fail(&err, ENOENT, "process.args[0]: \"x\"");
+		nook_child_fail(sock, &err);
+	}
+	return child;
+}
+
+static void child_fail_reports_once(void **state)
+{
+	struct nook_error err;
+	char buf[256];
+	int sv[2], out[2], status;
+
+	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	pid_t child = fail_in_child(sv[1], out[1]);
+	close(sv[1]);
+	assert_int_equal(nook_sync_expect(sv[0], NOOK_SYNC_READY, NULL, &err), -1);
+	assert_string_equal(err.msg, "process.args[0]: \"x\"");
+	assert_int_equal(err.errnum, ENOENT);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 255);
+	close(sv[0]);
+
+	/* Nobody listens any more. */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	close(sv[0]);
+	child = fail_in_child(sv[1], out[1]);
+	close(sv[1]);
+	close(out[1]);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 255);
+	ssize_t n = read(out[0], buf, sizeof(buf) - 1);
+	close(out[0]);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, "nook: process.args[0]: \"x\": No such file or directory\n");
 }
 
 static void start_time_names_one_process(void **state)
@@ -274,6 +394,9 @@ int main(void)
 	    cmocka_unit_test(state_lock_sees_a_deleted_dir),
 	    cmocka_unit_test(sync_carries_errors_and_fds),
 	    cmocka_unit_test(sync_relays_log_lines),
+	    cmocka_unit_test(sync_names_every_message),
+	    cmocka_unit_test(sync_wait_answers_until_ready),
+	    cmocka_unit_test(child_fail_reports_once),
 	    cmocka_unit_test(start_time_names_one_process),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

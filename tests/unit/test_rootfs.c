@@ -185,7 +185,7 @@ struct cfg {
 	struct nook_rootfs_opts opts_rootfs;
 };
 
-static void cfg_init(struct cfg *c)
+static void cfg_clear(struct cfg *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->spec.mounts = c->mounts;
@@ -364,7 +364,7 @@ static int setup(void **state)
 	g_cfg = calloc(1, sizeof(*g_cfg));
 	if (g_cfg == NULL)
 		return -1;
-	cfg_init(g_cfg);
+	cfg_clear(g_cfg);
 	g_mounts_before = count_mounts(NULL);
 	return 0;
 }

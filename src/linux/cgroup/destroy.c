@@ -10,6 +10,7 @@
 
 #include "linux/cgroup/internal.h"
 #include "nook/cleanup.h"
+#include "nook/log.h"
 
 static bool empty(const char *dir)
 {
@@ -109,12 +110,17 @@ int nook_cgroup_destroy(struct nook_cgroup *cg, struct nook_error *err)
 		                 who);
 	if (kill_rest(cg, err) < 0 || wait_empty(cg, err) < 0)
 		rc = -1;
+	/* The first failure is the error; the later ones are warnings. */
 	for (size_t i = 0; i < cg->n_dirs; i++) {
 		struct nook_error one;
-		if (cg->dirs[i].created && remove_dir(&cg->dirs[i], &one) < 0 && rc == 0) {
+		char text[NOOK_ERROR_MSG_MAX + 64];
+		if (!cg->dirs[i].created || remove_dir(&cg->dirs[i], &one) == 0)
+			continue;
+		if (rc == 0)
 			*err = one;
-			rc = -1;
-		}
+		else
+			nook_warn("%s", nook_error_text(&one, text, sizeof(text)));
+		rc = -1;
 	}
 	return rc;
 }

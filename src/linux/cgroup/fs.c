@@ -122,13 +122,13 @@ const struct nook_cgroup_dir *nook_cgroup_dir_for(const struct nook_cgroup *cg,
  * too (it reads the v2 mount's cgroup.controllers). */
 static bool mounted_anywhere(const char *controller)
 {
-	static int init_rc = -1;
+	static int libcgroup_rc = -1;
 	char *mount_point = NULL;
 	int rc;
 
-	if (init_rc != 0)
-		init_rc = cgroup_init();
-	if (init_rc != 0)
+	if (libcgroup_rc != 0)
+		libcgroup_rc = cgroup_init();
+	if (libcgroup_rc != 0)
 		return true; /* no answer: let the directory's files decide */
 	rc = cgroup_get_subsys_mount_point(controller, &mount_point);
 	if (rc == 0)

@@ -83,7 +83,7 @@ int nook_mount_sources_send(int sock, pid_t init_pid, const struct nook_spec *sp
 		if (fd < 0 && root >= 0)
 			nook_debug("mounts[%zu]: source %s: %s; the init opens it itself", i, src,
 			           strerror(errno));
-		if (nook_sync_send(sock, NOOK_SYNC_MOUNTS, NULL, fd, err) < 0)
+		if (nook_sync_send(sock, NOOK_SYNC_MOUNTS_REPLY, NULL, fd, err) < 0)
 			return nook_error_prefix(err, "mounts[%zu]: send the source", i);
 	}
 	return 0;
@@ -109,7 +109,7 @@ int nook_mount_sources_request(int sock, const struct nook_spec *spec, int **out
 		return nook_fail(err, ENOMEM, "bind sources");
 	for (size_t i = 0; i < spec->n_mounts; i++)
 		fds[i] = -1;
-	if (nook_sync_send(sock, NOOK_SYNC_MOUNTS, NULL, -1, err) < 0) {
+	if (nook_sync_send(sock, NOOK_SYNC_MOUNTS_REQUEST, NULL, -1, err) < 0) {
 		free(fds);
 		return -1;
 	}
@@ -120,12 +120,11 @@ int nook_mount_sources_request(int sock, const struct nook_spec *spec, int **out
 		if (!wants_source(&spec->mounts[i]))
 			continue;
 		rc = nook_sync_recv(sock, &msg, &fds[i], err);
-		if (rc <= 0 || msg.type != NOOK_SYNC_MOUNTS) {
+		if (rc <= 0 || msg.type != NOOK_SYNC_MOUNTS_REPLY) {
 			if (rc == 0)
 				nook_fail(err, 0, "runtime went away while sending bind sources");
 			else if (rc > 0)
-				nook_fail(err, EPROTO, "sync: expected message %u, got %u",
-				          NOOK_SYNC_MOUNTS, msg.type);
+				nook_sync_unexpected(msg.type, NOOK_SYNC_MOUNTS_REPLY, err);
 			nook_mount_sources_free(fds, spec->n_mounts);
 			return nook_error_prefix(err, "mounts[%zu]: bind source", i);
 		}
