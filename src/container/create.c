@@ -1,4 +1,4 @@
-/* nook_container_create: DESIGN.md "the create path", steps 1 to 6.
+/* nook_container_create: docs/design.md, "The create path", steps 1 to 6.
  * Every step that makes something on the host has its undo in
  * nook_container_destroy, which a failure calls before returning. */
 #include "nook/container.h"

@@ -1,4 +1,4 @@
-/* nook_container_start: DESIGN.md step 7.
+/* nook_container_start: docs/design.md, "The create path", step 7.
  *
  * The init holds exec.fifo open read-write and blocks reading it. `start`
  * opens the fifo for reading first (so it sees the writers come and go),

@@ -1,4 +1,4 @@
-/* The container init, top to bottom (DESIGN.md "the create path", step 5):
+/* The container init, top to bottom (docs/design.md, "The create path", step 5):
  *
  *   close fds            all but stdio, the caller's --preserve-fds, the
  *                        sync socket and exec.fifo (CVE-2024-21626)
