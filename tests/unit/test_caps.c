@@ -228,15 +228,12 @@ static void test_apply_empty_drops_everything(void **state)
 	assert_string_equal(r.msg, "uid 0 bnd 0 eff 0 prm 0 inh 0 amb 0");
 }
 
-static void test_user_1000_keeps_ambient(void **state)
+/* Apply caps, switch to uid 1000, and run a program: what the child and
+ * the program see. */
+static void check_as_user_1000(struct nook_caps caps, const char *want)
 {
-	uint64_t nbs = BIT(CAP_NET_BIND_SERVICE);
 	struct apply_case c = {
-	    .caps = {.bounding = nbs,
-	             .effective = nbs,
-	             .permitted = nbs,
-	             .inheritable = nbs,
-	             .ambient = nbs},
+	    .caps = caps,
 	    .switch_user = true,
 	    .user = {.uid = 1000, .gid = 1000},
 	    .exec_check = true,
@@ -245,29 +242,33 @@ static void test_user_1000_keeps_ambient(void **state)
 
 	run_in_child(child_apply, &c, &r);
 	assert_child_exit(&r, 0);
-	assert_string_equal(r.msg, "uid 1000 bnd 400 eff 400 prm 400 inh 400 amb 400"
-	                           " | CapPrm:\t0000000000000400"
-	                           " | CapEff:\t0000000000000400"
-	                           " | CapAmb:\t0000000000000400");
+	assert_string_equal(r.msg, want);
+}
+
+static void test_user_1000_keeps_ambient(void **state)
+{
+	uint64_t nbs = BIT(CAP_NET_BIND_SERVICE);
+
+	check_as_user_1000((struct nook_caps){.bounding = nbs,
+	                                      .effective = nbs,
+	                                      .permitted = nbs,
+	                                      .inheritable = nbs,
+	                                      .ambient = nbs},
+	                   "uid 1000 bnd 400 eff 400 prm 400 inh 400 amb 400"
+	                   " | CapPrm:\t0000000000000400"
+	                   " | CapEff:\t0000000000000400"
+	                   " | CapAmb:\t0000000000000400");
 }
 
 static void test_user_1000_without_ambient_loses_caps_on_exec(void **state)
 {
 	uint64_t nbs = BIT(CAP_NET_BIND_SERVICE);
-	struct apply_case c = {
-	    .caps = {.bounding = nbs, .effective = nbs, .permitted = nbs},
-	    .switch_user = true,
-	    .user = {.uid = 1000, .gid = 1000},
-	    .exec_check = true,
-	};
-	struct child_result r;
 
-	run_in_child(child_apply, &c, &r);
-	assert_child_exit(&r, 0);
-	assert_string_equal(r.msg, "uid 1000 bnd 400 eff 400 prm 400 inh 0 amb 0"
-	                           " | CapPrm:\t0000000000000000"
-	                           " | CapEff:\t0000000000000000"
-	                           " | CapAmb:\t0000000000000000");
+	check_as_user_1000((struct nook_caps){.bounding = nbs, .effective = nbs, .permitted = nbs},
+	                   "uid 1000 bnd 400 eff 400 prm 400 inh 0 amb 0"
+	                   " | CapPrm:\t0000000000000000"
+	                   " | CapEff:\t0000000000000000"
+	                   " | CapAmb:\t0000000000000000");
 }
 
 static void test_ambient_needs_inheritable(void **state)
