@@ -61,6 +61,15 @@ run_unit() {
 			passed=$((passed + 1))
 			;;
 		"[  FAILED  ] "*" test(s)"*) ;;
+		"[  SKIPPED ] "*" test(s)"*) ;;
+		"[  SKIPPED ] "*)
+			n=${line#"[  SKIPPED ] "}
+			# listed again in the summary; the test printed its reason
+			if ! grep -qxF "SKIP unit:$name::$n" "$results"; then
+				echo "SKIP unit:$name::$n"
+				record SKIP "unit:$name::$n"
+			fi
+			;;
 		"[  FAILED  ] "*)
 			n=${line#"[  FAILED  ] "}
 			# the summary repeats each failed test's name; count it once

@@ -352,10 +352,7 @@ ctrd_stop() {
 		done
 		timeout 20 ctr -a "$CTRD_SOCK" images rm "$CTRD_IMAGE" >/dev/null 2>&1 || true
 		kill -TERM "$CTRD_PID" 2>/dev/null || true
-		for ((i = 0; i < 100; i++)); do
-			kill -0 "$CTRD_PID" 2>/dev/null || break
-			sleep 0.05
-		done
+		poll_exit "$CTRD_PID" 5 || true
 		kill -KILL "$CTRD_PID" 2>/dev/null || true
 	fi
 	wait "$CTRD_PID" 2>/dev/null || true

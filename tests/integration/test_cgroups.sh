@@ -14,13 +14,13 @@ cgroup_view() {
 		"options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}'
 }
 
-# The host's cgroup version: v2 when /sys/fs/cgroup itself is cgroup2
-# (the qemu stage), else v1 or hybrid (this Debian host).
-on_v2() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
+# The host's cgroup version (cgroup_v2, need_cgroup: tests/lib/cgroup.sh): v2
+# when /sys/fs/cgroup itself is cgroup2 (the qemu stage), else v1 or hybrid
+# (this Debian host).
 
 # own_path CONTROLLER: the test's own cgroup in that v1 hierarchy, or in v2.
 own_path() {
-	if on_v2; then
+	if cgroup_v2; then
 		grep '^0::' /proc/self/cgroup | cut -d: -f3
 	else
 		grep -E "^[0-9]+:([^:]*,)?$1(,[^:]*)?:" /proc/self/cgroup | cut -d: -f3
@@ -36,22 +36,13 @@ v2_base() {
 	echo "$own"
 }
 
-# need CONTROLLER: a v1 hierarchy of it, or the controller in v2.
-need() {
-	if on_v2; then
-		grep -qw "$1" /sys/fs/cgroup/cgroup.controllers || skip "no $1 controller in cgroup v2"
-	else
-		[ -f "/sys/fs/cgroup/$1/cgroup.procs" ] || skip "no v1 $1 hierarchy"
-	fi
-}
-
 # cgf V1FILE V2FILE: the file as the container sees its own cgroup.
 cgf() {
-	if on_v2; then echo "/sys/fs/cgroup/$2"; else echo "/sys/fs/cgroup/$1"; fi
+	if cgroup_v2; then echo "/sys/fs/cgroup/$2"; else echo "/sys/fs/cgroup/$1"; fi
 }
 
 test_pids_limit_stops_fork_bomb() {
-	need pids
+	need_cgroup pids
 	cgroup_view
 	cfg '.linux.resources.pids.limit = 10'
 	# a failed fork ends the shell that tried it: fork in a subshell
@@ -66,9 +57,9 @@ test_pids_limit_stops_fork_bomb() {
 }
 
 test_memory_limit_oom_kills() {
-	need memory
+	need_cgroup memory
 	cgroup_view
-	if on_v2; then
+	if cgroup_v2; then
 		cfg '.linux.resources.memory = {limit: 33554432}'
 	else
 		cfg '.linux.resources.memory = {limit: 33554432, swap: 33554432}'
@@ -88,14 +79,14 @@ test_memory_limit_oom_kills() {
 # where the CPU is emulated, starting the container costs more than the
 # loop is allowed.)
 test_cpu_quota_observed() {
-	need cpu
-	on_v2 || need cpuacct
+	need_cgroup cpu
+	cgroup_v2 || need_cgroup cpuacct
 	cgroup_view
 	cfg '.linux.resources.cpu = {quota: 10000, period: 100000}'
 	local t0 t1 wall_us max_us used lines
 	t0=${EPOCHREALTIME//[.,]/}
 	# busy for 1 to 2 s of wall time
-	if on_v2; then
+	if cgroup_v2; then
 		run_ok 'end=$(( $(date +%s) + 2 )); while [ "$(date +%s)" -lt "$end" ]; do :; done
 			cat /sys/fs/cgroup/cpu.max; grep "^usage_usec " /sys/fs/cgroup/cpu.stat'
 		mapfile -t lines <<<"$OUT"
@@ -118,7 +109,7 @@ test_cpu_quota_observed() {
 }
 
 test_devices_deny_all_allow_null() {
-	on_v2 || need devices
+	cgroup_v2 || need_cgroup devices
 	# deny everything but /dev/null: the default devices stay usable (nook,
 	# like runc, always allows them), a configured /dev/fuse is denied
 	cfg '.linux.resources.devices = [{allow: false, access: "rwm"},
@@ -134,7 +125,7 @@ test_devices_deny_all_allow_null() {
 }
 
 test_devices_podman_style_deny_all() {
-	on_v2 || need devices
+	cgroup_v2 || need_cgroup devices
 	# podman sends only "deny all" and counts on the runtime for the rest
 	cfg '.linux.resources.devices = [{allow: false, access: "rwm"}]
 		| .linux.devices = [{path: "/dev/fuse", type: "c", major: 10, minor: 229,
@@ -147,7 +138,7 @@ test_devices_podman_style_deny_all() {
 # Issue 8: blockIO goes to the hierarchy that holds the controller, v1 blkio
 # on a hybrid host (where the unified mount has no io), io on v2.
 need_io() {
-	if on_v2; then need io; else need blkio; fi
+	if cgroup_v2; then need_cgroup io; else need_cgroup blkio; fi
 }
 
 nook_specific test_blkio_weight_on_its_hierarchy
@@ -155,7 +146,7 @@ test_blkio_weight_on_its_hierarchy() {
 	need_io
 	cgroup_view
 	cfg '.linux.resources.blockIO = {weight: 500}'
-	if on_v2; then
+	if cgroup_v2; then
 		# io.bfq.weight takes the blkio scale; io.weight 1..10000 (runc's mapping)
 		run_ok 'cat /sys/fs/cgroup/io.bfq.weight 2>/dev/null || cat /sys/fs/cgroup/io.weight'
 		assert_match "$OUT" '^default (500|4950)$' "io weight"
@@ -181,7 +172,7 @@ test_blkio_throttle_on_its_hierarchy() {
 	cgroup_view
 	cfg '.linux.resources.blockIO = {throttleReadBpsDevice: [{major: $ma, minor: $mi, rate: 1048576}]}' \
 		--argjson ma "${dev%:*}" --argjson mi "${dev#*:}"
-	if on_v2; then
+	if cgroup_v2; then
 		run_ok 'cat /sys/fs/cgroup/io.max'
 		assert_eq "$dev rbps=1048576 wbps=max riops=max wiops=max" "$OUT" "io.max"
 	else
@@ -215,11 +206,11 @@ ctr_cgroups() { run_ok 'grep -E "^[0-9]+:(cpu|memory|pids|):" /proc/self/cgroup 
 
 test_cgroups_path_default_is_id() {
 	ctr_cgroups
-	if on_v2; then
+	if cgroup_v2; then
 		assert_contains "$OUT" "0::$(v2_base)/$ID"
 		return
 	fi
-	need memory
+	need_cgroup memory
 	assert_contains "$OUT" ":memory:$(own_path memory)/$ID"
 	assert_contains "$OUT" ":pids:$(own_path pids | sed 's|^/$||')/$ID"
 }
@@ -227,12 +218,12 @@ test_cgroups_path_default_is_id() {
 test_cgroups_path_relative_nested() {
 	cfg '.linux.cgroupsPath = $p' --arg p "$ID/inner"
 	ctr_cgroups
-	if on_v2; then
+	if cgroup_v2; then
 		assert_contains "$OUT" "0::$(v2_base)/$ID/inner"
 		[ ! -e "/sys/fs/cgroup$(v2_base)/$ID" ] || fail "intermediate cgroup left"
 		return
 	fi
-	need memory
+	need_cgroup memory
 	assert_contains "$OUT" ":memory:$(own_path memory)/$ID/inner"
 	assert_contains "$OUT" ":cpu:$(own_path cpu | sed 's|^/$||')/$ID/inner"
 	[ ! -e "/sys/fs/cgroup/memory$(own_path memory)/$ID" ] || fail "intermediate cgroup left"
@@ -241,24 +232,24 @@ test_cgroups_path_relative_nested() {
 test_cgroups_path_absolute() {
 	cfg '.linux.cgroupsPath = $p' --arg p "/$ID"
 	ctr_cgroups
-	if on_v2; then
+	if cgroup_v2; then
 		assert_contains "$OUT" "0::/$ID"
 		return
 	fi
-	need pids
+	need_cgroup pids
 	assert_contains "$OUT" ":pids:/$ID"
 	assert_contains "$OUT" ":memory:/$ID"
 }
 
 test_existing_cgroup_is_kept() {
-	need pids
+	need_cgroup pids
 	local keep
-	if on_v2; then keep="/sys/fs/cgroup/$ID-keep"; else keep="/sys/fs/cgroup/pids/$ID-keep"; fi
+	if cgroup_v2; then keep="/sys/fs/cgroup/$ID-keep"; else keep="/sys/fs/cgroup/pids/$ID-keep"; fi
 	mkdir "$keep"
 	on_exit "rmdir '$keep'"
 	cfg '.linux.cgroupsPath = $p | .linux.resources.pids.limit = 50' --arg p "/$ID-keep"
 	ctr_cgroups
-	if on_v2; then
+	if cgroup_v2; then
 		assert_contains "$OUT" "0::/$ID-keep"
 	else
 		assert_contains "$OUT" ":pids:/$ID-keep"
@@ -277,20 +268,20 @@ test_existing_cgroup_is_kept() {
 # size themselves from these files (JVMs and Go read memory.limit_in_bytes;
 # podman's --pids-limit reads pids.current). "ro" is kept.
 test_cgroup_mount_without_cgroupns_is_own_cgroup() {
-	need pids
-	need memory
+	need_cgroup pids
+	need_cgroup memory
 	add_mount '{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
 		"options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}'
 	cfg '.linux.resources.pids.limit = 10 | .linux.resources.memory.limit = 67108864'
 	local pids=/sys/fs/cgroup/pids want
-	if on_v2; then pids=/sys/fs/cgroup; fi
+	if cgroup_v2; then pids=/sys/fs/cgroup; fi
 	run_sh 'cat '"$(cgf pids/pids.max pids.max)"' '"$(cgf memory/memory.limit_in_bytes memory.max)"'
 		cat '"$(cgf pids/pids.current pids.current)"' >/dev/null && echo current-ok
 		awk "\$5 == \"'"$pids"'\" { print \$4 }" /proc/self/mountinfo | tail -n1
 		find '"$pids"' -mindepth 1 -type d | wc -l
 		{ echo 5 >'"$(cgf pids/pids.max pids.max)"'; } 2>&1; echo "rc=$?"'
 	assert_ok
-	if on_v2; then want="$(v2_base)/$ID"; else want="$(own_path pids | sed 's|^/$||')/$ID"; fi
+	if cgroup_v2; then want="$(v2_base)/$ID"; else want="$(own_path pids | sed 's|^/$||')/$ID"; fi
 	local lines
 	mapfile -t lines <<<"$OUT"
 	assert_eq 10 "${lines[0]}" "pids.max seen inside"
@@ -303,7 +294,7 @@ test_cgroup_mount_without_cgroupns_is_own_cgroup() {
 
 # "rw" lets the container write its own cgroup, and only its own.
 test_cgroup_mount_without_cgroupns_rw() {
-	need pids
+	need_cgroup pids
 	add_mount '{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
 		"options": ["nosuid", "noexec", "nodev", "relatime", "rw"]}'
 	cfg '.linux.resources.pids.limit = 10'
@@ -315,7 +306,7 @@ test_cgroup_mount_without_cgroupns_rw() {
 # namespace: the container's own directories are bound instead (crun's
 # do_mount_cgroup_v1 falls back the same way), never the host's tree.
 test_cgroup_mount_in_userns_is_own_cgroup() {
-	need pids
+	need_cgroup pids
 	chown -R -h 100000:100000 "$ROOTFS"
 	add_ns user
 	cfg '.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
@@ -323,7 +314,7 @@ test_cgroup_mount_in_userns_is_own_cgroup() {
 	   | .linux.resources.pids.limit = 10'
 	cgroup_view
 	local pids=/sys/fs/cgroup/pids
-	if on_v2; then pids=/sys/fs/cgroup; fi
+	if cgroup_v2; then pids=/sys/fs/cgroup; fi
 	run_ok 'cat '"$(cgf pids/pids.max pids.max)"'; find '"$pids"' -mindepth 1 -type d | wc -l'
 	assert_eq $'10\n0' "$OUT" "pids.max, and cgroup directories below the container's"
 }

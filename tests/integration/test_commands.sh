@@ -523,9 +523,7 @@ test_events_stream_oom() {
 	nk kill "$ID" KILL
 	wait_status stopped
 	# the stream ends when the container stops
-	local i
-	for ((i = 0; i < 100; i++)); do kill -0 "$ev" 2>/dev/null || break; sleep 0.05; done
-	kill -0 "$ev" 2>/dev/null && fail "events did not end after the container stopped"
+	poll_exit "$ev" 5 || fail "events did not end after the container stopped"
 	local rc=0
 	wait "$ev" || rc=$?
 	echo "events exit: $rc; stderr: $(cat "$T/events.err")" >&2

@@ -216,12 +216,7 @@ EOF
 }
 
 wait_recv() {
-	local i
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "$RECV" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -0 "$RECV" 2>/dev/null && fail "the receiver did not end: $(cat "$T/pty.out" 2>/dev/null)"
+	poll_exit "$RECV" 10 || fail "the receiver did not end: $(cat "$T/pty.out" 2>/dev/null)"
 	local rc=0
 	wait "$RECV" || rc=$?
 	echo "receiver: exit $rc; $(cat "$T/recv.log")" >&2

@@ -20,11 +20,7 @@ start_bg() {
 }
 
 wait_bg_quietly() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$BG" 2>/dev/null || break
-		sleep 0.05
-	done
+	poll_exit "$BG" 5 || true
 	kill -KILL "$BG" 2>/dev/null || true
 	wait "$BG" 2>/dev/null || true
 }
@@ -45,12 +41,7 @@ wait_ready() {
 
 # wait_bg: wait for the background runtime (at most 20 s); sets RC, OUT, ERR.
 wait_bg() {
-	local i
-	for ((i = 0; i < 400; i++)); do
-		kill -0 "$BG" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -0 "$BG" 2>/dev/null && fail "the runtime did not exit"
+	poll_exit "$BG" 20 || fail "the runtime did not exit"
 	RC=0
 	wait "$BG" || RC=$?
 	OUT=$(cat "$T/stdout")

@@ -63,64 +63,8 @@ wait_status() {
 	fail "status of ${3:-$ID}: expected '$1' within ${2:-5} s, it is '$s'"
 }
 
-# wait_gone PID [SECONDS]: poll until PID no longer exists (zombies count as gone).
-wait_gone() {
-	local i n=$((${2:-5} * 20)) st
-	for ((i = 0; i < n; i++)); do
-		st=$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null) || st=""
-		[ -z "$st" ] || [ "$st" = Z ] && return 0
-		sleep 0.05
-	done
-	fail "process $1 is still alive after ${2:-5} s"
-}
-
-# alive PID: the process exists and is not a zombie.
-alive() {
-	local st
-	st=$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null) || return 1
-	[ -n "$st" ] && [ "$st" != Z ]
-}
-
-# wait_content FILE ERE [SECONDS]: poll until FILE's content matches ERE.
-wait_content() {
-	local i n=$((${3:-5} * 20)) c=""
-	for ((i = 0; i < n; i++)); do
-		c=$(cat "$1" 2>/dev/null) || c=""
-		[[ $c =~ $2 ]] && return 0
-		sleep 0.05
-	done
-	fail "$1 does not match /$2/ within ${3:-5} s; it is: '$c'"
-}
-
 # a process that keeps running: it touches /tmp/ready first
 LONG_RUNNING='touch /tmp/ready; while :; do sleep 0.05; done'
-
-# cgroup_v2: is /sys/fs/cgroup itself cgroup2 (a pure v2 host, the qemu stage)?
-cgroup_v2() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
-
-# need_cgroup CONTROLLER: a v1 hierarchy of it, or the controller in v2.
-need_cgroup() {
-	if cgroup_v2; then
-		grep -qw "$1" /sys/fs/cgroup/cgroup.controllers || skip "no $1 controller in cgroup v2"
-	else
-		[ -d "/sys/fs/cgroup/$1" ] || skip "no v1 $1 hierarchy"
-	fi
-}
-
-# cgroup_dir CONTROLLER PID: the directory of PID's cgroup in that v1
-# hierarchy, or its v2 directory.
-cgroup_dir() {
-	local path
-	if cgroup_v2; then
-		path=$(grep '^0::' "/proc/$2/cgroup" | cut -d: -f3)
-		[ -n "$path" ] || fail "no 0:: line in /proc/$2/cgroup"
-		echo "/sys/fs/cgroup$path"
-		return
-	fi
-	path=$(grep -E "^[0-9]+:([^:]*,)?$1(,[^:]*)?:" "/proc/$2/cgroup" | cut -d: -f3)
-	[ -n "$path" ] || fail "no $1 line in /proc/$2/cgroup"
-	echo "/sys/fs/cgroup/$1$path"
-}
 
 # cgroups_named NAME: cgroup directories named NAME anywhere under
 # /sys/fs/cgroup/*/ at the test's own level or the top (like the harness's check).

@@ -27,6 +27,10 @@ HARNESS_REPO=$(cd "$HARNESS_LIB/../.." && pwd)
 : "${NOOK:=$HARNESS_REPO/build/nook}"
 HARNESS_FILE=$(basename "${BASH_SOURCE[1]:-unknown}")
 HARNESS_PID=$$
+# shellcheck source=tests/lib/wait.sh
+source "$HARNESS_LIB/wait.sh"
+# shellcheck source=tests/lib/cgroup.sh
+source "$HARNESS_LIB/cgroup.sh"
 
 # Tests whose assertions are on nook's own texts (error and warning messages)
 # or on behaviour runc 1.1 lacks. Declared at file level:
@@ -253,16 +257,6 @@ harness_run_cleanups() {
 	local c
 	for c in "${HARNESS_CLEANUPS[@]}"; do eval "$c" || echo "cleanup failed: $c" >&2; done
 	HARNESS_CLEANUPS=()
-}
-
-# wait_for_file PATH [SECONDS]: poll until PATH exists.
-wait_for_file() {
-	local i n=$((${2:-10} * 20))
-	for ((i = 0; i < n; i++)); do
-		[ -e "$1" ] && return 0
-		sleep 0.05
-	done
-	fail "timed out waiting for $1"
 }
 
 # cap_mask CAP...: the hex mask /proc/PID/status shows for these capabilities.

@@ -91,6 +91,25 @@ static inline void run_in_child(child_fn fn, void *arg, struct child_result *r)
 		assert_int_equal(WEXITSTATUS((r)->status), (code));                                \
 	} while (0)
 
+/* fn(arg) in a child fails in a nook call with exactly the message want. */
+#define assert_child_fails(fn, arg, want)                                                          \
+	do {                                                                                       \
+		struct child_result r_;                                                            \
+		run_in_child(fn, arg, &r_);                                                        \
+		assert_child_exit(&r_, CHILD_NOOK_FAILED);                                         \
+		assert_string_equal(r_.msg, want);                                                 \
+	} while (0)
+
+/* fn(arg) in a child fails in a nook call with a message containing part. */
+#define assert_child_fails_with(fn, arg, part)                                                     \
+	do {                                                                                       \
+		struct child_result r_;                                                            \
+		run_in_child(fn, arg, &r_);                                                        \
+		assert_child_exit(&r_, CHILD_NOOK_FAILED);                                         \
+		if (strstr(r_.msg, part) == NULL)                                                  \
+			fail_msg("child said \"%s\", want it to contain \"%s\"", r_.msg, part);    \
+	} while (0)
+
 #define assert_child_signal(r, sig)                                                                \
 	do {                                                                                       \
 		if (!WIFSIGNALED((r)->status) || WTERMSIG((r)->status) != (sig))                   \

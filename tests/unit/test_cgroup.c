@@ -306,17 +306,18 @@ static void test_json_round_trip(void **state)
 	yajl_tree_free(v);
 }
 
+/* A linux.resources.devices rule for the char device MAJ:MIN. */
+#define CHAR_RULE(allow_, maj, min, access_)                                                       \
+	{                                                                                          \
+		.allow = (allow_), .type = "c", .has_major = true, .major = (maj),                 \
+		.has_minor = true, .minor = (min), .access = (access_)                             \
+	}
+
 static void test_bpf_program_shape(void **state)
 {
 	struct nook_device_cgroup rules[] = {
 	    {.allow = false, .access = "rwm"},
-	    {.allow = true,
-	     .type = "c",
-	     .has_major = true,
-	     .major = 1,
-	     .has_minor = true,
-	     .minor = 3,
-	     .access = "rw"},
+	    CHAR_RULE(true, 1, 3, "rw"),
 	};
 	struct bpf_insn *p;
 	size_t n;
@@ -366,27 +367,9 @@ static void test_bpf_device_filter_enforced(void **state)
 {
 	struct nook_device_cgroup rules[] = {
 	    {.allow = false},
-	    {.allow = true,
-	     .type = "c",
-	     .has_major = true,
-	     .major = 1,
-	     .has_minor = true,
-	     .minor = 3,
-	     .access = "rwm"},
-	    {.allow = true,
-	     .type = "c",
-	     .has_major = true,
-	     .major = 1,
-	     .has_minor = true,
-	     .minor = 5,
-	     .access = "rwm"},
-	    {.allow = false,
-	     .type = "c",
-	     .has_major = true,
-	     .major = 1,
-	     .has_minor = true,
-	     .minor = 5,
-	     .access = "r"},
+	    CHAR_RULE(true, 1, 3, "rwm"),
+	    CHAR_RULE(true, 1, 5, "rwm"),
+	    CHAR_RULE(false, 1, 5, "r"),
 	};
 	char dir[256];
 	struct nook_error err;

@@ -95,54 +95,62 @@ static void state_reaches_stdin(void **unused)
 	free(got);
 }
 
+/* Run a hook that dumps its /proc/$$/environ, with env set when not NULL,
+ * as a prestart hook or, given opts, as a startContainer hook run with
+ * them; what it dumped (len bytes). */
+static char *hook_environ(const struct nook_strv *env, const struct nook_hooks_opts *opts,
+                          size_t *len)
+{
+	char script[512];
+	struct nook_error err;
+	struct nook_hook hook;
+	struct nook_hook_list list = {.v = &hook, .n = 1};
+
+	snprintf(script, sizeof(script), "/bin/cat /proc/$$/environ > %s", path_in_dir("env"));
+	hook = sh_hook(script);
+	if (env != NULL)
+		hook.env = *env;
+	if (opts == NULL)
+		assert_int_equal(run_one(hook, state_json, &err), 0);
+	else
+		assert_int_equal(
+		    nook_hooks_run_opts(&list, "startContainer", state_json, opts, &err), 0);
+	return read_file(path_in_dir("env"), len);
+}
+
 /* /proc/<pid>/environ is exactly what execve got: the configured env, an
  * empty one for `env: []`, and without env the runtime's own (runc, crun)
  * or the caller's default. */
 static void env_is_exactly_configured(void **unused)
 {
-	char script[512];
-	struct nook_error err;
-	struct nook_hook hook;
+	struct nook_strv env = STRV("A=1", "PATH=/nowhere", "B=two words");
 	size_t len;
 	char *got;
 
-	snprintf(script, sizeof(script), "/bin/cat /proc/$$/environ > %s", path_in_dir("env"));
-	hook = sh_hook(script);
-	hook.env = STRV("A=1", "PATH=/nowhere", "B=two words");
-	assert_int_equal(run_one(hook, state_json, &err), 0);
-	got = read_file(path_in_dir("env"), &len);
+	got = hook_environ(&env, NULL, &len);
 	assert_int_equal(len, sizeof("A=1\0PATH=/nowhere\0B=two words"));
 	assert_memory_equal(got, "A=1\0PATH=/nowhere\0B=two words", len);
 	free(got);
 
-	hook.env = (struct nook_strv){.v = (char *[]){NULL}, .n = 0};
-	assert_int_equal(run_one(hook, state_json, &err), 0);
-	got = read_file(path_in_dir("env"), &len);
+	env = (struct nook_strv){.v = (char *[]){NULL}, .n = 0};
+	got = hook_environ(&env, NULL, &len);
 	assert_int_equal(len, 0);
 	free(got);
 }
 
 static void env_absent_is_the_runtimes_or_the_default(void **unused)
 {
-	char script[512];
-	struct nook_error err;
-	struct nook_hook hook;
+	const struct nook_hooks_opts opts = {.default_env = (char *[]){"ONLY=this", NULL}};
 	size_t len;
 	char *got;
 
-	snprintf(script, sizeof(script), "/bin/cat /proc/$$/environ > %s", path_in_dir("env"));
-	hook = sh_hook(script);
 	assert_int_equal(setenv("NOOK_UNIT_HOOK", "from-runtime", 1), 0);
-	assert_int_equal(run_one(hook, state_json, &err), 0);
+	got = hook_environ(NULL, NULL, &len);
 	unsetenv("NOOK_UNIT_HOOK");
-	got = read_file(path_in_dir("env"), &len);
 	assert_true(memmem(got, len, "NOOK_UNIT_HOOK=from-runtime", 28) != NULL);
 	free(got);
 
-	struct nook_hook_list list = {.v = &hook, .n = 1};
-	const struct nook_hooks_opts opts = {.default_env = (char *[]){"ONLY=this", NULL}};
-	assert_int_equal(nook_hooks_run_opts(&list, "startContainer", state_json, &opts, &err), 0);
-	got = read_file(path_in_dir("env"), &len);
+	got = hook_environ(NULL, &opts, &len);
 	assert_int_equal(len, sizeof("ONLY=this"));
 	assert_memory_equal(got, "ONLY=this", len);
 	free(got);

@@ -1,4 +1,5 @@
-/* nook_spec_parse() and nook_spec_load(): the spec's own test configs, field
+/* nook_spec_parse() and nook_spec_load(): good and bad config files (nook's
+ * fixtures, then the spec's own test configs when a checkout is found), field
  * values, and a table of malformed inputs with the exact messages. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,24 +13,82 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "nook/spec.h"
 
-/* The OCI runtime-spec checkout: $NOOK_SPEC_DIR, next to the repository
- * (worktrees of /work), or at its usual place. */
-static const char *spec_dir(void)
+/* The configs of test/config/{good,bad}/ are read from a directory: nook's
+ * own fixtures (tests/unit/fixtures/, always there), then the OCI runtime-spec
+ * checkout's test/config/ (an extra pass, skipped when no checkout is found).
+ * Both hold files of the same names, checked for the same values. */
+struct config_dir {
+	bool spec; /* the spec's checkout rather than nook's fixtures */
+	char path[4096];
+};
+
+static struct config_dir fixtures = {.spec = false};
+static struct config_dir spec_examples = {.spec = true};
+
+/* The repository this binary was built in: <repo>/<build>/tests/<binary>. */
+static bool repo_dir(char *buf, size_t size)
 {
-	static const char *const candidates[] = {"../shared/oci-runtime-spec",
-	                                         "/work/shared/oci-runtime-spec"};
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	for (int up = 0; up < 3; up++) {
+		char *slash = strrchr(buf, '/');
+
+		if (slash == NULL)
+			return false;
+		*slash = '\0';
+	}
+	return true;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Setup: find the directory, or skip (the spec's) or fail (nook's own). */
+static int find_config_dir(void **state)
+{
+	struct config_dir *d = *state;
+	char repo[4096] = "";
 	const char *env = getenv("NOOK_SPEC_DIR");
 
+	if (!repo_dir(repo, sizeof(repo)))
+		strcpy(repo, ".");
+	if (!d->spec) {
+		/* from the binary's repository, else from the current directory */
+		snprintf(d->path, sizeof(d->path), "%s/tests/unit/fixtures", repo);
+		if (!is_dir(d->path))
+			snprintf(d->path, sizeof(d->path), "tests/unit/fixtures");
+		return 0;
+	}
+	/* $NOOK_SPEC_DIR, else the spec's checkout beside the repository, else
+	 * at its place on nook's development machine */
 	if (env != NULL && *env != '\0')
-		return env;
-	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
-		if (access(candidates[i], R_OK) == 0)
-			return candidates[i];
-	return candidates[1];
+		snprintf(d->path, sizeof(d->path), "%s/test/config", env);
+	else {
+		snprintf(d->path, sizeof(d->path), "%s/../shared/oci-runtime-spec/test/config",
+		         repo);
+		if (!is_dir(d->path))
+			snprintf(d->path, sizeof(d->path),
+			         "/work/shared/oci-runtime-spec/test/config");
+	}
+	if (!is_dir(d->path)) {
+		print_message("skipped: no OCI runtime-spec checkout at %s (set NOOK_SPEC_DIR); "
+		              "nook's own fixtures in tests/unit/fixtures/ were checked\n",
+		              d->path);
+		d->path[0] = '\0';
+	}
+	return 0;
 }
 
 static int parse(const char *json, struct nook_spec *s, struct nook_error *err)
@@ -37,12 +96,15 @@ static int parse(const char *json, struct nook_spec *s, struct nook_error *err)
 	return nook_spec_parse("config.json", json, strlen(json), s, err);
 }
 
-static void load_test_config(const char *kind, const char *name, struct nook_spec *s, int want,
-                             struct nook_error *err)
+static void load_test_config(void **state, const char *kind, const char *name, struct nook_spec *s,
+                             int want, struct nook_error *err)
 {
-	char path[4096];
+	const struct config_dir *d = *state;
+	char path[8192];
 
-	snprintf(path, sizeof(path), "%s/test/config/%s/%s", spec_dir(), kind, name);
+	if (d->path[0] == '\0')
+		skip();
+	snprintf(path, sizeof(path), "%s/%s/%s", d->path, kind, name);
 	if (nook_spec_load(path, s, err) != want)
 		fail_msg("%s: expected %s, got: %s", path, want == 0 ? "success" : "failure",
 		         want == 0 ? err->msg : "success");
@@ -61,7 +123,7 @@ static void test_good_configs_parse(void **state)
 		struct nook_spec s;
 		struct nook_error err;
 
-		load_test_config("good", good[i], &s, 0, &err);
+		load_test_config(state, "good", good[i], &s, 0, &err);
 		nook_spec_free(&s);
 	}
 }
@@ -73,7 +135,7 @@ static void test_spec_example_values(void **state)
 	const struct nook_linux *l = &s.linux;
 	const struct nook_resources *r = &s.linux.resources;
 
-	load_test_config("good", "spec-example.json", &s, 0, &err);
+	load_test_config(state, "good", "spec-example.json", &s, 0, &err);
 	assert_string_equal(s.oci_version, "0.5.0-dev");
 	assert_true(s.has_process);
 	assert_true(s.process.terminal);
@@ -174,21 +236,21 @@ static void test_netdevice_and_rdma_values(void **state)
 	struct nook_spec s;
 	struct nook_error err;
 
-	load_test_config("good", "linux-netdevice.json", &s, 0, &err);
+	load_test_config(state, "good", "linux-netdevice.json", &s, 0, &err);
 	assert_int_equal(s.linux.n_net_devices, 3);
 	assert_string_equal(s.linux.net_devices[0].host_name, "eth0");
 	assert_string_equal(s.linux.net_devices[0].name, "container_eth0");
 	assert_null(s.linux.net_devices[1].name);
 	nook_spec_free(&s);
 
-	load_test_config("good", "linux-rdma.json", &s, 0, &err);
+	load_test_config(state, "good", "linux-rdma.json", &s, 0, &err);
 	assert_int_equal(s.linux.resources.n_rdma, 3);
 	assert_string_equal(s.linux.resources.rdma[0].device, "mlx5_1");
 	assert_int_equal(s.linux.resources.rdma[0].hca_handles, 3);
 	assert_false(s.linux.resources.rdma[1].has_hca_handles);
 	nook_spec_free(&s);
 
-	load_test_config("good", "zos-minimal.json", &s, 0, &err);
+	load_test_config(state, "good", "zos-minimal.json", &s, 0, &err);
 	assert_int_equal(s.platforms.n, 1);
 	assert_string_equal(s.platforms.v[0], "zos");
 	nook_spec_free(&s);
@@ -212,7 +274,7 @@ static void test_bad_configs_refused(void **state)
 		struct nook_spec s;
 		struct nook_error err;
 
-		load_test_config("bad", bad[i].file, &s, -1, &err);
+		load_test_config(state, "bad", bad[i].file, &s, -1, &err);
 		if (strstr(err.msg, bad[i].msg) == NULL)
 			fail_msg("%s: message \"%s\" lacks \"%s\"", bad[i].file, err.msg,
 			         bad[i].msg);
@@ -620,13 +682,24 @@ static void test_namespace_names(void **state)
 	assert_string_equal(nook_ns_type_name(NOOK_NS_COUNT), "unknown");
 }
 
+/* The tests above that read config files, on nook's fixtures or (named
+ * spec_examples:...) on the spec's checkout. */
+#define ON_FIXTURES(f)                                                                             \
+	{                                                                                          \
+#f, f, find_config_dir, NULL, &fixtures                                            \
+	}
+#define ON_SPEC_EXAMPLES(f)                                                                        \
+	{                                                                                          \
+		"spec_examples:" #f, f, find_config_dir, NULL, &spec_examples                      \
+	}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_good_configs_parse),
-	    cmocka_unit_test(test_spec_example_values),
-	    cmocka_unit_test(test_netdevice_and_rdma_values),
-	    cmocka_unit_test(test_bad_configs_refused),
+	    ON_FIXTURES(test_good_configs_parse),
+	    ON_FIXTURES(test_spec_example_values),
+	    ON_FIXTURES(test_netdevice_and_rdma_values),
+	    ON_FIXTURES(test_bad_configs_refused),
 	    cmocka_unit_test(test_integer_edges_accepted),
 	    cmocka_unit_test(test_unknown_keys_and_null_ignored),
 	    cmocka_unit_test(test_versions),
@@ -637,6 +710,11 @@ int main(void)
 	    cmocka_unit_test(test_load_not_regular_and_empty),
 	    cmocka_unit_test(test_load_good_file),
 	    cmocka_unit_test(test_namespace_names),
+	    /* the extra pass over the spec's own examples */
+	    ON_SPEC_EXAMPLES(test_good_configs_parse),
+	    ON_SPEC_EXAMPLES(test_spec_example_values),
+	    ON_SPEC_EXAMPLES(test_netdevice_and_rdma_values),
+	    ON_SPEC_EXAMPLES(test_bad_configs_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
