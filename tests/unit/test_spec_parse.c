@@ -71,17 +71,12 @@ static int find_config_dir(void **state)
 			snprintf(d->path, sizeof(d->path), "tests/unit/fixtures");
 		return 0;
 	}
-	/* $NOOK_SPEC_DIR, else the spec's checkout beside the repository, else
-	 * at its place on nook's development machine */
+	/* $NOOK_SPEC_DIR, else the spec's checkout beside the repository */
 	if (env != NULL && *env != '\0')
 		snprintf(d->path, sizeof(d->path), "%s/test/config", env);
-	else {
+	else
 		snprintf(d->path, sizeof(d->path), "%s/../shared/oci-runtime-spec/test/config",
 		         repo);
-		if (!is_dir(d->path))
-			snprintf(d->path, sizeof(d->path),
-			         "/work/shared/oci-runtime-spec/test/config");
-	}
 	if (!is_dir(d->path)) {
 		print_message("skipped: no OCI runtime-spec checkout at %s (set NOOK_SPEC_DIR); "
 		              "nook's own fixtures in tests/unit/fixtures/ were checked\n",
