@@ -92,7 +92,7 @@ static int check_linux(const struct nook_linux *l, const struct nook_host_facts 
                        struct nook_error *err)
 {
 	REFUSE_IF(l->net_devices != NULL, "linux.netDevices", NOT_YET);
-	/* linux.cgroupsPath and linux.resources: src/linux/cgroup/*.c; what a
+	/* linux.cgroupsPath and linux.resources: src/linux/cgroup/; what a
 	 * host lacks (a controller, a file) is refused when it is applied. */
 	if (check_seccomp(&l->seccomp, err) < 0)
 		return -1;
