@@ -36,13 +36,6 @@
 
 #include "nook/cleanup.h"
 
-/* nsfs names in /proc/self/ns, by nook_ns_type. */
-static const char *const proc_ns_names[NOOK_NS_COUNT] = {
-    [NOOK_NS_PID] = "pid",       [NOOK_NS_NETWORK] = "net", [NOOK_NS_MOUNT] = "mnt",
-    [NOOK_NS_IPC] = "ipc",       [NOOK_NS_UTS] = "uts",     [NOOK_NS_USER] = "user",
-    [NOOK_NS_CGROUP] = "cgroup", [NOOK_NS_TIME] = "time",
-};
-
 void spec_read_ns_facts(const struct nook_spec *spec, struct nook_host_facts *host)
 {
 	for (size_t i = 0; i < spec->linux.n_namespaces; i++) {
@@ -52,7 +45,7 @@ void spec_read_ns_facts(const struct nook_spec *spec, struct nook_host_facts *ho
 
 		if (ns->path == NULL || (unsigned)ns->type >= NOOK_NS_COUNT)
 			continue;
-		snprintf(own, sizeof(own), "/proc/self/ns/%s", proc_ns_names[ns->type]);
+		snprintf(own, sizeof(own), "/proc/self/ns/%s", nook_ns_proc_name(ns->type));
 		/* A path that cannot be read is not the runtime's: joining it
 		 * fails later with its own error. */
 		if (stat(ns->path, &a) == 0 && stat(own, &b) == 0 && a.st_dev == b.st_dev &&
