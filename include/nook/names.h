@@ -1,9 +1,10 @@
 /* Tables of names and the numbers they stand for (policies, modes, flags,
  * seccomp's actions and architectures): one table per set of names, looked
  * up both ways, as systemd's string-table.h does. The spec layer owns the
- * tables (src/spec/names.c, src/spec/seccomp_names.c); the parser checks a
- * name against the same table the linux layer takes its number from and
- * `nook features` lists. Pure. */
+ * tables (those below; the scheduler's and memory policy's are private to
+ * it, see src/spec/names.h) and the lookups (src/spec/names.c); the parser
+ * checks a name against the same table the linux layer takes its number
+ * from and `nook features` lists. Pure. */
 #ifndef NOOK_NAMES_H
 #define NOOK_NAMES_H
 
