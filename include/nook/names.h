@@ -42,6 +42,10 @@ const char *nook_name_of(const struct nook_names *t, uint64_t value);
 int nook_name_bits(const struct nook_names *t, const struct nook_strv *names, const char *path,
                    uint64_t *out, struct nook_error *err);
 
+/* hooks.* (config.md), in the order they run: the offset of each list in
+ * struct nook_hooks (src/spec/parse_mount.c). */
+extern const struct nook_names nook_hook_names;
+
 /* ---- names the linux layer turns into numbers ---- */
 
 /* linux.personality.domain: personality(2)'s PER_* (src/spec/parse_linux.c). */

@@ -28,10 +28,6 @@
 #include "nook/security.h"
 #include "nook/spec.h"
 
-static const char *const hook_names[] = {
-    "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
-};
-
 /* ---- the generator ---- */
 
 static void key_names(struct nook_gen *g, const char *k, const char *const *v, size_t n)
@@ -216,7 +212,7 @@ static void document(struct nook_gen *g)
 	nook_gen_open_map(g, NULL);
 	nook_gen_key_str(g, "ociVersionMin", "1.0.0");
 	nook_gen_key_str(g, "ociVersionMax", NOOK_SPEC_VERSION);
-	key_names(g, "hooks", hook_names, NOOK_ARRAY_SIZE(hook_names));
+	table_names(g, "hooks", &nook_hook_names, NULL, false);
 	mount_options(g);
 	linux_features(g);
 	annotations(g);
