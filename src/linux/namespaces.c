@@ -302,7 +302,7 @@ int nook_ns_prepare_for_children(const struct nook_spec *spec, int foreign,
 			continue;
 		bool is_pid = ns->type == NOOK_NS_PID;
 		int *slot = is_pid ? &saved->pid_fd : &saved->time_fd;
-		if (save_own_ns(is_pid ? "pid" : "time", slot, err) < 0)
+		if (save_own_ns(nook_ns_proc_name(ns->type), slot, err) < 0)
 			return -1;
 		if (ns->path != NULL) {
 			if (join_one(spec, i, err) < 0)
