@@ -10,9 +10,6 @@
 #include "nook/error.h"
 #include "nook/spec.h"
 
-/* CLONE_NEW* flag of a namespace type. */
-int nook_ns_clone_flag(enum nook_ns_type type);
-
 /* The CLONE_NEW* flags of every namespace the config asks to be new. */
 int nook_ns_new_flags(const struct nook_spec *spec);
 

@@ -78,6 +78,9 @@ int nook_caps_prepare(const struct nook_capabilities *caps, struct nook_caps *ou
                       struct nook_error *err);
 int nook_caps_drop_bounding(const struct nook_caps *caps, struct nook_error *err);
 int nook_caps_apply(const struct nook_caps *caps, struct nook_error *err);
+/* Capability `cap` as the spec spells it ("CAP_NET_ADMIN") in buf; false
+ * when libcap has no name for it (buf then holds its number). */
+bool nook_cap_name(int cap, char *buf, size_t size);
 
 /* ---- seccomp ---- */
 
@@ -96,5 +99,10 @@ int nook_seccomp_prepare(const struct nook_seccomp *seccomp, struct nook_seccomp
  * and says so. */
 int nook_seccomp_load(struct nook_seccomp_filter *filter, struct nook_error *err);
 void nook_seccomp_free(struct nook_seccomp_filter *filter);
+/* What `nook features` reports, from the tables of include/nook/names.h:
+ * the actions nook_seccomp_prepare takes (all but SCMP_ACT_NOTIFY), and the
+ * filter flags that both libseccomp can set and this kernel knows. */
+bool nook_seccomp_action_supported(uint64_t action);
+bool nook_seccomp_flag_supported(uint64_t flag);
 
 #endif

@@ -453,6 +453,8 @@ bool nook_spec_owns_ns(const struct nook_spec *spec, const struct nook_host_fact
 const struct nook_namespace *nook_spec_namespace(const struct nook_spec *spec,
                                                  enum nook_ns_type type);
 const char *nook_ns_type_name(enum nook_ns_type type); /* "pid", "network", ... */
+const char *nook_ns_proc_name(enum nook_ns_type type); /* in /proc/<pid>/ns: "net", ... */
+int nook_ns_clone_flag(enum nook_ns_type type);        /* CLONE_NEW* */
 
 /* The default config.json of `nook spec` (like runc's), pretty-printed, in a
  * malloc'd string of *len bytes. rootless: the variant for an unprivileged

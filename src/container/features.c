@@ -2,22 +2,20 @@
  * recognizes and what this host offers, as pretty JSON.
  *
  * Kept true to the code: mount options come from the table of
- * src/linux/rootfs/mount_options.c; the seccomp names below are the ones
- * src/linux/seccomp.c accepts (tests/unit/test_features.c compiles a filter
- * with each of them, so a name dropped there fails the test); what
+ * src/linux/rootfs/mount_options.c; the seccomp names are the tables of
+ * src/spec/seccomp_names.c, less what src/linux/seccomp.c refuses
+ * (tests/unit/test_features.c compiles a filter with each of them); what
  * src/spec/support.c refuses is reported as not enabled or left out
  * (SCMP_ACT_NOTIFY, idmap mounts, netDevices, intelRdt); the memoryPolicy
  * modes and flags are the tables of src/spec/mempolicy_args.c. */
 #include "nook/features.h"
 
 #include <errno.h>
-#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
@@ -27,65 +25,9 @@
 #include "nook/version.h"
 #include "nook/mempolicy.h"
 #include "nook/mount_options.h"
+#include "nook/names.h"
+#include "nook/security.h"
 #include "nook/spec.h"
-
-/* ---- what nook's seccomp.c accepts ---- */
-
-static const char *const seccomp_actions[] = {
-    "SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO", "SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS",
-    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",   "SCMP_ACT_TRACE", "SCMP_ACT_TRAP",
-};
-
-static const char *const seccomp_operators[] = {
-    "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",        "SCMP_CMP_LE",
-    "SCMP_CMP_LT", "SCMP_CMP_NE", "SCMP_CMP_MASKED_EQ",
-};
-
-/* The spec's names and libseccomp's: only those libseccomp resolves. */
-static const struct {
-	const char *spec, *lib;
-} seccomp_archs[] = {
-    {"SCMP_ARCH_AARCH64", "aarch64"},
-    {"SCMP_ARCH_ARM", "arm"},
-    {"SCMP_ARCH_LOONGARCH64", "loongarch64"},
-    {"SCMP_ARCH_M68K", "m68k"},
-    {"SCMP_ARCH_MIPS", "mips"},
-    {"SCMP_ARCH_MIPS64", "mips64"},
-    {"SCMP_ARCH_MIPS64N32", "mips64n32"},
-    {"SCMP_ARCH_MIPSEL", "mipsel"},
-    {"SCMP_ARCH_MIPSEL64", "mipsel64"},
-    {"SCMP_ARCH_MIPSEL64N32", "mipsel64n32"},
-    {"SCMP_ARCH_PARISC", "parisc"},
-    {"SCMP_ARCH_PARISC64", "parisc64"},
-    {"SCMP_ARCH_PPC", "ppc"},
-    {"SCMP_ARCH_PPC64", "ppc64"},
-    {"SCMP_ARCH_PPC64LE", "ppc64le"},
-    {"SCMP_ARCH_RISCV64", "riscv64"},
-    {"SCMP_ARCH_S390", "s390"},
-    {"SCMP_ARCH_S390X", "s390x"},
-    {"SCMP_ARCH_SH", "sh"},
-    {"SCMP_ARCH_SHEB", "sheb"},
-    {"SCMP_ARCH_X32", "x32"},
-    {"SCMP_ARCH_X86", "x86"},
-    {"SCMP_ARCH_X86_64", "x86_64"},
-};
-
-/* settable: nook can set it through libseccomp (WAIT_KILLABLE_RECV is known
- * but refused). The kernel is asked too, see flag_supported(). */
-static const struct {
-	const char *name;
-	unsigned long flag;
-	bool settable;
-} seccomp_flags[] = {
-    {"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC, true},
-    {"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG, true},
-    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW, true},
-    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, false},
-};
-
-static const char *const hook_names[] = {
-    "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
-};
 
 /* ---- the generator ---- */
 
@@ -144,17 +86,10 @@ static void capabilities(struct nook_gen *g)
 {
 	nook_gen_open_array(g, "capabilities");
 	for (int cap = 0; cap < (int)cap_max_bits(); cap++) {
-		char *name = cap_to_name(cap);
-		char upper[64];
+		char name[64];
 
-		if (name != NULL && strncmp(name, "cap_", 4) == 0) {
-			snprintf(upper, sizeof(upper), "%s", name);
-			for (char *p = upper; *p != '\0'; p++)
-				if (*p >= 'a' && *p <= 'z')
-					*p = (char)(*p - 'a' + 'A');
-			nook_gen_str(g, upper);
-		}
-		cap_free(name);
+		if (nook_cap_name(cap, name, sizeof(name)))
+			nook_gen_str(g, name);
 	}
 	nook_gen_close_array(g);
 }
@@ -172,43 +107,43 @@ static void cgroup(struct nook_gen *g)
 	nook_gen_close_map(g);
 }
 
-/* The kernel knows a filter flag if seccomp(2) with no filter fails with
- * EFAULT rather than EINVAL. */
-static bool flag_supported(unsigned long flag)
+typedef bool (*supported_fn)(uint64_t value);
+
+/* The names of a table whose value `supported` takes (NULL: all), sorted
+ * when `sorted` (as runc lists them), else in the table's order. */
+static void table_names(struct nook_gen *g, const char *k, const struct nook_names *t,
+                        supported_fn supported, bool sorted)
 {
-	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 && errno == EFAULT;
+	size_t n = 0;
+	autofree const char **names = calloc(t->n + 1, sizeof(*names));
+
+	if (names == NULL) {
+		g->failed = true;
+		return;
+	}
+	for (size_t i = 0; i < t->n; i++)
+		if (supported == NULL || supported(t->v[i].value))
+			names[n++] = t->v[i].name;
+	if (sorted)
+		qsort(names, n, sizeof(*names), cmp_str);
+	key_names(g, k, names, n);
 }
 
-static void seccomp_archs_list(struct nook_gen *g)
+/* Token 0: the libseccomp nook is built with predates the architecture. */
+static bool arch_known(uint64_t token)
 {
-	nook_gen_open_array(g, "archs");
-	for (size_t i = 0; i < NOOK_ARRAY_SIZE(seccomp_archs); i++)
-		if (seccomp_arch_resolve_name(seccomp_archs[i].lib) != 0)
-			nook_gen_str(g, seccomp_archs[i].spec);
-	nook_gen_close_array(g);
-}
-
-static void seccomp_flags_lists(struct nook_gen *g)
-{
-	nook_gen_open_array(g, "knownFlags");
-	for (size_t i = 0; i < NOOK_ARRAY_SIZE(seccomp_flags); i++)
-		nook_gen_str(g, seccomp_flags[i].name);
-	nook_gen_close_array(g);
-	nook_gen_open_array(g, "supportedFlags");
-	for (size_t i = 0; i < NOOK_ARRAY_SIZE(seccomp_flags); i++)
-		if (seccomp_flags[i].settable && flag_supported(seccomp_flags[i].flag))
-			nook_gen_str(g, seccomp_flags[i].name);
-	nook_gen_close_array(g);
+	return token != 0;
 }
 
 static void seccomp(struct nook_gen *g)
 {
 	nook_gen_open_map(g, "seccomp");
 	nook_gen_key_bool(g, "enabled", true);
-	key_names(g, "actions", seccomp_actions, NOOK_ARRAY_SIZE(seccomp_actions));
-	key_names(g, "operators", seccomp_operators, NOOK_ARRAY_SIZE(seccomp_operators));
-	seccomp_archs_list(g);
-	seccomp_flags_lists(g);
+	table_names(g, "actions", &nook_seccomp_actions, nook_seccomp_action_supported, true);
+	table_names(g, "operators", &nook_seccomp_operators, NULL, true);
+	table_names(g, "archs", &nook_seccomp_archs, arch_known, true);
+	table_names(g, "knownFlags", &nook_seccomp_flags, NULL, false);
+	table_names(g, "supportedFlags", &nook_seccomp_flags, nook_seccomp_flag_supported, false);
 	nook_gen_close_map(g);
 }
 
@@ -265,7 +200,7 @@ static void document(struct nook_gen *g)
 	nook_gen_open_map(g, NULL);
 	nook_gen_key_str(g, "ociVersionMin", "1.0.0");
 	nook_gen_key_str(g, "ociVersionMax", NOOK_SPEC_VERSION);
-	key_names(g, "hooks", hook_names, NOOK_ARRAY_SIZE(hook_names));
+	table_names(g, "hooks", &nook_hook_names, NULL, false);
 	mount_options(g);
 	linux_features(g);
 	annotations(g);

@@ -17,16 +17,22 @@
 
 #define BIT(cap) (UINT64_C(1) << (cap))
 
-/* "CAP_NET_ADMIN" as the spec spells it (libcap gives lower case). */
-static const char *cap_name(int cap, char *buf, size_t size)
+bool nook_cap_name(int cap, char *buf, size_t size)
 {
 	char *name = cap_to_name(cap);
+	bool named = name != NULL && strncmp(name, "cap_", 4) == 0;
 
 	snprintf(buf, size, "%s", name != NULL ? name : "?");
 	cap_free(name);
-	for (char *p = buf; *p != '\0'; p++)
+	for (char *p = buf; *p != '\0'; p++) /* libcap gives lower case */
 		if (*p >= 'a' && *p <= 'z')
 			*p = (char)(*p - 'a' + 'A');
+	return named;
+}
+
+static const char *cap_name(int cap, char *buf, size_t size)
+{
+	nook_cap_name(cap, buf, size);
 	return buf;
 }
 

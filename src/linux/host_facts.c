@@ -21,13 +21,6 @@ bool nook_selinux_enabled(void)
 	return access("/sys/fs/selinux/enforce", F_OK) == 0;
 }
 
-/* nsfs names in /proc/self/ns, by nook_ns_type. */
-static const char *const proc_ns_names[NOOK_NS_COUNT] = {
-    [NOOK_NS_PID] = "pid",       [NOOK_NS_NETWORK] = "net", [NOOK_NS_MOUNT] = "mnt",
-    [NOOK_NS_IPC] = "ipc",       [NOOK_NS_UTS] = "uts",     [NOOK_NS_USER] = "user",
-    [NOOK_NS_CGROUP] = "cgroup", [NOOK_NS_TIME] = "time",
-};
-
 /* host->joins_runtime_ns[]: stat each namespace path and /proc/self/ns/<x>. */
 static void read_ns_facts(const struct nook_spec *spec, struct nook_host_facts *host)
 {
@@ -38,7 +31,7 @@ static void read_ns_facts(const struct nook_spec *spec, struct nook_host_facts *
 
 		if (ns->path == NULL || (unsigned)ns->type >= NOOK_NS_COUNT)
 			continue;
-		snprintf(own, sizeof(own), "/proc/self/ns/%s", proc_ns_names[ns->type]);
+		snprintf(own, sizeof(own), "/proc/self/ns/%s", nook_ns_proc_name(ns->type));
 		/* A path that cannot be read is not the runtime's: joining it
 		 * fails later with its own error. */
 		if (stat(ns->path, &a) == 0 && stat(own, &b) == 0 && a.st_dev == b.st_dev &&

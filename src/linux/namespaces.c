@@ -24,31 +24,6 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-int nook_ns_clone_flag(enum nook_ns_type type)
-{
-	switch (type) {
-	case NOOK_NS_PID:
-		return CLONE_NEWPID;
-	case NOOK_NS_NETWORK:
-		return CLONE_NEWNET;
-	case NOOK_NS_MOUNT:
-		return CLONE_NEWNS;
-	case NOOK_NS_IPC:
-		return CLONE_NEWIPC;
-	case NOOK_NS_UTS:
-		return CLONE_NEWUTS;
-	case NOOK_NS_USER:
-		return CLONE_NEWUSER;
-	case NOOK_NS_CGROUP:
-		return CLONE_NEWCGROUP;
-	case NOOK_NS_TIME:
-		return CLONE_NEWTIME;
-	case NOOK_NS_COUNT:
-		break;
-	}
-	return 0;
-}
-
 int nook_ns_new_flags(const struct nook_spec *spec)
 {
 	int flags = 0;
@@ -91,16 +66,6 @@ static int join_one(const struct nook_spec *spec, size_t index, struct nook_erro
 	return 0;
 }
 
-static const char *proc_ns_name(enum nook_ns_type type)
-{
-	static const char *const names[NOOK_NS_COUNT] = {
-	    [NOOK_NS_PID] = "pid",       [NOOK_NS_NETWORK] = "net", [NOOK_NS_MOUNT] = "mnt",
-	    [NOOK_NS_IPC] = "ipc",       [NOOK_NS_UTS] = "uts",     [NOOK_NS_USER] = "user",
-	    [NOOK_NS_CGROUP] = "cgroup", [NOOK_NS_TIME] = "time",
-	};
-	return names[type];
-}
-
 /* The namespace behind `fd` is the one we are in (before any join: the
  * runtime's). */
 static int is_own_ns(int fd, enum nook_ns_type type, struct nook_error *err)
@@ -108,7 +73,7 @@ static int is_own_ns(int fd, enum nook_ns_type type, struct nook_error *err)
 	char own[64];
 	struct stat a, b;
 
-	snprintf(own, sizeof(own), "/proc/self/ns/%s", proc_ns_name(type));
+	snprintf(own, sizeof(own), "/proc/self/ns/%s", nook_ns_proc_name(type));
 	if (fstat(fd, &a) < 0 || stat(own, &b) < 0)
 		return nook_fail(err, errno, "compare a %s namespace with %s",
 		                 nook_ns_type_name(type), own);
@@ -308,7 +273,7 @@ static int join_for_userns_child(const struct nook_spec *spec, size_t index, int
 			                           "runtime's own %s namespace",
 			                           index, ns->path, nook_ns_type_name(ns->type));
 	}
-	if (save_own_ns(proc_ns_name(ns->type), &saved->own_fds[ns->type], err) < 0)
+	if (save_own_ns(nook_ns_proc_name(ns->type), &saved->own_fds[ns->type], err) < 0)
 		return -1;
 	if (setns(fd, flag) < 0)
 		return nook_fail(err, errno, "linux.namespaces[%zu]: join %s namespace %s", index,
@@ -342,7 +307,7 @@ int nook_ns_prepare_for_children(const struct nook_spec *spec, int foreign,
 			continue;
 		bool is_pid = ns->type == NOOK_NS_PID;
 		int *slot = is_pid ? &saved->pid_fd : &saved->time_fd;
-		if (save_own_ns(is_pid ? "pid" : "time", slot, err) < 0)
+		if (save_own_ns(nook_ns_proc_name(ns->type), slot, err) < 0)
 			return -1;
 		if (ns->path != NULL) {
 			if (join_one(spec, i, err) < 0)
@@ -403,7 +368,7 @@ int nook_ns_restore_for_children(struct nook_ns_saved *saved, struct nook_error 
 			continue;
 		if (setns(saved->own_fds[type], 0) < 0 && rc == 0)
 			rc = nook_fail(err, errno, "return to the runtime's %s namespace",
-			               proc_ns_name((enum nook_ns_type)type));
+			               nook_ns_proc_name((enum nook_ns_type)type));
 		close(saved->own_fds[type]);
 		saved->own_fds[type] = -1;
 	}
@@ -412,31 +377,24 @@ int nook_ns_restore_for_children(struct nook_ns_saved *saved, struct nook_error 
 
 int nook_ns_of_process(pid_t pid, int *flags, struct nook_error *err)
 {
-	static const struct {
-		const char *name;
-		int flag;
-	} kinds[] = {
-	    {"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},    {"net", CLONE_NEWNET},
-	    {"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS},   {"cgroup", CLONE_NEWCGROUP},
-	    {"pid", CLONE_NEWPID},   {"time", CLONE_NEWTIME},
-	};
-
 	*flags = 0;
-	for (size_t i = 0; i < NOOK_ARRAY_SIZE(kinds); i++) {
+	for (int t = 0; t < NOOK_NS_COUNT; t++) {
+		const char *name = nook_ns_proc_name((enum nook_ns_type)t);
 		char theirs[64], ours[64];
 		struct stat a, b;
 
-		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, kinds[i].name);
-		snprintf(ours, sizeof(ours), "/proc/self/ns/%s", kinds[i].name);
+		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, name);
+		snprintf(ours, sizeof(ours), "/proc/self/ns/%s", name);
 		if (stat(theirs, &a) < 0) {
-			if (errno == ENOENT && i > 0)
+			/* Every kernel has pid namespaces: the process is gone. */
+			if (errno == ENOENT && t != NOOK_NS_PID)
 				continue; /* a kernel without this kind */
 			return nook_fail(err, errno, "stat %s", theirs);
 		}
 		if (stat(ours, &b) < 0)
 			return nook_fail(err, errno, "stat %s", ours);
 		if (a.st_ino != b.st_ino || a.st_dev != b.st_dev)
-			*flags |= kinds[i].flag;
+			*flags |= nook_ns_clone_flag((enum nook_ns_type)t);
 	}
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include "nook/cleanup.h"
 #include "nook/log.h"
 #include "nook/mempolicy.h"
+#include "nook/names.h"
 #include "nook/scheduler.h"
 
 /* Whether CAP_SYS_RESOURCE is in our effective set: without it the kernel
@@ -164,15 +165,12 @@ static int set_rlimits(const struct nook_process *proc, struct nook_error *err)
 
 static int set_personality(const struct nook_personality *pers, struct nook_error *err)
 {
-	unsigned long domain;
+	const struct nook_name_value *domain =
+	    nook_name_find(&nook_personality_domains, pers->domain);
 
 	if (pers->domain == NULL)
 		return nook_fail(err, EINVAL, "linux.personality.domain: required");
-	if (strcmp(pers->domain, "LINUX") == 0)
-		domain = PER_LINUX;
-	else if (strcmp(pers->domain, "LINUX32") == 0)
-		domain = PER_LINUX32;
-	else
+	if (domain == NULL)
 		return nook_fail(
 		    err, EINVAL,
 		    "linux.personality.domain: unknown domain \"%s\" (LINUX or LINUX32)",
@@ -184,7 +182,7 @@ static int set_personality(const struct nook_personality *pers, struct nook_erro
 		    err, EINVAL,
 		    "linux.personality.flags[0]: unknown flag \"%s\" (nook supports none)",
 		    pers->flags.v[0]);
-	if (personality(domain) < 0)
+	if (personality((unsigned long)domain->value) < 0)
 		return nook_fail(err, errno, "linux.personality: personality(%s)", pers->domain);
 	return 0;
 }
@@ -193,24 +191,18 @@ static int set_personality(const struct nook_personality *pers, struct nook_erro
 
 static int set_io_priority(const struct nook_io_priority *io, struct nook_error *err)
 {
-	int class;
+	const struct nook_name_value *class = nook_name_find(&nook_io_classes, io->class_name);
 
 	if (io->class_name == NULL)
 		return nook_fail(err, EINVAL, "process.ioPriority.class: required");
-	if (strcmp(io->class_name, "IOPRIO_CLASS_RT") == 0)
-		class = IOPRIO_CLASS_RT;
-	else if (strcmp(io->class_name, "IOPRIO_CLASS_BE") == 0)
-		class = IOPRIO_CLASS_BE;
-	else if (strcmp(io->class_name, "IOPRIO_CLASS_IDLE") == 0)
-		class = IOPRIO_CLASS_IDLE;
-	else
+	if (class == NULL)
 		return nook_fail(err, EINVAL, "process.ioPriority.class: unknown class \"%s\"",
 		                 io->class_name);
 	if (io->priority < 0 || io->priority > 7)
 		return nook_fail(err, EINVAL, "process.ioPriority.priority: %d is outside 0..7",
 		                 io->priority);
-	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, IOPRIO_PRIO_VALUE(class, io->priority)) <
-	    0)
+	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
+	            IOPRIO_PRIO_VALUE((int)class->value, io->priority)) < 0)
 		return nook_fail(err, errno, "process.ioPriority: ioprio_set %s %d", io->class_name,
 		                 io->priority);
 	return 0;

@@ -14,6 +14,20 @@
 
 #include "nook/cleanup.h"
 
+/* openat2(2), again while it fails with EAGAIN (a rename raced with the
+ * lookup), at most 32 times. */
+static int openat2_retry(int dir, const char *path, struct open_how *how)
+{
+	int fd;
+
+	for (int tries = 0; tries < 32; tries++) {
+		fd = (int)syscall(SYS_openat2, dir, path, how, sizeof(*how));
+		if (fd >= 0 || errno != EAGAIN)
+			break;
+	}
+	return fd;
+}
+
 int nook_openat_in_root(int root_fd, const char *path, int flags, unsigned long long extra_resolve)
 {
 	struct open_how how = {
@@ -21,7 +35,6 @@ int nook_openat_in_root(int root_fd, const char *path, int flags, unsigned long 
 	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | extra_resolve,
 	};
 	const char *p = path;
-	int fd;
 
 	/* openat2 wants a relative path here only for readability: an absolute
 	 * one is rooted at root_fd anyway with RESOLVE_IN_ROOT. */
@@ -29,12 +42,7 @@ int nook_openat_in_root(int root_fd, const char *path, int flags, unsigned long 
 		p++;
 	if (*p == '\0')
 		p = ".";
-	for (int tries = 0; tries < 32; tries++) {
-		fd = (int)syscall(SYS_openat2, root_fd, p, &how, sizeof(how));
-		if (fd >= 0 || errno != EAGAIN)
-			break;
-	}
-	return fd;
+	return openat2_retry(root_fd, p, &how);
 }
 
 const char *nook_fd_path(int fd, char *buf, size_t size)
@@ -107,6 +115,61 @@ static int next_component(const char **p, char comp[NAME_MAX + 1], const char *p
 	return 1;
 }
 
+/* A walk down `path` from the root one component at a time: `cur` is the
+ * directory reached, `prefix` the components walked so far ("a/b", or
+ * "/a/b" when `absolute`). */
+struct walk {
+	const char *path, *p;
+	char *prefix;
+	size_t len;
+	bool absolute;
+	int cur;
+};
+
+static void walk_end(struct walk *w)
+{
+	free(w->prefix);
+	if (w->cur >= 0)
+		close(w->cur);
+}
+
+/* At the root, to walk `todo`: 0, or -1 (err names `path`). */
+static int walk_start(struct walk *w, int root_fd, const char *todo, const char *path,
+                      bool absolute, struct nook_error *err)
+{
+	*w = (struct walk){.path = path, .p = todo, .absolute = absolute, .cur = -1};
+	w->prefix = calloc(1, strlen(todo) + 2);
+	if (w->prefix == NULL)
+		return nook_fail(err, ENOMEM, "%s", path);
+	w->cur = nook_openat_in_root(root_fd, ".", O_PATH | O_DIRECTORY, 0);
+	if (w->cur < 0)
+		return nook_fail(err, errno, "%s: open the root", path);
+	return 0;
+}
+
+/* The next component other than "." into comp, added to prefix: 1; none
+ * left: 0; too long: -1. */
+static int walk_next(struct walk *w, char comp[NAME_MAX + 1], struct nook_error *err)
+{
+	int more;
+
+	do
+		more = next_component(&w->p, comp, w->path, err);
+	while (more > 0 && strcmp(comp, ".") == 0);
+	if (more <= 0)
+		return more;
+	w->len +=
+	    (size_t)sprintf(w->prefix + w->len, "%s%s", w->absolute || w->len > 0 ? "/" : "", comp);
+	return 1;
+}
+
+/* The directory reached replaced by `next` (taken over). */
+static void walk_into(struct walk *w, int next)
+{
+	close(w->cur);
+	w->cur = next;
+}
+
 int nook_resolve_create(int root_fd, const char *path, enum nook_resolve_create create,
                         struct nook_error *err)
 {
@@ -127,49 +190,40 @@ int nook_resolve_create(int root_fd, const char *path, enum nook_resolve_create 
 	 * what is missing; a missing component that is a dangling symlink
 	 * restarts the walk at its target. */
 	for (int links = 0; links <= 40; links++) {
-		autofree char *prefix = calloc(1, strlen(todo) + 2);
-		autoclose int cur = -1;
+		struct walk w __attribute__((cleanup(walk_end)));
 		char *next_todo = NULL;
-		size_t len = 0;
-		const char *p = todo;
 
-		if (prefix == NULL)
-			return nook_fail(err, ENOMEM, "%s", path);
-		cur = nook_openat_in_root(root_fd, ".", O_PATH | O_DIRECTORY, 0);
-		if (cur < 0)
-			return nook_fail(err, errno, "%s: open the root", path);
+		if (walk_start(&w, root_fd, todo, path, false, err) < 0)
+			return -1;
 		for (;;) {
 			char comp[NAME_MAX + 1], link[PATH_MAX];
-			int next, more = next_component(&p, comp, path, err);
+			int next, more = walk_next(&w, comp, err);
 
 			if (more <= 0)
-				return more < 0 ? -1 : nook_steal_fd(&cur);
-			while (*p == '/')
-				p++;
-			if (strcmp(comp, ".") == 0)
-				continue;
-			len += (size_t)sprintf(prefix + len, "%s%s", len ? "/" : "", comp);
-			next = nook_openat_in_root(root_fd, prefix, O_PATH, 0);
+				return more < 0 ? -1 : nook_steal_fd(&w.cur);
+			while (*w.p == '/')
+				w.p++;
+			next = nook_openat_in_root(root_fd, w.prefix, O_PATH, 0);
 			if (next < 0 && errno == ENOENT) {
 				/* `cur` is the resolved parent: making `comp` in it
 				 * makes `prefix` inside the root, whatever symlinks
 				 * led there. */
-				bool as_file = *p == '\0' && create == NOOK_RESOLVE_MKFILE;
-				int m = make_missing(cur, comp, as_file, link, sizeof(link));
+				bool as_file = *w.p == '\0' && create == NOOK_RESOLVE_MKFILE;
+				int m = make_missing(w.cur, comp, as_file, link, sizeof(link));
 				if (m < 0)
 					return nook_fail(err, errno, "%s: %s %s", path,
-					                 as_file ? "create file" : "mkdir", prefix);
+					                 as_file ? "create file" : "mkdir",
+					                 w.prefix);
 				if (m == 1) {
-					prefix[len] = '\0';
-					next_todo = follow(prefix, link, p);
+					w.prefix[w.len] = '\0';
+					next_todo = follow(w.prefix, link, w.p);
 					break;
 				}
-				next = nook_openat_in_root(root_fd, prefix, O_PATH, 0);
+				next = nook_openat_in_root(root_fd, w.prefix, O_PATH, 0);
 			}
 			if (next < 0)
-				return nook_fail(err, errno, "%s: open %s", path, prefix);
-			close(cur);
-			cur = next;
+				return nook_fail(err, errno, "%s: open %s", path, w.prefix);
+			walk_into(&w, next);
 		}
 		if (next_todo == NULL)
 			return nook_fail(err, ENOMEM, "%s", path);
@@ -186,54 +240,38 @@ static int open_dir_below(int dir, const char *comp)
 	    .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
-	int fd;
 
-	for (int tries = 0; tries < 32; tries++) {
-		fd = (int)syscall(SYS_openat2, dir, comp, &how, sizeof(how));
-		if (fd >= 0 || errno != EAGAIN)
-			break;
-	}
-	return fd;
+	return openat2_retry(dir, comp, &how);
 }
 
 int nook_resolve_dir_nofollow(int root_fd, const char *path, bool create, struct nook_error *err)
 {
-	autofree char *prefix = calloc(1, strlen(path) + 2);
-	autoclose int cur = -1;
-	size_t len = 0;
-	const char *p = path;
+	struct walk w __attribute__((cleanup(walk_end)));
+	char comp[NAME_MAX + 1];
+	int more;
 
-	if (prefix == NULL)
-		return nook_fail(err, ENOMEM, "%s", path);
-	cur = nook_openat_in_root(root_fd, ".", O_PATH | O_DIRECTORY, 0);
-	if (cur < 0)
-		return nook_fail(err, errno, "%s: open the root", path);
-	for (;;) {
-		char comp[NAME_MAX + 1];
-		int next, more = next_component(&p, comp, path, err);
+	if (walk_start(&w, root_fd, path, path, true, err) < 0)
+		return -1;
+	while ((more = walk_next(&w, comp, err)) > 0) {
+		int next;
 
-		if (more <= 0)
-			return more < 0 ? -1 : nook_steal_fd(&cur);
-		if (strcmp(comp, ".") == 0)
-			continue;
 		if (strcmp(comp, "..") == 0)
 			return nook_fail(err, EINVAL, "%s: \"..\" is not allowed here", path);
-		len += (size_t)sprintf(prefix + len, "/%s", comp);
-		next = open_dir_below(cur, comp);
+		next = open_dir_below(w.cur, comp);
 		if (next < 0 && errno == ENOENT && create) {
-			if (mkdirat(cur, comp, 0755) < 0 && errno != EEXIST)
-				return nook_fail(err, errno, "%s: mkdir %s", path, prefix);
-			next = open_dir_below(cur, comp);
+			if (mkdirat(w.cur, comp, 0755) < 0 && errno != EEXIST)
+				return nook_fail(err, errno, "%s: mkdir %s", path, w.prefix);
+			next = open_dir_below(w.cur, comp);
 		}
 		if (next < 0 && errno == ELOOP)
-			return strcmp(prefix, path) == 0
+			return strcmp(w.prefix, path) == 0
 			           ? nook_fail(err, ELOOP, "%s is a symlink", path)
-			           : nook_fail(err, ELOOP, "%s: %s is a symlink", path, prefix);
+			           : nook_fail(err, ELOOP, "%s: %s is a symlink", path, w.prefix);
 		if (next < 0 && errno == ENOTDIR)
-			return nook_fail(err, ENOTDIR, "%s: %s is not a directory", path, prefix);
+			return nook_fail(err, ENOTDIR, "%s: %s is not a directory", path, w.prefix);
 		if (next < 0)
-			return nook_fail(err, errno, "%s: open %s", path, prefix);
-		close(cur);
-		cur = next;
+			return nook_fail(err, errno, "%s: open %s", path, w.prefix);
+		walk_into(&w, next);
 	}
+	return more < 0 ? -1 : nook_steal_fd(&w.cur);
 }

@@ -31,6 +31,7 @@
 
 #include "nook/cleanup.h"
 #include "nook/log.h"
+#include "nook/names.h"
 
 #define MAX_ARGS 6 /* a syscall has at most six arguments */
 
@@ -40,113 +41,40 @@ struct nook_seccomp_filter {
 	unsigned int flags;     /* SECCOMP_FILTER_FLAG_* of linux.seccomp.flags */
 };
 
-/* ---- names to libseccomp values ---- */
+/* ---- names to libseccomp values (the tables of src/spec/seccomp_names.c) ---- */
+
+bool nook_seccomp_action_supported(uint64_t action)
+{
+	return action != SCMP_ACT_NOTIFY; /* it needs a listener (listenerPath) */
+}
 
 /* An action with its errnoRet. path: "linux.seccomp.defaultAction" or
  * "linux.seccomp.syscalls[i].action"; errno_path the errnoRet next to it. */
 static int parse_action(const char *name, bool has_errno_ret, uint32_t errno_ret, const char *path,
                         const char *errno_path, uint32_t *out, struct nook_error *err)
 {
-	static const struct {
-		const char *name;
-		uint32_t action;
-	} plain[] = {
-	    {"SCMP_ACT_KILL", SCMP_ACT_KILL},
-	    {"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS},
-	    {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD},
-	    {"SCMP_ACT_TRAP", SCMP_ACT_TRAP},
-	    {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW},
-	    {"SCMP_ACT_LOG", SCMP_ACT_LOG},
-	};
+	const struct nook_name_value *e = nook_name_find(&nook_seccomp_actions, name);
 	uint32_t errnum = has_errno_ret ? errno_ret : EPERM;
 
 	if (name == NULL)
 		return nook_fail(err, EINVAL, "%s: required", path);
-	if (strcmp(name, "SCMP_ACT_NOTIFY") == 0)
-		return nook_fail(err, 0, "not supported: %s: SCMP_ACT_NOTIFY needs a listener",
-		                 path);
-	if (strcmp(name, "SCMP_ACT_ERRNO") == 0 || strcmp(name, "SCMP_ACT_TRACE") == 0) {
+	if (e == NULL)
+		return nook_fail(err, EINVAL, "%s: unknown action \"%s\"", path, name);
+	if (!nook_seccomp_action_supported(e->value))
+		return nook_fail(err, 0, "not supported: %s: %s needs a listener", path, name);
+	if (e->value == SCMP_ACT_ERRNO(0) || e->value == SCMP_ACT_TRACE(0)) {
 		if (errnum > 0xffff)
 			return nook_fail(err, EINVAL, "%s: %u is above 65535", errno_path, errnum);
-		*out = strcmp(name, "SCMP_ACT_ERRNO") == 0 ? SCMP_ACT_ERRNO(errnum)
-		                                           : SCMP_ACT_TRACE(errnum);
+		*out = (uint32_t)e->value | errnum; /* SCMP_ACT_ERRNO(errnum) */
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
-		if (strcmp(name, plain[i].name) != 0)
-			continue;
-		/* The spec: an errno on an action without one is an error. */
-		if (has_errno_ret)
-			return nook_fail(
-			    err, EINVAL,
-			    "%s: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, "
-			    "not %s",
-			    errno_path, name);
-		*out = plain[i].action;
-		return 0;
-	}
-	return nook_fail(err, EINVAL, "%s: unknown action \"%s\"", path, name);
-}
-
-static int parse_op(const char *name, enum scmp_compare *out)
-{
-	static const struct {
-		const char *name;
-		enum scmp_compare op;
-	} ops[] = {
-	    {"SCMP_CMP_NE", SCMP_CMP_NE},
-	    {"SCMP_CMP_LT", SCMP_CMP_LT},
-	    {"SCMP_CMP_LE", SCMP_CMP_LE},
-	    {"SCMP_CMP_EQ", SCMP_CMP_EQ},
-	    {"SCMP_CMP_GE", SCMP_CMP_GE},
-	    {"SCMP_CMP_GT", SCMP_CMP_GT},
-	    {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
-	};
-
-	for (size_t i = 0; name != NULL && i < sizeof(ops) / sizeof(ops[0]); i++) {
-		if (strcmp(name, ops[i].name) == 0) {
-			*out = ops[i].op;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* The spec's SCMP_ARCH_* names and libseccomp's names for them. */
-static const char *arch_library_name(const char *name)
-{
-	static const struct {
-		const char *spec, *lib;
-	} archs[] = {
-	    {"SCMP_ARCH_X86", "x86"},
-	    {"SCMP_ARCH_X86_64", "x86_64"},
-	    {"SCMP_ARCH_X32", "x32"},
-	    {"SCMP_ARCH_ARM", "arm"},
-	    {"SCMP_ARCH_AARCH64", "aarch64"},
-	    {"SCMP_ARCH_MIPS", "mips"},
-	    {"SCMP_ARCH_MIPS64", "mips64"},
-	    {"SCMP_ARCH_MIPS64N32", "mips64n32"},
-	    {"SCMP_ARCH_MIPSEL", "mipsel"},
-	    {"SCMP_ARCH_MIPSEL64", "mipsel64"},
-	    {"SCMP_ARCH_MIPSEL64N32", "mipsel64n32"},
-	    {"SCMP_ARCH_PPC", "ppc"},
-	    {"SCMP_ARCH_PPC64", "ppc64"},
-	    {"SCMP_ARCH_PPC64LE", "ppc64le"},
-	    {"SCMP_ARCH_S390", "s390"},
-	    {"SCMP_ARCH_S390X", "s390x"},
-	    {"SCMP_ARCH_PARISC", "parisc"},
-	    {"SCMP_ARCH_PARISC64", "parisc64"},
-	    {"SCMP_ARCH_RISCV64", "riscv64"},
-	    {"SCMP_ARCH_LOONGARCH64", "loongarch64"},
-	    {"SCMP_ARCH_M68K", "m68k"},
-	    {"SCMP_ARCH_SH", "sh"},
-	    {"SCMP_ARCH_SHEB", "sheb"},
-	};
-
-	for (size_t i = 0; name != NULL && i < sizeof(archs) / sizeof(archs[0]); i++)
-		if (strcmp(name, archs[i].spec) == 0)
-			return archs[i].lib;
-	return NULL;
+	/* The spec: an errno on an action without one is an error. */
+	if (has_errno_ret)
+		return nook_fail(err, EINVAL,
+		                 "%s: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, not %s",
+		                 errno_path, name);
+	*out = (uint32_t)e->value;
+	return 0;
 }
 
 /* ---- the steps of prepare ---- */
@@ -155,17 +83,15 @@ static int add_architectures(scmp_filter_ctx ctx, const struct nook_strv *archs,
                              struct nook_error *err)
 {
 	for (size_t i = 0; i < archs->n; i++) {
-		const char *lib = arch_library_name(archs->v[i]);
-		uint32_t token;
+		const struct nook_name_value *e = nook_name_find(&nook_seccomp_archs, archs->v[i]);
 		int rc;
 
-		if (lib == NULL)
+		if (e == NULL)
 			return nook_fail(
 			    err, EINVAL,
 			    "linux.seccomp.architectures[%zu]: unknown architecture \"%s\"", i,
 			    archs->v[i]);
-		token = seccomp_arch_resolve_name(lib);
-		if (token == 0) {
+		if (e->value == 0) {
 			/* A valid name this libseccomp predates: it cannot be the
 			 * architecture we run on, so no syscall of ours uses it. */
 			nook_warn("linux.seccomp.architectures[%zu]: %s is not known to libseccomp "
@@ -173,12 +99,36 @@ static int add_architectures(scmp_filter_ctx ctx, const struct nook_strv *archs,
 			          i, archs->v[i], SCMP_VER_MAJOR, SCMP_VER_MINOR, SCMP_VER_MICRO);
 			continue;
 		}
-		rc = seccomp_arch_add(ctx, token);
+		rc = seccomp_arch_add(ctx, (uint32_t)e->value);
 		if (rc < 0 && rc != -EEXIST)
 			return nook_fail(err, -rc, "linux.seccomp.architectures[%zu]: add %s", i,
 			                 archs->v[i]);
 	}
 	return 0;
+}
+
+/* The libseccomp attribute that sets a filter flag, -1 for one it cannot
+ * set (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV in libseccomp 2.5). */
+static int flag_attr(uint64_t flag)
+{
+	switch (flag) {
+	case SECCOMP_FILTER_FLAG_TSYNC:
+		return SCMP_FLTATR_CTL_TSYNC;
+	case SECCOMP_FILTER_FLAG_LOG:
+		return SCMP_FLTATR_CTL_LOG;
+	case SECCOMP_FILTER_FLAG_SPEC_ALLOW:
+		return SCMP_FLTATR_CTL_SSB;
+	default:
+		return -1;
+	}
+}
+
+/* The kernel knows a filter flag if seccomp(2) with no filter fails with
+ * EFAULT rather than EINVAL. */
+bool nook_seccomp_flag_supported(uint64_t flag)
+{
+	return flag_attr(flag) >= 0 &&
+	       syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 && errno == EFAULT;
 }
 
 /* The attribute tells libseccomp (which checks the kernel supports the flag),
@@ -188,27 +138,20 @@ static int set_flags(scmp_filter_ctx ctx, const struct nook_strv *flags, unsigne
 {
 	for (size_t i = 0; i < flags->n; i++) {
 		const char *flag = flags->v[i];
-		enum scmp_filter_attr attr;
+		const struct nook_name_value *e = nook_name_find(&nook_seccomp_flags, flag);
+		int attr = e != NULL ? flag_attr(e->value) : -1;
 		int rc;
 
-		if (strcmp(flag, "SECCOMP_FILTER_FLAG_TSYNC") == 0) {
-			attr = SCMP_FLTATR_CTL_TSYNC;
-			*kflags |= SECCOMP_FILTER_FLAG_TSYNC;
-		} else if (strcmp(flag, "SECCOMP_FILTER_FLAG_LOG") == 0) {
-			attr = SCMP_FLTATR_CTL_LOG;
-			*kflags |= SECCOMP_FILTER_FLAG_LOG;
-		} else if (strcmp(flag, "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0) {
-			attr = SCMP_FLTATR_CTL_SSB;
-			*kflags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
-		} else if (strcmp(flag, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") == 0)
+		if (e == NULL)
+			return nook_fail(err, EINVAL,
+			                 "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i, flag);
+		if (attr < 0)
 			return nook_fail(err, 0,
 			                 "not supported: linux.seccomp.flags[%zu]: %s (libseccomp "
 			                 "%d.%d cannot set it)",
 			                 i, flag, SCMP_VER_MAJOR, SCMP_VER_MINOR);
-		else
-			return nook_fail(err, EINVAL,
-			                 "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i, flag);
-		rc = seccomp_attr_set(ctx, attr, 1);
+		*kflags |= (unsigned int)e->value;
+		rc = seccomp_attr_set(ctx, (enum scmp_filter_attr)attr, 1);
 		if (rc < 0)
 			return nook_fail(err, -rc, "linux.seccomp.flags[%zu]: set %s", i, flag);
 	}
@@ -221,21 +164,23 @@ static int parse_args(size_t i, const struct nook_seccomp_syscall *sc, struct sc
 {
 	for (size_t a = 0; a < sc->n_args; a++) {
 		const struct nook_seccomp_arg *arg = &sc->args[a];
-		enum scmp_compare op;
+		const struct nook_name_value *op = nook_name_find(&nook_seccomp_operators, arg->op);
 
 		if (arg->index >= MAX_ARGS)
 			return nook_fail(
 			    err, EINVAL,
 			    "linux.seccomp.syscalls[%zu].args[%zu].index: %u is above 5", i, a,
 			    arg->index);
-		if (parse_op(arg->op, &op) < 0)
+		if (op == NULL)
 			return nook_fail(
 			    err, EINVAL,
 			    "linux.seccomp.syscalls[%zu].args[%zu].op: unknown operator "
 			    "\"%s\"",
 			    i, a, arg->op != NULL ? arg->op : "");
-		cmps[a] = (struct scmp_arg_cmp){
-		    .arg = arg->index, .op = op, .datum_a = arg->value, .datum_b = arg->value_two};
+		cmps[a] = (struct scmp_arg_cmp){.arg = arg->index,
+		                                .op = (enum scmp_compare)op->value,
+		                                .datum_a = arg->value,
+		                                .datum_b = arg->value_two};
 	}
 	return 0;
 }

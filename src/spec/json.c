@@ -192,17 +192,41 @@ int j_is_object(struct jctx *c, yajl_val v)
 	return 0;
 }
 
-/* Find key; *v NULL when not given. Pushes the key on the path when given
- * (the caller pops with *mark); a missing required key is an error. */
-static int field(struct jctx *c, yajl_val obj, const char *key, bool required, yajl_val *v,
-                 size_t *mark)
+enum jtype { J_ANY, J_STRING, J_BOOL, J_ARRAY, J_OBJECT };
+
+static bool has_type(yajl_val v, enum jtype type)
 {
+	switch (type) {
+	case J_STRING:
+		return YAJL_IS_STRING(v);
+	case J_BOOL:
+		return YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v);
+	case J_ARRAY:
+		return YAJL_IS_ARRAY(v);
+	case J_OBJECT:
+		return YAJL_IS_OBJECT(v);
+	default:
+		return true;
+	}
+}
+
+/* Find key: 1 with its value in *v and the key pushed on the path (the
+ * caller pops with *mark); 0 when not given; -1 when a required key is
+ * missing or the value is not of `type`. */
+static int field(struct jctx *c, yajl_val obj, const char *key, bool required, enum jtype type,
+                 yajl_val *v, size_t *mark)
+{
+	static const char *const what[] = {[J_STRING] = "string",
+	                                   [J_BOOL] = "boolean",
+	                                   [J_ARRAY] = "array",
+	                                   [J_OBJECT] = "object"};
+
 	if (j_get(c, obj, key, v) < 0)
 		return -1;
 	if (*v == NULL)
 		return required ? j_missing(c, key) : 0;
 	*mark = j_push_key(c, key);
-	return 0;
+	return has_type(*v, type) ? 1 : j_expected(c, what[type], *v);
 }
 
 /* ---- scalars ---- */
@@ -211,13 +235,10 @@ int j_str(struct jctx *c, yajl_val obj, const char *key, bool required, char **o
 {
 	yajl_val v;
 	size_t mark;
+	int rc = field(c, obj, key, required, J_STRING, &v, &mark);
 
-	if (field(c, obj, key, required, &v, &mark) < 0)
-		return -1;
-	if (v == NULL)
-		return 0;
-	if (!YAJL_IS_STRING(v))
-		return j_expected(c, "string", v);
+	if (rc <= 0)
+		return rc;
 	*out = j_strdup(c, v->u.string);
 	if (*out == NULL)
 		return -1;
@@ -229,18 +250,15 @@ int j_bool(struct jctx *c, yajl_val obj, const char *key, bool *out, bool *has)
 {
 	yajl_val v;
 	size_t mark;
+	int rc = field(c, obj, key, false, J_BOOL, &v, &mark);
 
-	if (field(c, obj, key, false, &v, &mark) < 0)
-		return -1;
-	if (v == NULL)
-		return 0;
-	if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v))
-		return j_expected(c, "boolean", v);
-	*out = YAJL_IS_TRUE(v);
-	if (has != NULL)
-		*has = true;
-	j_pop(c, mark);
-	return 0;
+	if (rc > 0) {
+		*out = YAJL_IS_TRUE(v);
+		if (has != NULL)
+			*has = true;
+		j_pop(c, mark);
+	}
+	return rc < 0 ? -1 : 0;
 }
 
 /* An integer read exactly from the text of the number: yajl turns what does
@@ -285,12 +303,12 @@ static int int_field(struct jctx *c, yajl_val obj, const char *key, bool require
 {
 	yajl_val v;
 	size_t mark;
+	int rc;
 
 	*found = false;
-	if (field(c, obj, key, required, &v, &mark) < 0)
-		return -1;
-	if (v == NULL)
-		return 0;
+	rc = field(c, obj, key, required, J_ANY, &v, &mark);
+	if (rc <= 0)
+		return rc;
 	if (integer(c, v, type, min, max, out) < 0)
 		return -1;
 	j_pop(c, mark);
@@ -343,21 +361,13 @@ DEFINE_UINT_GETTER(j_u64, uint64_t, "uint64", UINT64_MAX)
 DEFINE_INT_GETTER(j_i32, int32_t, "int32", INT32_MIN, INT32_MAX)
 DEFINE_INT_GETTER(j_i64, int64_t, "int64", INT64_MIN, INT64_MAX)
 
-static bool in_list(const char *s, const char *const *names)
-{
-	for (; *names != NULL; names++)
-		if (strcmp(s, *names) == 0)
-			return true;
-	return false;
-}
-
-static void join_list(const char *const *names, char *buf, size_t size)
+static void join_names(const struct nook_names *names, char *buf, size_t size)
 {
 	size_t o = 0;
 
 	buf[0] = '\0';
-	for (; *names != NULL && o < size; names++) {
-		int n = snprintf(buf + o, size - o, "%s%s", o ? ", " : "", *names);
+	for (size_t i = 0; i < names->n && o < size; i++) {
+		int n = snprintf(buf + o, size - o, "%s%s", o ? ", " : "", names->v[i].name);
 
 		if (n < 0)
 			break;
@@ -365,28 +375,27 @@ static void join_list(const char *const *names, char *buf, size_t size)
 	}
 }
 
-int j_check_enum(struct jctx *c, yajl_val v, const char *const *names)
+int j_check_enum(struct jctx *c, yajl_val v, const struct nook_names *names)
 {
 	char list[1024], q[100];
 
 	if (!YAJL_IS_STRING(v))
 		return j_expected(c, "string", v);
-	if (in_list(v->u.string, names))
+	if (nook_name_find(names, v->u.string) != NULL)
 		return 0;
-	join_list(names, list, sizeof(list));
+	join_names(names, list, sizeof(list));
 	return j_error(c, "expected one of %s, got %s", list, j_quote(v->u.string, q, sizeof(q)));
 }
 
-int j_enum(struct jctx *c, yajl_val obj, const char *key, bool required, const char *const *names,
-           char **out)
+int j_enum(struct jctx *c, yajl_val obj, const char *key, bool required,
+           const struct nook_names *names, char **out)
 {
 	yajl_val v;
 	size_t mark;
+	int rc = field(c, obj, key, required, J_ANY, &v, &mark);
 
-	if (field(c, obj, key, required, &v, &mark) < 0)
-		return -1;
-	if (v == NULL)
-		return 0;
+	if (rc <= 0)
+		return rc;
 	if (j_check_enum(c, v, names) < 0)
 		return -1;
 	*out = j_strdup(c, v->u.string);
@@ -398,35 +407,15 @@ int j_enum(struct jctx *c, yajl_val obj, const char *key, bool required, const c
 
 /* ---- containers ---- */
 
-static int array_field(struct jctx *c, yajl_val obj, const char *key, yajl_val *v, size_t *mark)
-{
-	if (field(c, obj, key, false, v, mark) < 0)
-		return -1;
-	if (*v != NULL && !YAJL_IS_ARRAY(*v))
-		return j_expected(c, "array", *v);
-	return 0;
-}
-
-static int object_field(struct jctx *c, yajl_val obj, const char *key, bool required, yajl_val *v,
-                        size_t *mark)
-{
-	if (field(c, obj, key, required, v, mark) < 0)
-		return -1;
-	if (*v != NULL && !YAJL_IS_OBJECT(*v))
-		return j_expected(c, "object", *v);
-	return 0;
-}
-
-int j_strv(struct jctx *c, yajl_val obj, const char *key, const char *const *names,
+int j_strv(struct jctx *c, yajl_val obj, const char *key, const struct nook_names *names,
            struct nook_strv *out)
 {
 	yajl_val v;
 	size_t mark, i, n;
+	int rc = field(c, obj, key, false, J_ARRAY, &v, &mark);
 
-	if (array_field(c, obj, key, &v, &mark) < 0)
-		return -1;
-	if (v == NULL)
-		return 0;
+	if (rc <= 0)
+		return rc;
 	n = v->u.array.len;
 	out->v = j_calloc(c, n + 1, sizeof(char *)); /* NULL-terminated, for execve */
 	if (out->v == NULL)
@@ -453,11 +442,10 @@ int j_u32v(struct jctx *c, yajl_val obj, const char *key, uint32_t **out, size_t
 	yajl_val v;
 	size_t mark, i;
 	struct jint x;
+	int rc = field(c, obj, key, false, J_ARRAY, &v, &mark);
 
-	if (array_field(c, obj, key, &v, &mark) < 0)
-		return -1;
-	if (v == NULL)
-		return 0;
+	if (rc <= 0)
+		return rc;
 	*out = j_calloc(c, v->u.array.len, sizeof(**out));
 	if (*out == NULL)
 		return -1;
@@ -510,11 +498,10 @@ int j_map(struct jctx *c, yajl_val obj, const char *key, struct nook_map *out)
 {
 	yajl_val v;
 	size_t mark, i, n;
+	int rc = field(c, obj, key, false, J_OBJECT, &v, &mark);
 
-	if (object_field(c, obj, key, false, &v, &mark) < 0)
-		return -1;
-	if (v == NULL)
-		return 0;
+	if (rc <= 0)
+		return rc;
 	if (keys_unique(c, v) < 0)
 		return -1;
 	n = v->u.object.len;
@@ -548,11 +535,10 @@ int j_obj(struct jctx *c, yajl_val obj, const char *key, bool required, j_fn fn,
 {
 	yajl_val v;
 	size_t mark;
+	int rc = field(c, obj, key, required, J_OBJECT, &v, &mark);
 
-	if (object_field(c, obj, key, required, &v, &mark) < 0)
-		return -1;
-	if (v == NULL)
-		return 0;
+	if (rc <= 0)
+		return rc;
 	if (present != NULL)
 		*present = true;
 	if (fn(c, v, out) < 0)
@@ -561,27 +547,39 @@ int j_obj(struct jctx *c, yajl_val obj, const char *key, bool required, j_fn fn,
 	return 0;
 }
 
-int j_arr(struct jctx *c, yajl_val obj, const char *key, size_t size, void *out_array, size_t *n,
-          j_fn fn)
+/* fn over each object of the array (type J_ARRAY) or object (J_OBJECT,
+ * c->key naming the member) at `key`, into a calloc'd array of `size`-byte
+ * elements. */
+static int elements(struct jctx *c, yajl_val obj, const char *key, enum jtype type, size_t size,
+                    void *out_array, size_t *n, j_fn fn)
 {
 	yajl_val v;
-	size_t mark, i;
+	size_t mark;
+	int rc = field(c, obj, key, false, type, &v, &mark);
+	bool map = type == J_OBJECT;
+	const char **keys;
+	yajl_val *values;
+	size_t len;
 	char *arr;
 
-	if (array_field(c, obj, key, &v, &mark) < 0)
+	if (rc <= 0)
+		return rc;
+	if (map && keys_unique(c, v) < 0)
 		return -1;
-	if (v == NULL)
-		return 0;
-	arr = j_calloc(c, v->u.array.len, size);
+	keys = map ? v->u.object.keys : NULL;
+	values = map ? v->u.object.values : v->u.array.values;
+	len = map ? v->u.object.len : v->u.array.len;
+	arr = j_calloc(c, len, size);
 	if (arr == NULL)
 		return -1;
 	memcpy(out_array, &arr, sizeof(arr)); /* out_array is a `T **` */
-	*n = v->u.array.len;
-	for (i = 0; i < v->u.array.len; i++) {
-		yajl_val e = v->u.array.values[i];
-		size_t m = j_push_index(c, i);
+	*n = len;
+	for (size_t i = 0; i < len; i++) {
+		size_t m = map ? j_push_mapkey(c, keys[i]) : j_push_index(c, i);
 
-		if (j_is_object(c, e) < 0 || fn(c, e, arr + i * size) < 0)
+		if (map)
+			c->key = keys[i];
+		if (j_is_object(c, values[i]) < 0 || fn(c, values[i], arr + i * size) < 0)
 			return -1;
 		j_pop(c, m);
 	}
@@ -589,33 +587,14 @@ int j_arr(struct jctx *c, yajl_val obj, const char *key, size_t size, void *out_
 	return 0;
 }
 
+int j_arr(struct jctx *c, yajl_val obj, const char *key, size_t size, void *out_array, size_t *n,
+          j_fn fn)
+{
+	return elements(c, obj, key, J_ARRAY, size, out_array, n, fn);
+}
+
 int j_objmap(struct jctx *c, yajl_val obj, const char *key, size_t size, void *out_array, size_t *n,
              j_fn fn)
 {
-	yajl_val v;
-	size_t mark, i;
-	char *arr;
-
-	if (object_field(c, obj, key, false, &v, &mark) < 0)
-		return -1;
-	if (v == NULL)
-		return 0;
-	if (keys_unique(c, v) < 0)
-		return -1;
-	arr = j_calloc(c, v->u.object.len, size);
-	if (arr == NULL)
-		return -1;
-	memcpy(out_array, &arr, sizeof(arr));
-	*n = v->u.object.len;
-	for (i = 0; i < v->u.object.len; i++) {
-		yajl_val e = v->u.object.values[i];
-		size_t m = j_push_mapkey(c, v->u.object.keys[i]);
-
-		c->key = v->u.object.keys[i];
-		if (j_is_object(c, e) < 0 || fn(c, e, arr + i * size) < 0)
-			return -1;
-		j_pop(c, m);
-	}
-	j_pop(c, mark);
-	return 0;
+	return elements(c, obj, key, J_OBJECT, size, out_array, n, fn);
 }

@@ -21,6 +21,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "nook/error.h"
+#include "nook/names.h"
 #include "nook/spec.h"
 
 struct jctx {
@@ -64,15 +65,15 @@ int j_u32(struct jctx *c, yajl_val obj, const char *key, bool required, uint32_t
 int j_u64(struct jctx *c, yajl_val obj, const char *key, bool required, uint64_t *out, bool *has);
 int j_i32(struct jctx *c, yajl_val obj, const char *key, bool required, int32_t *out, bool *has);
 int j_i64(struct jctx *c, yajl_val obj, const char *key, bool required, int64_t *out, bool *has);
-/* A string that must be one of `names` (a NULL-terminated list). */
-int j_enum(struct jctx *c, yajl_val obj, const char *key, bool required, const char *const *names,
-           char **out);
+/* A string that must be one of the names of a table (include/nook/names.h). */
+int j_enum(struct jctx *c, yajl_val obj, const char *key, bool required,
+           const struct nook_names *names, char **out);
 /* The same check on a value already taken out (the path points at it). */
-int j_check_enum(struct jctx *c, yajl_val v, const char *const *names);
+int j_check_enum(struct jctx *c, yajl_val v, const struct nook_names *names);
 
 /* ---- containers ---- */
 /* An array of strings; `names` non-NULL: each must be one of them. */
-int j_strv(struct jctx *c, yajl_val obj, const char *key, const char *const *names,
+int j_strv(struct jctx *c, yajl_val obj, const char *key, const struct nook_names *names,
            struct nook_strv *out);
 /* An array of uint32. */
 int j_u32v(struct jctx *c, yajl_val obj, const char *key, uint32_t **out, size_t *n);

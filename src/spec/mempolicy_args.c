@@ -44,6 +44,10 @@ static const struct nook_name_value flags[] = {
     {"MPOL_F_STATIC_NODES", F_STATIC_NODES},
 };
 
+/* The parser checks linux.memoryPolicy against these (src/spec/parse_linux.c). */
+const struct nook_names spec_mpol_modes = NOOK_NAMES(modes);
+const struct nook_names spec_mpol_flags = NOOK_NAMES(flags);
+
 const char *nook_mempolicy_mode_name(size_t i)
 {
 	return i < NOOK_ARRAY_SIZE(modes) ? modes[i].name : NULL;
@@ -154,8 +158,7 @@ static int check(const struct nook_memory_policy *m, int mode, int fl, size_t co
 int nook_mempolicy_from_spec(const struct nook_memory_policy *m, struct nook_mempolicy *out,
                              struct nook_error *err)
 {
-	const struct nook_name_value *named =
-	    nook_name_find(modes, NOOK_ARRAY_SIZE(modes), m->mode);
+	const struct nook_name_value *named = nook_name_find(&spec_mpol_modes, m->mode);
 	uint64_t bits = 0;
 	int mode, fl;
 	size_t count = 0;
@@ -165,7 +168,7 @@ int nook_mempolicy_from_spec(const struct nook_memory_policy *m, struct nook_mem
 		return nook_fail(err, 0, P ".mode: required");
 	if (named == NULL)
 		return nook_fail(err, 0, P ".mode: unknown mode \"%s\"", m->mode);
-	if (nook_name_bits(flags, NOOK_ARRAY_SIZE(flags), &m->flags, P, &bits, err) < 0)
+	if (nook_name_bits(&spec_mpol_flags, &m->flags, P, &bits, err) < 0)
 		return -1;
 	mode = (int)named->value;
 	fl = (int)bits;

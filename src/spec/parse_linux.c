@@ -2,23 +2,32 @@
  * linux.resources is in parse_resources.c, linux.seccomp in parse_seccomp.c. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
 
 #include "json.h"
+#include "names.h"
 
 /* config-linux.md lists private, shared, slave and unbindable; runc and crun
  * also take the recursive forms, and the configs tools write use them. */
-static const char *const propagations[] = {"private",    "shared",      "slave",
-                                           "unbindable", "rprivate",    "rshared",
-                                           "rslave",     "runbindable", NULL};
+static const struct nook_name_value propagation_v[] = {
+    {"private", MS_PRIVATE},
+    {"shared", MS_SHARED},
+    {"slave", MS_SLAVE},
+    {"unbindable", MS_UNBINDABLE},
+    {"rprivate", MS_REC | MS_PRIVATE},
+    {"rshared", MS_REC | MS_SHARED},
+    {"rslave", MS_REC | MS_SLAVE},
+    {"runbindable", MS_REC | MS_UNBINDABLE},
+};
+static const struct nook_names propagations = NOOK_NAMES(propagation_v);
 
-static const char *const mpol_modes[] = {
-    "MPOL_DEFAULT",   "MPOL_BIND",           "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
-    "MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_LOCAL",      NULL};
-
-static const char *const mpol_flags[] = {"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES",
-                                         "MPOL_F_STATIC_NODES", NULL};
-
-static const char *const personality_domains[] = {"LINUX", "LINUX32", NULL};
+/* config-linux.md "Personality"; the values are personality(2)'s. */
+static const struct nook_name_value personality_v[] = {
+    {"LINUX", PER_LINUX},
+    {"LINUX32", PER_LINUX32},
+};
+const struct nook_names nook_personality_domains = NOOK_NAMES(personality_v);
 
 static int parse_namespace(struct jctx *c, yajl_val v, void *out)
 {
@@ -178,9 +187,9 @@ static int parse_memory_policy(struct jctx *c, yajl_val v, void *out)
 {
 	struct nook_memory_policy *m = out;
 
-	if (j_enum(c, v, "mode", true, mpol_modes, &m->mode) < 0 ||
+	if (j_enum(c, v, "mode", true, &spec_mpol_modes, &m->mode) < 0 ||
 	    j_str(c, v, "nodes", false, &m->nodes) < 0 ||
-	    j_strv(c, v, "flags", mpol_flags, &m->flags) < 0)
+	    j_strv(c, v, "flags", &spec_mpol_flags, &m->flags) < 0)
 		return -1;
 	return 0;
 }
@@ -189,7 +198,7 @@ static int parse_personality(struct jctx *c, yajl_val v, void *out)
 {
 	struct nook_personality *p = out;
 
-	if (j_enum(c, v, "domain", true, personality_domains, &p->domain) < 0 ||
+	if (j_enum(c, v, "domain", true, &nook_personality_domains, &p->domain) < 0 ||
 	    j_strv(c, v, "flags", NULL, &p->flags) < 0)
 		return -1;
 	return 0;
@@ -249,7 +258,7 @@ int spec_parse_linux(struct jctx *c, yajl_val v, void *out)
 	    j_str(c, v, "cgroupsPath", false, &l->cgroups_path) < 0 ||
 	    j_obj(c, v, "resources", false, spec_parse_resources, &l->resources,
 	          &l->resources.present) < 0 ||
-	    j_enum(c, v, "rootfsPropagation", false, propagations, &l->rootfs_propagation) < 0 ||
+	    j_enum(c, v, "rootfsPropagation", false, &propagations, &l->rootfs_propagation) < 0 ||
 	    j_obj(c, v, "seccomp", false, spec_parse_seccomp, &l->seccomp, &l->seccomp.present) <
 	        0 ||
 	    j_map(c, v, "sysctl", &l->sysctl) < 0 ||

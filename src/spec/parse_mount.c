@@ -51,21 +51,26 @@ static int parse_hook(struct jctx *c, yajl_val v, void *out)
 	return 0;
 }
 
-static int hook_list(struct jctx *c, yajl_val v, const char *key, struct nook_hook_list *l)
-{
-	return j_arr(c, v, key, sizeof(*l->v), &l->v, &l->n, parse_hook);
-}
+/* config.md "POSIX-platform Hooks", in the order they run; the value is
+ * where the list is in struct nook_hooks. */
+static const struct nook_name_value hook_v[] = {
+    {"prestart", offsetof(struct nook_hooks, prestart)},
+    {"createRuntime", offsetof(struct nook_hooks, create_runtime)},
+    {"createContainer", offsetof(struct nook_hooks, create_container)},
+    {"startContainer", offsetof(struct nook_hooks, start_container)},
+    {"poststart", offsetof(struct nook_hooks, poststart)},
+    {"poststop", offsetof(struct nook_hooks, poststop)},
+};
+const struct nook_names nook_hook_names = NOOK_NAMES(hook_v);
 
 int spec_parse_hooks(struct jctx *c, yajl_val v, void *out)
 {
-	struct nook_hooks *h = out;
+	for (size_t i = 0; i < nook_hook_names.n; i++) {
+		struct nook_hook_list *l = (void *)((char *)out + nook_hook_names.v[i].value);
 
-	if (hook_list(c, v, "prestart", &h->prestart) < 0 ||
-	    hook_list(c, v, "createRuntime", &h->create_runtime) < 0 ||
-	    hook_list(c, v, "createContainer", &h->create_container) < 0 ||
-	    hook_list(c, v, "startContainer", &h->start_container) < 0 ||
-	    hook_list(c, v, "poststart", &h->poststart) < 0 ||
-	    hook_list(c, v, "poststop", &h->poststop) < 0)
-		return -1;
+		if (j_arr(c, v, nook_hook_names.v[i].name, sizeof(*l->v), &l->v, &l->n,
+		          parse_hook) < 0)
+			return -1;
+	}
 	return 0;
 }

@@ -1,27 +1,22 @@
 /* process: what runs in the container, as whom, with which limits. */
 #include <stdlib.h>
 #include <string.h>
+#include <linux/ioprio.h>
 #include <sys/resource.h>
 
 #include "json.h"
+#include "names.h"
 #include "nook/cleanup.h"
 
-static const char *const io_classes[] = {"IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE",
-                                         NULL};
+/* config.md "ioPriority"; the values are the kernel's (uapi linux/ioprio.h). */
+static const struct nook_name_value io_class_v[] = {
+    {"IOPRIO_CLASS_RT", IOPRIO_CLASS_RT},
+    {"IOPRIO_CLASS_BE", IOPRIO_CLASS_BE},
+    {"IOPRIO_CLASS_IDLE", IOPRIO_CLASS_IDLE},
+};
+const struct nook_names nook_io_classes = NOOK_NAMES(io_class_v);
 
-static const char *const sched_policies[] = {"SCHED_OTHER",    "SCHED_FIFO", "SCHED_RR",
-                                             "SCHED_BATCH",    "SCHED_ISO",  "SCHED_IDLE",
-                                             "SCHED_DEADLINE", NULL};
-
-static const char *const sched_flags[] = {"SCHED_FLAG_RESET_ON_FORK",  "SCHED_FLAG_RECLAIM",
-                                          "SCHED_FLAG_DL_OVERRUN",     "SCHED_FLAG_KEEP_POLICY",
-                                          "SCHED_FLAG_KEEP_PARAMS",    "SCHED_FLAG_UTIL_CLAMP_MIN",
-                                          "SCHED_FLAG_UTIL_CLAMP_MAX", NULL};
-
-static const struct {
-	const char *name;
-	int resource;
-} rlimit_names[] = {
+static const struct nook_name_value rlimit_v[] = {
     {"RLIMIT_CPU", RLIMIT_CPU},           {"RLIMIT_FSIZE", RLIMIT_FSIZE},
     {"RLIMIT_DATA", RLIMIT_DATA},         {"RLIMIT_STACK", RLIMIT_STACK},
     {"RLIMIT_CORE", RLIMIT_CORE},         {"RLIMIT_RSS", RLIMIT_RSS},
@@ -31,6 +26,7 @@ static const struct {
     {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},
     {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},     {"RLIMIT_RTTIME", RLIMIT_RTTIME},
 };
+static const struct nook_names rlimits = NOOK_NAMES(rlimit_v);
 
 static int parse_console_size(struct jctx *c, yajl_val v, void *out)
 {
@@ -80,10 +76,9 @@ static bool rlimit_pattern(const char *s)
 
 static int rlimit_resource(const char *name)
 {
-	for (size_t i = 0; i < NOOK_ARRAY_SIZE(rlimit_names); i++)
-		if (strcmp(rlimit_names[i].name, name) == 0)
-			return rlimit_names[i].resource;
-	return -1;
+	const struct nook_name_value *e = nook_name_find(&rlimits, name);
+
+	return e != NULL ? (int)e->value : -1;
 }
 
 static int parse_rlimit(struct jctx *c, yajl_val v, void *out)
@@ -157,7 +152,7 @@ static int parse_io_priority(struct jctx *c, yajl_val v, void *out)
 {
 	struct nook_io_priority *io = out;
 
-	if (j_enum(c, v, "class", true, io_classes, &io->class_name) < 0 ||
+	if (j_enum(c, v, "class", true, &nook_io_classes, &io->class_name) < 0 ||
 	    j_i32(c, v, "priority", false, &io->priority, NULL) < 0)
 		return -1;
 	return 0;
@@ -167,10 +162,10 @@ static int parse_scheduler(struct jctx *c, yajl_val v, void *out)
 {
 	struct nook_scheduler *s = out;
 
-	if (j_enum(c, v, "policy", true, sched_policies, &s->policy) < 0 ||
+	if (j_enum(c, v, "policy", true, &spec_sched_policies, &s->policy) < 0 ||
 	    j_i32(c, v, "nice", false, &s->nice, &s->has_nice) < 0 ||
 	    j_i32(c, v, "priority", false, &s->priority, &s->has_priority) < 0 ||
-	    j_strv(c, v, "flags", sched_flags, &s->flags) < 0 ||
+	    j_strv(c, v, "flags", &spec_sched_flags, &s->flags) < 0 ||
 	    j_u64(c, v, "runtime", false, &s->runtime, &s->has_runtime) < 0 ||
 	    j_u64(c, v, "deadline", false, &s->deadline, &s->has_deadline) < 0 ||
 	    j_u64(c, v, "period", false, &s->period, &s->has_period) < 0)

@@ -26,6 +26,10 @@ static const struct nook_name_value flags[] = {
     {"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
 };
 
+/* The parser checks process.scheduler against these (src/spec/parse_process.c). */
+const struct nook_names spec_sched_policies = NOOK_NAMES(policies);
+const struct nook_names spec_sched_flags = NOOK_NAMES(flags);
+
 /* sched(7): "all of the parameter values must be at least 1024 (i.e., just
  * over one microsecond ...) and less than 2^63". */
 #define DL_MIN 1024ULL
@@ -33,7 +37,7 @@ static const struct nook_name_value flags[] = {
 
 static int policy_value(const char *name, uint32_t *out, struct nook_error *err)
 {
-	const struct nook_name_value *e = nook_name_find(policies, NOOK_ARRAY_SIZE(policies), name);
+	const struct nook_name_value *e = nook_name_find(&spec_sched_policies, name);
 
 	if (name == NULL)
 		return nook_fail(err, 0, P ".policy: required");
@@ -136,7 +140,7 @@ int nook_sched_attr_from_spec(const struct nook_scheduler *s, struct nook_sched_
 
 	memset(out, 0, sizeof(*out));
 	if (policy_value(s->policy, &policy, err) < 0 ||
-	    nook_name_bits(flags, NOOK_ARRAY_SIZE(flags), &s->flags, P, &bits, err) < 0 ||
+	    nook_name_bits(&spec_sched_flags, &s->flags, P, &bits, err) < 0 ||
 	    check_params(s, policy, err) < 0)
 		return -1;
 	/* config.md: a field not set is 0. */

@@ -15,6 +15,7 @@
 
 #include "nook/features.h"
 #include "nook/mount_options.h"
+#include "nook/names.h"
 #include "nook/security.h"
 
 static yajl_val doc;
@@ -196,6 +197,50 @@ static void seccomp_names_are_accepted(void **unused)
 	}
 }
 
+static void assert_sorted(yajl_val array)
+{
+	for (size_t i = 1; i < array_len(array); i++)
+		if (strcmp(array_str(array, i - 1), array_str(array, i)) >= 0)
+			fail_msg("%s before %s", array_str(array, i - 1), array_str(array, i));
+}
+
+/* Sorted, as runc lists them (SCMP_CMP_MASKED_EQ came last before the
+ * names became one table). */
+static void seccomp_lists_are_sorted(void **unused)
+{
+	assert_sorted(GET(yajl_t_array, "linux", "seccomp", "actions"));
+	assert_sorted(GET(yajl_t_array, "linux", "seccomp", "operators"));
+	assert_sorted(GET(yajl_t_array, "linux", "seccomp", "archs"));
+}
+
+/* Every name of the one table the parser checks against is listed, unless
+ * the filter refuses it; an architecture is found back from its token. */
+static void seccomp_lists_are_the_tables(void **unused)
+{
+	yajl_val actions = GET(yajl_t_array, "linux", "seccomp", "actions");
+	yajl_val ops = GET(yajl_t_array, "linux", "seccomp", "operators");
+	yajl_val archs = GET(yajl_t_array, "linux", "seccomp", "archs");
+	yajl_val known = GET(yajl_t_array, "linux", "seccomp", "knownFlags");
+
+	for (size_t i = 0; i < nook_seccomp_actions.n; i++) {
+		const struct nook_name_value *e = &nook_seccomp_actions.v[i];
+
+		assert_int_equal(array_has(actions, e->name),
+		                 nook_seccomp_action_supported(e->value));
+	}
+	assert_int_equal(array_len(actions), nook_seccomp_actions.n - 1); /* not NOTIFY */
+	assert_int_equal(array_len(ops), nook_seccomp_operators.n);
+	for (size_t i = 0; i < nook_seccomp_archs.n; i++) {
+		const struct nook_name_value *e = &nook_seccomp_archs.v[i];
+
+		assert_int_equal(array_has(archs, e->name), e->value != 0);
+		if (e->value != 0)
+			assert_string_equal(nook_name_of(&nook_seccomp_archs, e->value), e->name);
+	}
+	assert_int_equal(array_len(known), nook_seccomp_flags.n);
+	assert_null(nook_name_find(&nook_seccomp_archs, "SCMP_ARCH_NATIVE"));
+}
+
 static int setup(void **unused)
 {
 	char *text = NULL, errbuf[256];
@@ -227,6 +272,8 @@ int main(void)
 	    cmocka_unit_test(namespaces_and_capabilities),
 	    cmocka_unit_test(cgroup_and_others),
 	    cmocka_unit_test(seccomp_names_are_accepted),
+	    cmocka_unit_test(seccomp_lists_are_sorted),
+	    cmocka_unit_test(seccomp_lists_are_the_tables),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
