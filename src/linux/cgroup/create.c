@@ -74,46 +74,73 @@ static int seed_cpuset(const struct nook_cgroup_dir *d, struct nook_error *err)
 	return 0;
 }
 
-/* Does the config need controller ctl? cfg gets the part that does. */
-static bool needs(const struct nook_resources *r, const char *ctl, char *cfg, size_t size)
+static bool needs_memory(const struct nook_resources *r)
 {
-	static const struct {
-		const char *ctl, *section;
-	} sections[] = {
-	    {"memory", "memory"}, {"cpu", "cpu"},   {"cpuset", "cpu"},
-	    {"io", "blockIO"},    {"pids", "pids"}, {"hugetlb", "hugepageLimits"},
-	    {"rdma", "rdma"},
-	};
+	return r->memory.present;
+}
+
+static bool needs_cpu(const struct nook_resources *r)
+{
 	const struct nook_cpu *c = &r->cpu;
-	bool need = false;
+	return c->has_shares || c->has_quota || c->has_period || c->has_burst || c->has_idle ||
+	       c->has_realtime_period || c->has_realtime_runtime;
+}
+
+static bool needs_cpuset(const struct nook_resources *r)
+{
+	return r->cpu.cpus != NULL || r->cpu.mems != NULL;
+}
+
+static bool needs_io(const struct nook_resources *r)
+{
+	return r->block_io.present;
+}
+
+static bool needs_pids(const struct nook_resources *r)
+{
+	return r->has_pids_limit;
+}
+
+static bool needs_hugetlb(const struct nook_resources *r)
+{
+	return r->n_hugepage_limits > 0;
+}
+
+static bool needs_rdma(const struct nook_resources *r)
+{
+	return r->n_rdma > 0;
+}
+
+/* The v2 controllers nook enables, in the order it enables them: each with
+ * the linux.resources section that needs it. */
+static const struct v2_controller {
+	const char *ctl, *section;
+	bool (*needed)(const struct nook_resources *r);
+} v2_controllers[] = {
+    {"cpu", "cpu", needs_cpu},          {"cpuset", "cpu", needs_cpuset},
+    {"memory", "memory", needs_memory}, {"io", "blockIO", needs_io},
+    {"pids", "pids", needs_pids},       {"hugetlb", "hugepageLimits", needs_hugetlb},
+    {"rdma", "rdma", needs_rdma},
+};
+
+/* Does the config need controller c? cfg gets the part that does: a
+ * linux.resources.unified key of the controller, else its section. */
+static bool needs(const struct nook_resources *r, const struct v2_controller *c, char *cfg,
+                  size_t size)
+{
+	size_t ctl_len = strlen(c->ctl);
 
 	for (size_t i = 0; i < r->unified.n; i++) {
 		const char *k = r->unified.v[i].key;
-		size_t len = strcspn(k, ".");
-		if (strlen(ctl) == len && strncmp(k, ctl, len) == 0) {
+		if (strcspn(k, ".") == ctl_len && strncmp(k, c->ctl, ctl_len) == 0) {
 			snprintf(cfg, size, "linux.resources.unified.%s", k);
 			return true;
 		}
 	}
-	if (strcmp(ctl, "memory") == 0)
-		need = r->memory.present;
-	else if (strcmp(ctl, "cpu") == 0)
-		need = c->has_shares || c->has_quota || c->has_period || c->has_burst ||
-		       c->has_idle || c->has_realtime_period || c->has_realtime_runtime;
-	else if (strcmp(ctl, "cpuset") == 0)
-		need = c->cpus != NULL || c->mems != NULL;
-	else if (strcmp(ctl, "io") == 0)
-		need = r->block_io.present;
-	else if (strcmp(ctl, "pids") == 0)
-		need = r->has_pids_limit;
-	else if (strcmp(ctl, "hugetlb") == 0)
-		need = r->n_hugepage_limits > 0;
-	else if (strcmp(ctl, "rdma") == 0)
-		need = r->n_rdma > 0;
-	for (size_t i = 0; need && i < NOOK_ARRAY_SIZE(sections); i++)
-		if (strcmp(sections[i].ctl, ctl) == 0)
-			snprintf(cfg, size, "linux.resources.%s", sections[i].section);
-	return need;
+	if (!c->needed(r))
+		return false;
+	snprintf(cfg, size, "linux.resources.%s", c->section);
+	return true;
 }
 
 /* Enable ctl in the subtree_control of every directory from the hierarchy
@@ -167,15 +194,14 @@ static int enable_in_parents(const char *mount, const char *leaf, const char *ct
 static int enable_v2(const struct nook_cgroup *cg, const struct nook_cgroup_dir *d,
                      const char *mount, const struct nook_resources *r, struct nook_error *err)
 {
-	static const char *const ctls[] = {"cpu",  "cpuset",  "memory", "io",
-	                                   "pids", "hugetlb", "rdma"};
 	char cfg[300];
 
-	for (size_t i = 0; i < NOOK_ARRAY_SIZE(ctls); i++) {
+	for (size_t i = 0; i < NOOK_ARRAY_SIZE(v2_controllers); i++) {
+		const struct v2_controller *c = &v2_controllers[i];
 		/* a controller of a v1 hierarchy (blkio for io) is not enabled here */
-		if (!needs(r, ctls[i], cfg, sizeof(cfg)) || nook_cgroup_dir_for(cg, ctls[i]) != d)
+		if (!needs(r, c, cfg, sizeof(cfg)) || nook_cgroup_dir_for(cg, c->ctl) != d)
 			continue;
-		if (enable_in_parents(mount, d->path, ctls[i], err) < 0)
+		if (enable_in_parents(mount, d->path, c->ctl, err) < 0)
 			return nook_error_prefix(err, "%s", cfg);
 	}
 	return 0;
