@@ -22,7 +22,7 @@ UNIT_HELPERS := $(sort $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c)))
 
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tests -name '*.[ch]')
 
-.PHONY: all unit-tests check check-unit check-asan check-integration check-clients check-peer check-vm install uninstall \
+.PHONY: all unit-tests check check-unit check-asan check-integration check-clients check-peer check-vm man install uninstall \
 	format format-check bench example clean fuzz fuzz-build
 
 all: $(BUILD)/nook
@@ -96,12 +96,39 @@ check-peer: all
 check-vm: all
 	NOOK=$(abspath $(BUILD)/nook) SUITES=vm bash tests/run-all.sh $(TESTS)
 
-install: all
+# The man page, built from docs/nook.8.md by go-md2man (Debian's go-md2man,
+# as runc and crun build theirs). Not part of `all`: only `install` and
+# `make man` need go-md2man.
+GO_MD2MAN ?= go-md2man
+MAN_PAGE  := $(BUILD)/nook.8
+
+man: $(MAN_PAGE)
+
+$(MAN_PAGE): docs/nook.8.md
+	@command -v $(GO_MD2MAN) >/dev/null 2>&1 || { \
+		echo "make: $(GO_MD2MAN) not found: the man page $@ is built from $< by it;" \
+			"install it (Debian, Ubuntu: apt-get install go-md2man;" \
+			"Fedora: dnf install golang-github-cpuguy83-md2man) or set GO_MD2MAN=PATH" >&2; \
+		exit 1; }
+	@mkdir -p $(dir $@)
+	$(GO_MD2MAN) -in $< -out $@
+
+# What a distribution's package holds: the program, its man page, its bash
+# completion (docs/completion/nook.bash) and the docs the man page names.
+COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
+
+# The man page first: without go-md2man, install stops before it compiles.
+install: $(MAN_PAGE) all
 	install -D -m 0755 $(BUILD)/nook $(DESTDIR)$(PREFIX)/sbin/nook
-	install -D -m 0644 docs/nook.8.md $(DESTDIR)$(PREFIX)/share/doc/nook/nook.8.md
+	install -D -m 0644 $(MAN_PAGE) $(DESTDIR)$(PREFIX)/share/man/man8/nook.8
+	install -D -m 0644 docs/completion/nook.bash $(DESTDIR)$(COMPLETION_DIR)/nook
+	install -D -m 0644 docs/orchestrators.md $(DESTDIR)$(PREFIX)/share/doc/nook/orchestrators.md
+	install -D -m 0644 docs/design.md $(DESTDIR)$(PREFIX)/share/doc/nook/design.md
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/nook
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man8/nook.8
+	rm -f $(DESTDIR)$(COMPLETION_DIR)/nook
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/nook
 
 format:
