@@ -71,7 +71,7 @@ static int check_mounts(const struct nook_spec *s, const struct nook_host_facts 
 
 		/* runc adds context="..." to these mounts whatever the host, and
 		 * without SELinux the kernel refuses the option (EINVAL): runc
-		 * fails there, and only there. */
+		 * fails there (and at a masked directory, below). */
 		if (s->linux.mount_label != NULL && !host->selinux &&
 		    nook_spec_mount_takes_label(m))
 			return nook_fail(err, 0,
@@ -84,6 +84,13 @@ static int check_mounts(const struct nook_spec *s, const struct nook_host_facts 
 			    err, 0, "not supported: mounts[%zu].%s: id-mapped mounts are " NOT_YET,
 			    i, m->uid_mappings != NULL ? "uidMappings" : "gidMappings");
 	}
+	/* runc's masking tmpfs of a directory takes it too; which masked
+	 * path is a directory shows only in the container. */
+	if (s->linux.mount_label != NULL && !host->selinux && s->linux.masked_paths.n > 0)
+		return nook_fail(err, 0,
+		                 "not supported: linux.mountLabel: SELinux is not enabled on this "
+		                 "host (the tmpfs masking a directory of linux.maskedPaths would "
+		                 "take it)");
 	return 0;
 }
 

@@ -54,6 +54,12 @@ test_mount_label_refused_where_a_mount_takes_it() {
 	assert_failed
 	assert_eq "" "$OUT" "the process must not run"
 	assert_error_line 'linux\.mountLabel' 'SELinux is not enabled' 'mounts\[1\], tmpfs on /dev'
+	# and runc's masking tmpfs of a directory takes it
+	cfg '.mounts |= map(select(.type == "proc")) | .linux.maskedPaths = ["/proc/acpi"]'
+	run_sh 'echo ran'
+	assert_failed
+	assert_eq "" "$OUT" "the process must not run"
+	assert_error_line 'linux\.mountLabel' 'linux\.maskedPaths'
 }
 
 # Only proc, sysfs, mqueue and binds: no mount takes the label, runc runs

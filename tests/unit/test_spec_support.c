@@ -91,6 +91,13 @@ static void test_labels_need_their_lsm(void **state)
 	              "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"mountLabel\":\"l\"}"),
 	          &all_lsm, &err),
 	    0);
+	assert_int_equal(check(LINUX("\"namespaces\":[{\"type\":\"mount\"}],\"mountLabel\":\"l\","
+	                             "\"maskedPaths\":[\"/proc/acpi\"]"),
+	                       &no_lsm, &err),
+	                 -1);
+	assert_string_equal(err.msg, "not supported: linux.mountLabel: SELinux is not enabled on "
+	                             "this host (the tmpfs masking a directory of "
+	                             "linux.maskedPaths would take it)");
 	/* A '"' cannot be written inside the quoted context="...". */
 	assert_int_equal(check(LINUX("\"mountLabel\":\"a\\\"b\""), &all_lsm, &err), -1);
 	assert_string_equal(err.msg, "linux.mountLabel: \"a\"b\": must be a label without '\"'");
