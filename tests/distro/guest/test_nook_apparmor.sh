@@ -123,3 +123,22 @@ test_exec_profile() {
 	if grep -qx denied-WRITTEN <<<"$out"; then fail "exec: the denied write succeeded"; fi
 	rm -rf "$d"
 }
+
+# In a user namespace too (crun's test_linux_features.py
+# process-apparmor-profile-userns: a refactoring once skipped the profile
+# there). nook opens the attribute before it joins any namespace.
+test_run_confined_in_user_namespace() {
+	aa_need
+	local d out
+	d=$(mktemp -d)
+	aa_bundle "$d/u" "$AA_PROFILE" "$AA_PROBE"
+	sed -i -e 's/"namespaces": \[/"namespaces": [{"type": "user"}, /' \
+		-e 's/"linux": {/"linux": {"uidMappings": [{"containerID": 0, "hostID": 0, "size": 65536}], "gidMappings": [{"containerID": 0, "hostID": 0, "size": 65536}],/' \
+		"$d/u/config.json"
+	grep -q '"type": "user"' "$d/u/config.json" || fail "bundle without a user namespace"
+	out=$("$RT" run --bundle "$d/u" nook-aa-userns 2>&1) || fail "run in a user namespace: $out"
+	echo "$out"
+	assert_eq "label in a user namespace" "$AA_PROFILE (enforce)" "$(sed -n 1p <<<"$out")"
+	if grep -qx denied-WRITTEN <<<"$out"; then fail "the write the profile denies succeeded"; fi
+	rm -rf "$d"
+}
