@@ -197,14 +197,18 @@ static int build_filesystem(const struct nook_init_args *a, struct nook_error *e
 /* A session keyring of its own, so containers do not share the host's keys
  * (as runc does; --no-new-keyring keeps the runtime's). Kernels without
  * keyrings, or that refuse them, are not an error. */
-static int join_new_keyring(const struct nook_init_args *a, struct nook_error *err)
+static int join_new_keyring(const struct nook_init_args *a, struct nook_lsm *lsm,
+                            struct nook_error *err)
 {
 	if (a->no_new_keyring)
 		return 0;
+	/* labelled with process.selinuxLabel (src/linux/lsm.h) */
+	if (nook_lsm_key_label(&a->spec->process, lsm, true, err) < 0)
+		return -1;
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS &&
 	    errno != EPERM && errno != EACCES && errno != EDQUOT)
 		return nook_fail(err, errno, "join a new session keyring");
-	return 0;
+	return nook_lsm_key_label(&a->spec->process, lsm, false, err);
 }
 
 /* config.md: process may be absent at create; `start` then refuses. The
@@ -280,7 +284,7 @@ __attribute__((noreturn)) void nook_init_main(const struct nook_init_args *a)
 		init_fail(a, &err);
 	if (enter_namespaces(a, &err) < 0)
 		init_fail(a, &err);
-	if (join_new_keyring(a, &err) < 0 || build_filesystem(a, &err) < 0)
+	if (join_new_keyring(a, &plan.lsm, &err) < 0 || build_filesystem(a, &err) < 0)
 		init_fail(a, &err);
 	if (nook_process_new_session(&err) < 0)
 		init_fail(a, &err);

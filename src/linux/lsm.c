@@ -9,6 +9,18 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+static int write_attr(int fd, const char *value, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = write(fd, value, len);
+	while (n < 0 && errno == EINTR);
+	if (n >= 0 && (size_t)n != len)
+		errno = EIO;
+	return n >= 0 && (size_t)n == len ? 0 : -1;
+}
+
 /* The first of `paths` that exists, opened for writing, on a procfs. */
 static int open_attr(const char *const *paths, size_t n, const char *field, char *used,
                      size_t used_size, struct nook_error *err)
@@ -38,7 +50,7 @@ int nook_lsm_open(const struct nook_process *proc, struct nook_lsm *lsm, struct 
 	                                       "/proc/thread-self/attr/exec"};
 	static const char *const selinux[] = {"/proc/thread-self/attr/exec"};
 
-	*lsm = (struct nook_lsm){.opened = true, .apparmor_fd = -1, .selinux_fd = -1};
+	*lsm = (struct nook_lsm){.opened = true, .apparmor_fd = -1, .selinux_fd = -1, .key_fd = -1};
 	if (proc->apparmor_profile != NULL) {
 		lsm->apparmor_fd = open_attr(apparmor, 2, "process.apparmorProfile",
 		                             lsm->apparmor_path, sizeof(lsm->apparmor_path), err);
@@ -52,7 +64,23 @@ int nook_lsm_open(const struct nook_process *proc, struct nook_lsm *lsm, struct 
 			nook_lsm_close(lsm);
 			return -1;
 		}
+		lsm->key_fd = open("/proc/thread-self/attr/keycreate", O_WRONLY | O_CLOEXEC);
 	}
+	return 0;
+}
+
+int nook_lsm_key_label(const struct nook_process *proc, struct nook_lsm *lsm, bool set,
+                       struct nook_error *err)
+{
+	const char *label = set ? proc->selinux_label : "";
+
+	if (!lsm->opened || lsm->key_fd < 0 || proc->selinux_label == NULL)
+		return 0;
+	if (write_attr(lsm->key_fd, label, strlen(label)) < 0)
+		return nook_fail(err, errno,
+		                 "process.selinuxLabel: %s the label of the session keyring "
+		                 "(write /proc/thread-self/attr/keycreate)",
+		                 set ? "set" : "reset");
 	return 0;
 }
 
@@ -64,19 +92,9 @@ void nook_lsm_close(struct nook_lsm *lsm)
 		close(lsm->apparmor_fd);
 	if (lsm->selinux_fd >= 0)
 		close(lsm->selinux_fd);
-	lsm->apparmor_fd = lsm->selinux_fd = -1;
-}
-
-static int write_attr(int fd, const char *value, size_t len)
-{
-	ssize_t n;
-
-	do
-		n = write(fd, value, len);
-	while (n < 0 && errno == EINTR);
-	if (n >= 0 && (size_t)n != len)
-		errno = EIO;
-	return n >= 0 && (size_t)n == len ? 0 : -1;
+	if (lsm->key_fd >= 0)
+		close(lsm->key_fd);
+	lsm->apparmor_fd = lsm->selinux_fd = lsm->key_fd = -1;
 }
 
 /* AppArmor's answers (security/apparmor/domain.c, aa_change_profile):

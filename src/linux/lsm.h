@@ -29,6 +29,7 @@ struct nook_lsm {
 	bool opened;     /* nook_lsm_open ran: the fds below are valid */
 	int apparmor_fd; /* -1: no profile */
 	int selinux_fd;  /* -1: no label */
+	int key_fd;      /* SELinux's attr/keycreate; -1: no label, or none */
 	char apparmor_path[64], selinux_path[64];
 };
 
@@ -36,6 +37,13 @@ int nook_lsm_open(const struct nook_process *proc, struct nook_lsm *lsm, struct 
 
 /* Write proc's profile and label, then close the fds. */
 int nook_lsm_apply(const struct nook_process *proc, struct nook_lsm *lsm, struct nook_error *err);
+
+/* The init's new session keyring gets process.selinuxLabel, as in runc
+ * and crun: the label is written to /proc/thread-self/attr/keycreate
+ * before the keyring is made (set true) and reset after (set false). A
+ * kernel without the file: nothing to do. */
+int nook_lsm_key_label(const struct nook_process *proc, struct nook_lsm *lsm, bool set,
+                       struct nook_error *err);
 
 /* Close what nook_lsm_open opened (on a path that does not apply). */
 void nook_lsm_close(struct nook_lsm *lsm);

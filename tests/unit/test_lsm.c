@@ -77,6 +77,12 @@ static void test_label_not_applicable(void **state)
 		skip(); /* a real policy might know some label; ours it does not, but be safe */
 	assert_int_equal(nook_lsm_open(&proc, &lsm, &err), 0);
 	assert_string_equal(lsm.selinux_path, "/proc/thread-self/attr/exec");
+	/* the session keyring's label (attr/keycreate), refused alike */
+	if (lsm.key_fd >= 0) {
+		assert_int_equal(nook_lsm_key_label(&proc, &lsm, true, &err), -1);
+		assert_non_null(strstr(err.msg, "process.selinuxLabel"));
+		assert_non_null(strstr(err.msg, "keycreate"));
+	}
 	assert_int_equal(nook_lsm_apply(&proc, &lsm, &err), -1);
 	assert_non_null(strstr(err.msg, "process.selinuxLabel"));
 	assert_non_null(strstr(err.msg, "\"nook_u:nook_r:nook_unit_test_t:s0\""));
