@@ -24,6 +24,9 @@ struct nook_exec_opts {
 	uint32_t *gids; /* --additional-gids */
 	size_t n_gids;
 	int preserve_fds;
+	/* --apparmor, --process-label: replace the container's
+	 * process.apparmorProfile and process.selinuxLabel (runc's flags) */
+	const char *apparmor, *process_label;
 };
 
 /* The process the exec runs: from --process, or the container's own

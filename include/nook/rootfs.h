@@ -39,6 +39,9 @@ struct nook_rootfs_opts {
 	/* The container's cgroup directories (host paths), for a "cgroup"
 	 * mount; NULL: the init's own, from /proc/self/cgroup. */
 	const struct nook_cgroup *cgroup;
+	/* linux.mountLabel: context="..." of the mounts that take it
+	 * (nook_spec_mount_takes_label); NULL: none. */
+	const char *mount_label;
 	/* Called when the mounts and devices are in place, just before
 	 * pivot_root: the createRuntime and createContainer hooks. */
 	int (*before_pivot)(void *ctx, struct nook_error *err);

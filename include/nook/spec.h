@@ -449,6 +449,15 @@ int nook_spec_check_supported_on(const struct nook_spec *spec, const struct nook
 bool nook_spec_owns_ns(const struct nook_spec *spec, const struct nook_host_facts *host,
                        enum nook_ns_type type);
 
+/* linux.mountLabel (src/spec/mount_label.c): whether it goes into the
+ * mount data of `m` as SELinux's context= (not for bind mounts, proc,
+ * sysfs, cgroup, mqueue, remounts: runc's rule); whether a label can be
+ * written there (not empty, no '"'); and `data` (NULL or "" for none) with
+ * context="label" appended, malloc'd (NULL: out of memory). */
+bool nook_spec_mount_takes_label(const struct nook_mount *m);
+bool nook_spec_mount_label_valid(const char *label);
+char *nook_spec_mount_label_data(const char *data, const char *label);
+
 /* Lookups that the runtime needs. */
 const struct nook_namespace *nook_spec_namespace(const struct nook_spec *spec,
                                                  enum nook_ns_type type);

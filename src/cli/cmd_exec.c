@@ -30,6 +30,8 @@ static void exec_usage(FILE *out)
 	             "  -g, --additional-gids GID more groups (repeatable)\n"
 	             "  -c, --cap CAP             add a capability (repeatable)\n"
 	             "      --no-new-privs        set no_new_privs\n"
+	             "      --apparmor PROFILE    run under this AppArmor profile\n"
+	             "      --process-label LABEL run with this SELinux label\n"
 	             "      --preserve-fds N      pass fds 3 .. 3+N-1 on\n");
 }
 
@@ -60,7 +62,7 @@ static int push_gid(struct nook_exec_opts *o, const char *s)
 	return 0;
 }
 
-enum { X_CONSOLE = 256, X_PID_FILE, X_CWD, X_NNP, X_PRESERVE };
+enum { X_CONSOLE = 256, X_PID_FILE, X_CWD, X_NNP, X_PRESERVE, X_APPARMOR, X_LABEL };
 
 /* Returns -1 to go on, else the exit code. */
 static int exec_flag(int ch, struct nook_exec_opts *o)
@@ -96,6 +98,12 @@ static int exec_flag(int ch, struct nook_exec_opts *o)
 	case X_NNP:
 		o->no_new_privs = true;
 		return -1;
+	case X_APPARMOR:
+		o->apparmor = optarg;
+		return -1;
+	case X_LABEL:
+		o->process_label = optarg;
+		return -1;
 	case X_PRESERVE:
 		return cli_preserve_fds("exec", optarg, &o->preserve_fds) < 0 ? EXEC_FAILED : -1;
 	case 'h':
@@ -122,6 +130,8 @@ int nook_cmd_exec(const struct nook_globals *g, int argc, char **argv)
 	    CLI_ARG("cap", 'c'),
 	    CLI_FLAG("no-new-privs", X_NNP),
 	    CLI_ARG("preserve-fds", X_PRESERVE),
+	    CLI_ARG("apparmor", X_APPARMOR),
+	    CLI_ARG("process-label", X_LABEL),
 	    CLI_FLAG("help", 'h'),
 	    {0},
 	};

@@ -26,6 +26,7 @@
 #include "nook/clone.h"
 #include "nook/console_socket.h"
 #include "nook/file.h"
+#include "nook/host_facts.h"
 #include "nook/exec_child.h"
 #include "nook/namespaces.h"
 #include "nook/security.h"
@@ -57,6 +58,17 @@ static int check_request(struct nook_container *c, const struct nook_exec_opts *
 		                 "--console-socket");
 	if (!p->terminal && o->console_socket != NULL)
 		return nook_fail(err, 0, "exec: --console-socket given without a terminal (--tty)");
+	/* As at create (src/spec/support.c): a label the host cannot apply. */
+	if (p->apparmor_profile != NULL && !nook_apparmor_enabled())
+		return nook_fail(
+		    err, 0, "not supported: %s \"%s\": AppArmor is not enabled on this host",
+		    o->apparmor != NULL ? "exec --apparmor" : "process.apparmorProfile",
+		    p->apparmor_profile);
+	if (p->selinux_label != NULL && !nook_selinux_enabled())
+		return nook_fail(
+		    err, 0, "not supported: %s \"%s\": SELinux is not enabled on this host",
+		    o->process_label != NULL ? "exec --process-label" : "process.selinuxLabel",
+		    p->selinux_label);
 	return 0;
 }
 

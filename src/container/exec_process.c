@@ -38,6 +38,18 @@ static int from_file(const char *path, struct nook_exec_process *p, struct nook_
 	return 0;
 }
 
+/* A --process without a profile or label runs with the container's, as in
+ * runc (libcontainer's newInitConfig) and crun. */
+static void inherit_labels(const struct nook_container *c, struct nook_exec_process *p)
+{
+	if (!c->spec.has_process)
+		return;
+	if (p->proc.apparmor_profile == NULL)
+		p->proc.apparmor_profile = c->spec.process.apparmor_profile;
+	if (p->proc.selinux_label == NULL)
+		p->proc.selinux_label = c->spec.process.selinux_label;
+}
+
 /* env of the container plus --env, a later KEY= replacing an earlier one. */
 static int merge_env(struct nook_exec_process *p, const struct nook_exec_opts *o,
                      struct nook_error *err)
@@ -150,6 +162,10 @@ static int from_flags(const struct nook_container *c, const struct nook_exec_opt
 	}
 	if (o->no_new_privs)
 		p->proc.no_new_privileges = true;
+	if (o->apparmor != NULL)
+		p->proc.apparmor_profile = (char *)o->apparmor;
+	if (o->process_label != NULL)
+		p->proc.selinux_label = (char *)o->process_label;
 	return merge_env(p, o, err) < 0 ? -1 : add_caps(p, o, err);
 }
 
@@ -157,8 +173,12 @@ int nook_exec_process_build(const struct nook_container *c, const struct nook_ex
                             struct nook_exec_process *out, struct nook_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (o->process_file != NULL)
-		return from_file(o->process_file, out, err);
+	if (o->process_file != NULL) {
+		if (from_file(o->process_file, out, err) < 0)
+			return -1;
+		inherit_labels(c, out);
+		return 0;
+	}
 	if (o->n_args == 0)
 		return nook_fail(err, 0, "exec: name the command to run, or give --process FILE");
 	return from_flags(c, o, out, err);

@@ -20,7 +20,6 @@
 #include <yajl/yajl_gen.h>
 
 #include "nook/cleanup.h"
-#include "nook/host_facts.h"
 #include "nook/json_gen.h"
 #include "nook/version.h"
 #include "nook/mempolicy.h"
@@ -171,8 +170,13 @@ static void linux_features(struct nook_gen *g)
 	capabilities(g);
 	cgroup(g);
 	seccomp(g);
-	key_enabled(g, "apparmor", nook_apparmor_enabled());
-	key_enabled(g, "selinux", nook_selinux_enabled());
+	/* features-linux.md: whether the runtime supports them, "irrelevant to
+	 * the availability ... on the host" (runc and crun say true). nook
+	 * applies process.apparmorProfile, process.selinuxLabel and
+	 * linux.mountLabel (src/linux/lsm.c); a host without the module
+	 * refuses them at create (src/spec/support.c). */
+	key_enabled(g, "apparmor", true);
+	key_enabled(g, "selinux", true);
 	memory_policy(g);
 	key_enabled(g, "intelRdt", false);
 	nook_gen_open_map(g, "mountExtensions");

@@ -70,7 +70,8 @@ int nook_child_prepare_exec(const struct nook_spec *spec, int preserve_fds,
 
 	if (nook_process_setup(spec, err) < 0 ||
 	    nook_seccomp_prepare(&spec->linux.seccomp, &filter, err) < 0 ||
-	    nook_lock_down(&spec->process, filter, plan, err) < 0)
+	    nook_lock_down(&spec->process, filter, plan, err) < 0 ||
+	    nook_lsm_apply(&spec->process, &plan->lsm, err) < 0)
 		return -1;
 	return nook_fds_close_on_exec(preserve_fds, err);
 }

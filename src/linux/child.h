@@ -9,7 +9,10 @@
  *   nook_child_send_terminal  the terminal's master to the runtime (PTY)
  *   nook_process_new_session
  *   nook_child_prepare_exec   the last steps before execve, up to the
- *                             seccomp filter (see src/linux/lockdown.h)
+ *                             seccomp filter (see src/linux/lockdown.h),
+ *                             the AppArmor profile and SELinux label last
+ *                             (src/linux/lsm.h: opened with nook_lsm_open
+ *                             into plan->lsm right after nook_child_begin)
  *   nook_exec_plan_run        the filter, then execve
  *
  * and every failure on the way ends in nook_child_fail. */
@@ -38,7 +41,8 @@ int nook_child_send_terminal(int sync_fd, const struct nook_process *proc, bool 
                              struct nook_error *err);
 
 /* process attributes (nook_process_setup), the seccomp filter compiled,
- * nook_lock_down, then every fd from 3+preserve_fds on close-on-exec. */
+ * nook_lock_down, the profile and label for execve (nook_lsm_apply), then
+ * every fd from 3+preserve_fds on close-on-exec. */
 int nook_child_prepare_exec(const struct nook_spec *spec, int preserve_fds,
                             struct nook_exec_plan *plan, struct nook_error *err);
 

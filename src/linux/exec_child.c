@@ -5,7 +5,9 @@
  * namespaces with one setns(pidfd, flags) and close the pidfd, terminal, a
  * new session, then the init's last steps (src/linux/child.h: process
  * attributes, lock-down with the cwd checked to be inside the root, fds
- * close-on-exec), then the seccomp filter and execve with nothing between. */
+ * close-on-exec), then the seccomp filter and execve with nothing between.
+ * The exec attribute of AppArmor and SELinux is opened first of all, while
+ * /proc is the runtime's (src/linux/lsm.h). */
 #include "nook/exec_child.h"
 
 #include <errno.h>
@@ -50,7 +52,9 @@ __attribute__((noreturn)) void nook_exec_child_main(const struct nook_exec_child
 	 * the root to chroot into. */
 	const int keep[] = {a->init_pidfd, a->root_fd};
 	nook_child_begin(a->sync_fd, a->preserve_fds, keep, NOOK_ARRAY_SIZE(keep));
-	if (nook_sync_expect(a->sync_fd, NOOK_SYNC_GO, "runtime went away", &err) < 0 ||
+	/* While /proc is the runtime's (src/linux/lsm.h). */
+	if (nook_lsm_open(&a->spec->process, &plan.lsm, &err) < 0 ||
+	    nook_sync_expect(a->sync_fd, NOOK_SYNC_GO, "runtime went away", &err) < 0 ||
 	    join_container(a, &err) < 0 ||
 	    nook_child_send_terminal(a->sync_fd, &a->spec->process, false, &err) < 0 ||
 	    nook_process_new_session(&err) < 0 ||

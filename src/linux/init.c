@@ -17,7 +17,8 @@
  *   security             seccomp compiled; env with HOME; bounding set
  *                        dropped; user and groups; capabilities; cwd (inside
  *                        the root), umask, executable found; no_new_privs
- *                        (lockdown.h)
+ *                        (lockdown.h); the AppArmor profile and SELinux
+ *                        label for execve (lsm.h, opened at the start)
  *   READY, then wait     for one byte on exec.fifo from `nook start`
  *   startContainer hooks
  *   seccomp, execve      the filter loaded, then execve and nothing between,
@@ -168,6 +169,7 @@ static int build_filesystem(const struct nook_init_args *a, struct nook_error *e
 	const struct nook_rootfs_opts opts = {
 	    .source_fds = source_fds,
 	    .cgroup = a->cgroup,
+	    .mount_label = a->spec->linux.mount_label,
 	    .rootfs = a->rootfs,
 	    .bundle = a->bundle,
 	    .in_user_ns = in_user_namespace(a),
@@ -195,14 +197,18 @@ static int build_filesystem(const struct nook_init_args *a, struct nook_error *e
 /* A session keyring of its own, so containers do not share the host's keys
  * (as runc does; --no-new-keyring keeps the runtime's). Kernels without
  * keyrings, or that refuse them, are not an error. */
-static int join_new_keyring(const struct nook_init_args *a, struct nook_error *err)
+static int join_new_keyring(const struct nook_init_args *a, struct nook_lsm *lsm,
+                            struct nook_error *err)
 {
 	if (a->no_new_keyring)
 		return 0;
+	/* labelled with process.selinuxLabel (src/linux/lsm.h) */
+	if (nook_lsm_key_label(&a->spec->process, lsm, true, err) < 0)
+		return -1;
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS &&
 	    errno != EPERM && errno != EACCES && errno != EDQUOT)
 		return nook_fail(err, errno, "join a new session keyring");
-	return 0;
+	return nook_lsm_key_label(&a->spec->process, lsm, false, err);
 }
 
 /* config.md: process may be absent at create; `start` then refuses. The
@@ -270,12 +276,15 @@ __attribute__((noreturn)) void nook_init_main(const struct nook_init_args *a)
 	nook_error_clear(&err);
 	/* Besides stdio and --preserve-fds, the sync socket and exec.fifo. */
 	nook_child_begin(a->sync_fd, a->preserve_fds, &a->fifo_fd, 1);
+	/* While /proc is the runtime's (src/linux/lsm.h). */
+	if (spec->has_process && nook_lsm_open(&spec->process, &plan.lsm, &err) < 0)
+		init_fail(a, &err);
 	if (receive_hook_state(a, &err) < 0 ||
 	    nook_sync_expect(a->sync_fd, NOOK_SYNC_GO, "runtime went away before start", &err) < 0)
 		init_fail(a, &err);
 	if (enter_namespaces(a, &err) < 0)
 		init_fail(a, &err);
-	if (join_new_keyring(a, &err) < 0 || build_filesystem(a, &err) < 0)
+	if (join_new_keyring(a, &plan.lsm, &err) < 0 || build_filesystem(a, &err) < 0)
 		init_fail(a, &err);
 	if (nook_process_new_session(&err) < 0)
 		init_fail(a, &err);

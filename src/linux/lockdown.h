@@ -27,6 +27,7 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include "linux/lsm.h"
 #include "nook/error.h"
 #include "nook/security.h"
 #include "nook/spec.h"
@@ -37,6 +38,7 @@ struct nook_exec_plan {
 	char *const *argv;                  /* process.args */
 	char **envp;                        /* process.env (+ HOME) */
 	struct nook_seccomp_filter *filter; /* NULL: none */
+	struct nook_lsm lsm;                /* the exec attribute, opened early */
 };
 
 int nook_lock_down(const struct nook_process *proc, struct nook_seccomp_filter *filter,

@@ -46,6 +46,12 @@ static int check_process(const struct nook_process *p, const struct nook_host_fa
 			                 "Linux resource limit",
 			                 i, p->rlimits[i].type_name);
 	}
+	/* A label the host cannot apply is an error, where runc errs too (the
+	 * decision and its reasons: docs/design.md, "AppArmor and SELinux").
+	 * runc writes the profile whatever the host and the kernel refuses the
+	 * write (EINVAL) at create; its validator refuses process.selinuxLabel
+	 * when SELinux is off. crun ignores both; nook refuses both, before
+	 * anything is made, naming the field. */
 	REFUSE_IF(p->apparmor_profile != NULL && !host->apparmor, "process.apparmorProfile",
 	          "AppArmor is not enabled on this host");
 	REFUSE_IF(p->selinux_label != NULL && !host->selinux, "process.selinuxLabel",
@@ -57,16 +63,34 @@ static int check_process(const struct nook_process *p, const struct nook_host_fa
 	return 0;
 }
 
-static int check_mounts(const struct nook_spec *s, struct nook_error *err)
+static int check_mounts(const struct nook_spec *s, const struct nook_host_facts *host,
+                        struct nook_error *err)
 {
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		const struct nook_mount *m = &s->mounts[i];
+
+		/* runc adds context="..." to these mounts whatever the host, and
+		 * without SELinux the kernel refuses the option (EINVAL): runc
+		 * fails there (and at a masked directory, below). */
+		if (s->linux.mount_label != NULL && !host->selinux &&
+		    nook_spec_mount_takes_label(m))
+			return nook_fail(err, 0,
+			                 "not supported: linux.mountLabel: SELinux is not enabled "
+			                 "on this host (mounts[%zu], %s on %s, would take it)",
+			                 i, m->type, m->destination);
 
 		if (m->uid_mappings != NULL || m->gid_mappings != NULL)
 			return nook_fail(
 			    err, 0, "not supported: mounts[%zu].%s: id-mapped mounts are " NOT_YET,
 			    i, m->uid_mappings != NULL ? "uidMappings" : "gidMappings");
 	}
+	/* runc's masking tmpfs of a directory takes it too; which masked
+	 * path is a directory shows only in the container. */
+	if (s->linux.mount_label != NULL && !host->selinux && s->linux.masked_paths.n > 0)
+		return nook_fail(err, 0,
+		                 "not supported: linux.mountLabel: SELinux is not enabled on this "
+		                 "host (the tmpfs masking a directory of linux.maskedPaths would "
+		                 "take it)");
 	return 0;
 }
 
@@ -95,8 +119,10 @@ static int check_linux(const struct nook_linux *l, const struct nook_host_facts 
 	 * host lacks (a controller, a file) is refused when it is applied. */
 	if (check_seccomp(&l->seccomp, err) < 0)
 		return -1;
-	REFUSE_IF(l->mount_label != NULL && !host->selinux, "linux.mountLabel",
-	          "SELinux is not enabled on this host");
+	/* Without SELinux, refused in check_mounts where a mount takes it. */
+	if (l->mount_label != NULL && !nook_spec_mount_label_valid(l->mount_label))
+		return nook_fail(err, 0, "linux.mountLabel: \"%s\": must be a label without '\"'",
+		                 l->mount_label);
 	REFUSE_IF(l->intel_rdt.present, "linux.intelRdt", NOT_YET);
 	if (l->memory_policy.present &&
 	    nook_mempolicy_from_spec(&l->memory_policy, &(struct nook_mempolicy){0}, err) < 0)
@@ -108,7 +134,7 @@ int nook_spec_check_supported_on(const struct nook_spec *spec, const struct nook
                                  struct nook_error *err)
 {
 	if (check_top(spec, err) < 0 || check_process(&spec->process, host, err) < 0 ||
-	    check_mounts(spec, err) < 0 || check_linux(&spec->linux, host, err) < 0)
+	    check_mounts(spec, host, err) < 0 || check_linux(&spec->linux, host, err) < 0)
 		return -1;
 	return spec_check_ns_policy(spec, host, err);
 }

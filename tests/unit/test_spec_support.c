@@ -69,10 +69,38 @@ static void test_labels_need_their_lsm(void **state)
 	assert_int_equal(check(PROC("\"selinuxLabel\":\"l\""), &no_lsm, &err), -1);
 	assert_string_equal(err.msg, "not supported: process.selinuxLabel: SELinux is not enabled "
 	                             "on this host");
-	assert_int_equal(check(LINUX("\"mountLabel\":\"l\""), &no_lsm, &err), -1);
+	/* linux.mountLabel without SELinux: refused where runc's mount fails
+	 * (a mount that takes context=), accepted where no mount takes it. */
+	assert_int_equal(check(LINUX("\"mountLabel\":\"l\""), &no_lsm, &err), 0);
+	assert_int_equal(
+	    check(DOC("\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\"},"
+	              "{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/y\"}],"
+	              "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"mountLabel\":\"l\"}"),
+	          &no_lsm, &err),
+	    0);
+	assert_int_equal(
+	    check(DOC("\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\"},"
+	              "{\"destination\":\"/dev\",\"type\":\"tmpfs\"}],"
+	              "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"mountLabel\":\"l\"}"),
+	          &no_lsm, &err),
+	    -1);
 	assert_string_equal(err.msg, "not supported: linux.mountLabel: SELinux is not enabled on "
-	                             "this host");
-	assert_int_equal(check(LINUX("\"mountLabel\":\"l\""), &all_lsm, &err), 0);
+	                             "this host (mounts[1], tmpfs on /dev, would take it)");
+	assert_int_equal(
+	    check(DOC("\"mounts\":[{\"destination\":\"/dev\",\"type\":\"tmpfs\"}],"
+	              "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"mountLabel\":\"l\"}"),
+	          &all_lsm, &err),
+	    0);
+	assert_int_equal(check(LINUX("\"namespaces\":[{\"type\":\"mount\"}],\"mountLabel\":\"l\","
+	                             "\"maskedPaths\":[\"/proc/acpi\"]"),
+	                       &no_lsm, &err),
+	                 -1);
+	assert_string_equal(err.msg, "not supported: linux.mountLabel: SELinux is not enabled on "
+	                             "this host (the tmpfs masking a directory of "
+	                             "linux.maskedPaths would take it)");
+	/* A '"' cannot be written inside the quoted context="...". */
+	assert_int_equal(check(LINUX("\"mountLabel\":\"a\\\"b\""), &all_lsm, &err), -1);
+	assert_string_equal(err.msg, "linux.mountLabel: \"a\"b\": must be a label without '\"'");
 }
 
 static void test_unsupported(void **state)

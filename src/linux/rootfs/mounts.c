@@ -239,6 +239,7 @@ static int mount_fs(int root_fd, const struct nook_mount *m, size_t idx,
 {
 	autoclose int dest = -1;
 	autofree char *ovl = NULL;
+	autofree char *labelled = NULL;
 	const char *data = o->data;
 	const char *type = m->type != NULL ? m->type : "none";
 	char fdp[64];
@@ -259,6 +260,12 @@ static int mount_fs(int root_fd, const struct nook_mount *m, size_t idx,
 			return nook_error_prefix(err, "mounts[%zu]: destination", idx);
 		if (ovl != NULL)
 			data = ovl;
+	}
+	if (opts->mount_label != NULL && nook_spec_mount_takes_label(m)) {
+		labelled = nook_spec_mount_label_data(data, opts->mount_label);
+		if (labelled == NULL)
+			return nook_fail(err, ENOMEM, "mounts[%zu]: linux.mountLabel", idx);
+		data = labelled;
 	}
 	dest = nook_resolve_create(
 	    root_fd, m->destination,

@@ -103,13 +103,16 @@ int nook_readonly_paths(const struct nook_spec *spec, struct nook_error *err)
 	return 0;
 }
 
-static int empty_tmpfs(void)
+/* label: linux.mountLabel, as runc labels its masking tmpfs (NULL: none);
+ * fsconfig takes it whole, commas and all, without quotes. */
+static int empty_tmpfs(const char *label)
 {
 	autoclose int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
 
 	if (fs < 0)
 		return -1;
-	if (fsconfig(fs, FSCONFIG_SET_STRING, "size", "0", 0) < 0 ||
+	if ((label != NULL && fsconfig(fs, FSCONFIG_SET_STRING, "context", label, 0) < 0) ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "size", "0", 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0555", 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return -1;
@@ -141,7 +144,7 @@ int nook_masked_paths(const struct nook_spec *spec, struct nook_error *err)
 				return -1;
 		}
 		if (S_ISDIR(st.st_mode))
-			tree = empty_tmpfs();
+			tree = empty_tmpfs(spec->linux.mount_label);
 		else
 			tree = open_tree(null, "",
 			                 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
