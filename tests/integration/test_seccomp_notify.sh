@@ -48,6 +48,26 @@ test_notify_errno() {
 	assert_match "$(cat "$AGENT_LOG")" $'\nnotify mkdir(at)? [0-9]+' "agent log"
 }
 
+test_notify_with_no_new_privileges() {
+	start_agent errno:1
+	notify_rules "$SOCK"
+	cfg '.process.noNewPrivileges = true'
+	run_sh '{ mkdir /tmp/x; } 2>&1; grep "^NoNewPrivs:" /proc/self/status | tr -s "\t " " "'
+	assert_ok
+	assert_eq $'mkdir: can\'t create directory \'/tmp/x\': Operation not permitted\nNoNewPrivs: 1' "$OUT"
+}
+
+# The filter is loaded before READY: startContainer hooks (runtime.md
+# lifecycle 7) run under it, as the workload does, and the agent answers.
+test_notify_start_container_hook() {
+	start_agent errno:1
+	notify_rules "$SOCK"
+	cfg '.hooks.startContainer = [{path: "/bin/sh", args: ["sh", "-c", "mkdir /tmp/h 2>/dev/null || touch /tmp/h-refused"]}]'
+	run_sh 'ls /tmp'
+	assert_ok
+	assert_eq h-refused "$OUT"
+}
+
 test_notify_errno_other_value() {
 	start_agent errno:28
 	notify_rules "$SOCK"
