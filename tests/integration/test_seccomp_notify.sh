@@ -31,8 +31,7 @@ start_agent() {
 	SOCK=$T/agent.sock
 	AGENT_LOG=$T/agent.log
 	"$T/agent" "$SOCK" "$AGENT_LOG" "$1" >"$T/agent.out" 2>"$T/agent.err" &
-	AGENT_PID=$!
-	on_exit 'kill -9 "$AGENT_PID" 2>/dev/null; wait "$AGENT_PID" 2>/dev/null || true'
+	on_exit "kill -9 $! 2>/dev/null; wait $! 2>/dev/null || true"
 	wait_content "$T/agent.out" ready
 }
 
