@@ -111,7 +111,7 @@ struct nook_sync_wait {
 	/* Answers a request of the child (MOUNTS_REQUEST, HOOKS_REQUEST)
 	 * with its reply; NULL: requests are unexpected. */
 	int (*answer)(void *ctx, enum nook_sync_type request, struct nook_error *err);
-	/* Takes SECCOMP_FD's fd (its to close) and hands it on at once;
+	/* Takes SECCOMP_FD's fd (and closes it), hands it on at once;
 	 * NULL: SECCOMP_FD is unexpected. */
 	int (*seccomp_fd)(void *ctx, int fd, struct nook_error *err);
 	void *ctx; /* of answer and seccomp_fd */
