@@ -98,9 +98,16 @@ int nook_seccomp_prepare(const struct nook_seccomp *seccomp, struct nook_seccomp
  * effective set (nook_lock_down keeps it then); else this fails with EACCES
  * and says so. */
 int nook_seccomp_load(struct nook_seccomp_filter *filter, struct nook_error *err);
+/* Whether a rule or the default action is SCMP_ACT_NOTIFY: the filter is
+ * then loaded with nook_seccomp_load_listener (docs/design.md, "Seccomp
+ * notify"). */
+bool nook_seccomp_notifies(const struct nook_seccomp_filter *filter);
+/* nook_seccomp_load with SECCOMP_FILTER_FLAG_NEW_LISTENER, again one system
+ * call: returns the listener fd (close-on-exec), or -1. */
+int nook_seccomp_load_listener(struct nook_seccomp_filter *filter, struct nook_error *err);
 void nook_seccomp_free(struct nook_seccomp_filter *filter);
 /* What `nook features` reports, from the tables of include/nook/names.h:
- * the actions nook_seccomp_prepare takes (all but SCMP_ACT_NOTIFY), and the
+ * the actions nook_seccomp_prepare takes (all of them), and the
  * filter flags that both libseccomp can set and this kernel knows. */
 bool nook_seccomp_action_supported(uint64_t action);
 bool nook_seccomp_flag_supported(uint64_t flag);

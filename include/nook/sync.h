@@ -12,6 +12,7 @@
  *   the terminal's master                       <-- PTY             (3)
  *   mounts done, about to pivot_root            <-- HOOKS_REQUEST   (4)
  *     prestart + createRuntime ran      HOOKS_REPLY -->
+ *   filter loaded, its listener fd              <-- SECCOMP_FD      (5)
  *   set up, waiting on exec.fifo                <-- READY
  *   `start` writes exec.fifo; execve: end of file, nothing more
  *
@@ -19,6 +20,7 @@
  *   ------------------------------------------------------------------
  *   cgroup joined                       GO          -->
  *   the terminal's master                       <-- PTY             (3)
+ *   filter loaded, its listener fd              <-- SECCOMP_FD      (5)
  *   execve: end of file
  *
  *   at any point after GO                       <-- ERROR (the last word)
@@ -32,6 +34,11 @@
  * (3) with process.terminal; without a mount namespace of its own the init
  *     sends it before HOOKS_REQUEST.
  * (4) only with prestart or createRuntime hooks.
+ * (5) only when linux.seccomp has an SCMP_ACT_NOTIFY rule: sent under the
+ *     filter, which may not notify sendmsg (src/spec/support.c); the
+ *     runtime hands the fd to the agent at listenerPath as soon as it comes,
+ *     so whatever the process does next may be notified (docs/design.md,
+ *     "Seccomp notify").
  *
  * ERROR carries a struct nook_error: the first real cause, with its step.
  * LOG carries a level and a line of text (a warning or debug line of the
@@ -64,6 +71,7 @@ enum nook_sync_type {
 	NOOK_SYNC_HOOKS_REPLY,
 	/* child -> runtime, no reply */
 	NOOK_SYNC_PTY,
+	NOOK_SYNC_SECCOMP_FD,
 	NOOK_SYNC_READY,
 	NOOK_SYNC_ERROR,
 	NOOK_SYNC_LOG,
@@ -103,7 +111,10 @@ struct nook_sync_wait {
 	/* Answers a request of the child (MOUNTS_REQUEST, HOOKS_REQUEST)
 	 * with its reply; NULL: requests are unexpected. */
 	int (*answer)(void *ctx, enum nook_sync_type request, struct nook_error *err);
-	void *ctx;
+	/* Takes SECCOMP_FD's fd (and closes it), hands it on at once;
+	 * NULL: SECCOMP_FD is unexpected. */
+	int (*seccomp_fd)(void *ctx, int fd, struct nook_error *err);
+	void *ctx; /* of answer and seccomp_fd */
 };
 
 /* Returns 0 once w->until came. An ERROR message is copied into err and

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "container/seccomp_listener.h"
 #include "nook/cleanup.h"
 #include "nook/clone.h"
 #include "nook/console_socket.h"
@@ -311,7 +312,17 @@ static int answer_init(void *ctx, enum nook_sync_type request, struct nook_error
 	return nook_mount_sources_send(c->sync_fd, c->pid, &c->spec, c->bundle, err);
 }
 
-/* Until READY: the pty master may come first, an ERROR ends it. */
+/* SECCOMP_FD: the init's listener fd to the agent at once, with the
+ * "creating" state (docs/design.md, "Seccomp notify"). */
+static int forward_listener(void *ctx, int fd, struct nook_error *err)
+{
+	struct nook_container *c = ctx;
+
+	return nook_seccomp_listener_send(c, c->pid, fd, err);
+}
+
+/* Until READY: the pty master and the seccomp listener may come first, an
+ * ERROR ends it. */
 static int wait_until_ready(struct nook_container *c, struct nook_error *err)
 {
 	const struct nook_sync_wait w = {
@@ -319,6 +330,7 @@ static int wait_until_ready(struct nook_container *c, struct nook_error *err)
 	    .eof_what = "container init exited during setup",
 	    .pty_fd = &c->pty_master,
 	    .answer = answer_init,
+	    .seccomp_fd = forward_listener,
 	    .ctx = c,
 	};
 

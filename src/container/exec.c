@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "container/seccomp_listener.h"
 #include "nook/cleanup.h"
 #include "nook/clone.h"
 #include "nook/console_socket.h"
@@ -116,10 +117,31 @@ static int spawn(struct nook_container *c, const struct nook_spec *view,
 	return 0;
 }
 
-/* Until end of file (the execve): the pty master may come, an ERROR ends it. */
-static int wait_exec(struct exec_run *r, struct nook_error *err)
+struct exec_wait {
+	struct nook_container *c;
+	struct exec_run *r;
+};
+
+/* SECCOMP_FD: the process's listener fd to the agent at once, with the
+ * container's state and the pid of this process, as runc does. */
+static int forward_listener(void *ctx, int fd, struct nook_error *err)
 {
-	const struct nook_sync_wait w = {.until = NOOK_SYNC_EOF, .pty_fd = &r->pty_master};
+	struct exec_wait *ew = ctx;
+
+	return nook_seccomp_listener_send(ew->c, ew->r->pid, fd, err);
+}
+
+/* Until end of file (the execve): the pty master and the seccomp listener
+ * may come, an ERROR ends it. */
+static int wait_exec(struct nook_container *c, struct exec_run *r, struct nook_error *err)
+{
+	struct exec_wait ew = {.c = c, .r = r};
+	const struct nook_sync_wait w = {
+	    .until = NOOK_SYNC_EOF,
+	    .pty_fd = &r->pty_master,
+	    .seccomp_fd = forward_listener,
+	    .ctx = &ew,
+	};
 
 	return nook_sync_wait(r->sync_fd, &w, err);
 }
@@ -140,7 +162,7 @@ static int start_process(struct nook_container *c, const struct nook_spec *view,
 		return -1;
 	if (c->have_cgroup && nook_cgroup_attach(&c->cgroup, r->pid, r->into_cgroup, err) < 0)
 		return -1;
-	if (nook_sync_send(r->sync_fd, NOOK_SYNC_GO, NULL, -1, err) < 0 || wait_exec(r, err) < 0)
+	if (nook_sync_send(r->sync_fd, NOOK_SYNC_GO, NULL, -1, err) < 0 || wait_exec(c, r, err) < 0)
 		return -1;
 	if (r->pty_master >= 0 && o->console_socket != NULL) {
 		if (nook_console_socket_send(o->console_socket, r->pty_master, err) < 0)

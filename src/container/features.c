@@ -3,10 +3,11 @@
  *
  * Kept true to the code: mount options come from the table of
  * src/linux/rootfs/mount_options.c; the seccomp names are the tables of
- * src/spec/seccomp_names.c, less what src/linux/seccomp.c refuses
- * (tests/unit/test_features.c compiles a filter with each of them); what
- * src/spec/support.c refuses is reported as not enabled or left out
- * (SCMP_ACT_NOTIFY, idmap mounts, netDevices, intelRdt); the memoryPolicy
+ * src/spec/seccomp_names.c, all of which src/linux/seccomp.c compiles
+ * (tests/unit/test_features.c compiles a filter with each of them;
+ * SCMP_ACT_NOTIFY with linux.seccomp.listenerPath, which features-linux.md
+ * has no field for); what src/spec/support.c refuses is reported as not
+ * enabled (idmap mounts, netDevices, intelRdt); the memoryPolicy
  * modes and flags are the tables of src/spec/mempolicy_args.c. */
 #include "nook/features.h"
 

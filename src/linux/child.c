@@ -75,3 +75,18 @@ int nook_child_prepare_exec(const struct nook_spec *spec, int preserve_fds,
 		return -1;
 	return nook_fds_close_on_exec(preserve_fds, err);
 }
+
+int nook_child_send_listener(int sync_fd, struct nook_exec_plan *plan, struct nook_error *err)
+{
+	int fd;
+
+	if (!nook_seccomp_notifies(plan->filter))
+		return 0;
+	fd = nook_seccomp_load_listener(plan->filter, err);
+	if (fd < 0)
+		return -1;
+	plan->filter = NULL; /* loaded */
+	/* The fd is close-on-exec: not closed here, one syscall fewer under
+	 * the filter before the agent has it. */
+	return nook_sync_send(sync_fd, NOOK_SYNC_SECCOMP_FD, NULL, fd, err);
+}

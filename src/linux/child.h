@@ -13,6 +13,8 @@
  *                             the AppArmor profile and SELinux label last
  *                             (src/linux/lsm.h: opened with nook_lsm_open
  *                             into plan->lsm right after nook_child_begin)
+ *   nook_child_send_listener  a filter with SCMP_ACT_NOTIFY loaded now,
+ *                             its listener fd to the runtime (SECCOMP_FD)
  *   nook_exec_plan_run        the filter, then execve
  *
  * and every failure on the way ends in nook_child_fail. */
@@ -45,5 +47,11 @@ int nook_child_send_terminal(int sync_fd, const struct nook_process *proc, bool 
  * every fd from 3+preserve_fds on close-on-exec. */
 int nook_child_prepare_exec(const struct nook_spec *spec, int preserve_fds,
                             struct nook_exec_plan *plan, struct nook_error *err);
+
+/* When plan's filter has an SCMP_ACT_NOTIFY rule: load it now with a
+ * listener and send the fd as SECCOMP_FD (the filter is then out of the
+ * plan: execve and startContainer hooks inherit it). From here on only
+ * sendmsg is sure not to be notified before the agent has the fd. */
+int nook_child_send_listener(int sync_fd, struct nook_exec_plan *plan, struct nook_error *err);
 
 #endif

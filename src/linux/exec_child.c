@@ -58,7 +58,8 @@ __attribute__((noreturn)) void nook_exec_child_main(const struct nook_exec_child
 	    join_container(a, &err) < 0 ||
 	    nook_child_send_terminal(a->sync_fd, &a->spec->process, false, &err) < 0 ||
 	    nook_process_new_session(&err) < 0 ||
-	    nook_child_prepare_exec(a->spec, a->preserve_fds, &plan, &err) < 0)
+	    nook_child_prepare_exec(a->spec, a->preserve_fds, &plan, &err) < 0 ||
+	    nook_child_send_listener(a->sync_fd, &plan, &err) < 0)
 		nook_child_fail(a->sync_fd, &err);
 	nook_exec_plan_run(&plan, &err);
 	nook_child_fail(a->sync_fd, &err);

@@ -19,6 +19,8 @@
  *                        the root), umask, executable found; no_new_privs
  *                        (lockdown.h); the AppArmor profile and SELinux
  *                        label for execve (lsm.h, opened at the start)
+ *   seccomp listener     with an SCMP_ACT_NOTIFY rule: the filter loaded
+ *                        now, its listener fd to the runtime (SECCOMP_FD)
  *   READY, then wait     for one byte on exec.fifo from `nook start`
  *   startContainer hooks
  *   seccomp, execve      the filter loaded, then execve and nothing between,
@@ -290,7 +292,8 @@ __attribute__((noreturn)) void nook_init_main(const struct nook_init_args *a)
 		init_fail(a, &err);
 	if (!spec->has_process)
 		wait_without_process(a);
-	if (nook_child_prepare_exec(spec, a->preserve_fds, &plan, &err) < 0)
+	if (nook_child_prepare_exec(spec, a->preserve_fds, &plan, &err) < 0 ||
+	    nook_child_send_listener(a->sync_fd, &plan, &err) < 0)
 		init_fail(a, &err);
 	if (nook_sync_send(a->sync_fd, NOOK_SYNC_READY, NULL, -1, &err) < 0)
 		init_fail(a, &err);

@@ -39,13 +39,15 @@ struct nook_seccomp_filter {
 	scmp_filter_ctx ctx;
 	struct sock_fprog prog; /* the exported program, loaded as it is */
 	unsigned int flags;     /* SECCOMP_FILTER_FLAG_* of linux.seccomp.flags */
+	bool notify;            /* a rule or the default is SCMP_ACT_NOTIFY */
 };
 
 /* ---- names to libseccomp values (the tables of src/spec/seccomp_names.c) ---- */
 
 bool nook_seccomp_action_supported(uint64_t action)
 {
-	return action != SCMP_ACT_NOTIFY; /* it needs a listener (listenerPath) */
+	(void)action; /* all, SCMP_ACT_NOTIFY with linux.seccomp.listenerPath */
+	return true;
 }
 
 /* An action with its errnoRet. path: "linux.seccomp.defaultAction" or
@@ -60,8 +62,6 @@ static int parse_action(const char *name, bool has_errno_ret, uint32_t errno_ret
 		return nook_fail(err, EINVAL, "%s: required", path);
 	if (e == NULL)
 		return nook_fail(err, EINVAL, "%s: unknown action \"%s\"", path, name);
-	if (!nook_seccomp_action_supported(e->value))
-		return nook_fail(err, 0, "not supported: %s: %s needs a listener", path, name);
 	if (e->value == SCMP_ACT_ERRNO(0) || e->value == SCMP_ACT_TRACE(0)) {
 		if (errnum > 0xffff)
 			return nook_fail(err, EINVAL, "%s: %u is above 65535", errno_path, errnum);
@@ -230,8 +230,9 @@ static int add_name(scmp_filter_ctx ctx, size_t i, size_t j, const struct nook_s
 	return 0;
 }
 
-static int add_syscall(scmp_filter_ctx ctx, size_t i, const struct nook_seccomp_syscall *sc,
-                       uint32_t default_action, struct nook_error *err)
+static int add_syscall(struct nook_seccomp_filter *filter, size_t i,
+                       const struct nook_seccomp_syscall *sc, uint32_t default_action,
+                       struct nook_error *err)
 {
 	char path[64], errno_path[64];
 	uint32_t action;
@@ -254,15 +255,18 @@ static int add_syscall(scmp_filter_ctx ctx, size_t i, const struct nook_seccomp_
 		nook_debug("linux.seccomp.syscalls[%zu]: same action as the default, skipped", i);
 		return 0;
 	}
+	if (action == SCMP_ACT_NOTIFY)
+		filter->notify = true;
 	for (size_t j = 0; j < sc->names.n; j++)
-		if (add_name(ctx, i, j, sc, action, cmps, err) < 0)
+		if (add_name(filter->ctx, i, j, sc, action, cmps, err) < 0)
 			return -1;
 	return 0;
 }
 
-static int compile(scmp_filter_ctx ctx, const struct nook_seccomp *seccomp, uint32_t default_action,
-                   unsigned int *kflags, struct nook_error *err)
+static int compile(struct nook_seccomp_filter *filter, const struct nook_seccomp *seccomp,
+                   uint32_t default_action, struct nook_error *err)
 {
+	scmp_filter_ctx ctx = filter->ctx;
 	/* no_new_privs is process.noNewPrivileges' business, not the
 	 * filter's; loading without it needs CAP_SYS_ADMIN, which the init
 	 * still has. */
@@ -276,10 +280,10 @@ static int compile(scmp_filter_ctx ctx, const struct nook_seccomp *seccomp, uint
 		return nook_fail(err, -rc, "linux.seccomp: set the raw return code attribute");
 	if (add_architectures(ctx, &seccomp->architectures, err) < 0)
 		return -1;
-	if (set_flags(ctx, &seccomp->flags, kflags, err) < 0)
+	if (set_flags(ctx, &seccomp->flags, &filter->flags, err) < 0)
 		return -1;
 	for (size_t i = 0; i < seccomp->n_syscalls; i++)
-		if (add_syscall(ctx, i, &seccomp->syscalls[i], default_action, err) < 0)
+		if (add_syscall(filter, i, &seccomp->syscalls[i], default_action, err) < 0)
 			return -1;
 	return 0;
 }
@@ -338,8 +342,8 @@ int nook_seccomp_prepare(const struct nook_seccomp *seccomp, struct nook_seccomp
 		free(filter);
 		return nook_fail(err, EINVAL, "linux.seccomp: seccomp_init");
 	}
-	if (compile(filter->ctx, seccomp, default_action, &filter->flags, err) < 0 ||
-	    export_bpf(filter, err) < 0) {
+	filter->notify = default_action == SCMP_ACT_NOTIFY;
+	if (compile(filter, seccomp, default_action, err) < 0 || export_bpf(filter, err) < 0) {
 		nook_seccomp_free(filter);
 		return -1;
 	}
@@ -359,6 +363,27 @@ int nook_seccomp_load(struct nook_seccomp_filter *filter, struct nook_error *err
 		                 "linux.seccomp: load the filter (without no_new_privs this needs "
 		                 "CAP_SYS_ADMIN)");
 	return nook_fail(err, errno, "linux.seccomp: load the filter");
+}
+
+bool nook_seccomp_notifies(const struct nook_seccomp_filter *filter)
+{
+	return filter != NULL && filter->notify;
+}
+
+int nook_seccomp_load_listener(struct nook_seccomp_filter *filter, struct nook_error *err)
+{
+	/* One system call, as nook_seccomp_load; the kernel makes the
+	 * listener close-on-exec. */
+	int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+	                      filter->flags | SECCOMP_FILTER_FLAG_NEW_LISTENER, &filter->prog);
+
+	if (fd >= 0)
+		return fd;
+	if (errno == EACCES || errno == EPERM)
+		return nook_fail(err, errno,
+		                 "linux.seccomp: load the filter with a listener (without "
+		                 "no_new_privs this needs CAP_SYS_ADMIN)");
+	return nook_fail(err, errno, "linux.seccomp: load the filter with a listener");
 }
 
 void nook_seccomp_free(struct nook_seccomp_filter *filter)

@@ -20,6 +20,7 @@ static const char *const names[NOOK_SYNC_TYPE_COUNT] = {
     [NOOK_SYNC_HOOKS_REQUEST] = "HOOKS_REQUEST",
     [NOOK_SYNC_HOOKS_REPLY] = "HOOKS_REPLY",
     [NOOK_SYNC_PTY] = "PTY",
+    [NOOK_SYNC_SECCOMP_FD] = "SECCOMP_FD",
     [NOOK_SYNC_READY] = "READY",
     [NOOK_SYNC_ERROR] = "ERROR",
     [NOOK_SYNC_LOG] = "LOG",
@@ -222,6 +223,14 @@ static int wait_step(int sock, const struct nook_sync_wait *w, struct nook_error
 		*w->pty_fd = fd;
 		fd = -1;
 		return 0;
+	}
+	if (msg.type == NOOK_SYNC_SECCOMP_FD && w->seccomp_fd != NULL) {
+		int passed = fd;
+
+		fd = -1;
+		if (passed < 0)
+			return nook_fail(err, EPROTO, "sync: SECCOMP_FD without its fd");
+		return w->seccomp_fd(w->ctx, passed, err) < 0 ? -1 : 0;
 	}
 	if ((msg.type == NOOK_SYNC_MOUNTS_REQUEST || msg.type == NOOK_SYNC_HOOKS_REQUEST) &&
 	    w->answer != NULL)

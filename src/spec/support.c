@@ -6,6 +6,7 @@
  * The checks below are the whole list, in document order: delete a line
  * when the runtime learns the feature. What would change the host instead
  * of the container is refused by src/spec/ns_policy.c, called from here. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -94,20 +95,40 @@ static int check_mounts(const struct nook_spec *s, const struct nook_host_facts 
 	return 0;
 }
 
+/* SCMP_ACT_NOTIFY (config-linux.md "Seccomp", listenerPath): the listener
+ * fd goes to the agent at listenerPath, so a notify rule needs one. The
+ * process loads the filter, then sends the fd to the runtime with sendmsg(2)
+ * under it: a notified sendmsg would wait for an agent that has no fd yet,
+ * for ever. So sendmsg may not notify, nor may the default action (runc
+ * refuses a notified write, its sync call, and a notify default alike). */
 static int check_seccomp(const struct nook_seccomp *sc, struct nook_error *err)
 {
-	static const char *notify = "SCMP_ACT_NOTIFY needs a seccomp agent, " NOT_YET;
+	static const char *notify = "SCMP_ACT_NOTIFY";
+	bool used = false;
 
-	REFUSE_IF(sc->listener_path != NULL, "linux.seccomp.listenerPath",
-	          "seccomp agents are " NOT_YET);
-	REFUSE_IF(sc->default_action != NULL && strcmp(sc->default_action, "SCMP_ACT_NOTIFY") == 0,
-	          "linux.seccomp.defaultAction", notify);
+	REFUSE_IF(sc->default_action != NULL && strcmp(sc->default_action, notify) == 0,
+	          "linux.seccomp.defaultAction",
+	          "SCMP_ACT_NOTIFY as the default would notify the sendmsg that hands "
+	          "the listener fd to the runtime");
 	for (size_t i = 0; i < sc->n_syscalls; i++) {
-		if (strcmp(sc->syscalls[i].action, "SCMP_ACT_NOTIFY") == 0)
-			return nook_fail(err, 0,
-			                 "not supported: linux.seccomp.syscalls[%zu].action: %s", i,
-			                 notify);
+		const struct nook_seccomp_syscall *s = &sc->syscalls[i];
+
+		if (strcmp(s->action, notify) != 0)
+			continue;
+		used = true;
+		for (size_t j = 0; j < s->names.n; j++)
+			if (strcmp(s->names.v[j], "sendmsg") == 0)
+				return nook_fail(
+				    err, 0,
+				    "not supported: linux.seccomp.syscalls[%zu].names[%zu]: "
+				    "SCMP_ACT_NOTIFY for sendmsg, which sends the listener "
+				    "fd to the runtime",
+				    i, j);
 	}
+	if (used && sc->listener_path == NULL)
+		return nook_fail(err, EINVAL,
+		                 "linux.seccomp.listenerPath: required when an action is "
+		                 "SCMP_ACT_NOTIFY (the agent that answers the notifications)");
 	return 0;
 }
 

@@ -7,11 +7,13 @@
 
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/capability.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "nook/cleanup.h"
 #include "nook/security.h"
@@ -369,9 +371,6 @@ static void test_errors_name_the_json_path(void **state)
 	rules[2].action = "SCMP_ACT_FOO";
 	expect_prepare_error(&sc, "linux.seccomp.syscalls[2].action: unknown action "
 	                          "\"SCMP_ACT_FOO\": Invalid argument");
-	rules[2].action = "SCMP_ACT_NOTIFY";
-	expect_prepare_error(&sc, "not supported: linux.seccomp.syscalls[2].action: "
-	                          "SCMP_ACT_NOTIFY needs a listener");
 	rules[2].action = "SCMP_ACT_ALLOW";
 	rules[2].has_errno_ret = true;
 	expect_prepare_error(&sc, "linux.seccomp.syscalls[2].errnoRet: only SCMP_ACT_ERRNO and "
@@ -449,6 +448,50 @@ static void test_load_without_sys_admin(void **state)
 	                           "needs CAP_SYS_ADMIN): Permission denied");
 }
 
+/* SCMP_ACT_NOTIFY: loaded with a listener (the fd is returned,
+ * close-on-exec); once the listener is closed the kernel fails a notified
+ * syscall with ENOSYS. */
+static int child_listener(void *arg, char *msg, size_t size)
+{
+	const struct nook_seccomp *sc = arg;
+	struct nook_seccomp_filter *filter = NULL;
+	struct nook_error err = {0};
+	int fd;
+
+	if (nook_seccomp_prepare(sc, &filter, &err) < 0)
+		return child_error(msg, size, &err);
+	if (!nook_seccomp_notifies(filter))
+		return 3;
+	fd = nook_seccomp_load_listener(filter, &err);
+	nook_seccomp_free(filter);
+	if (fd < 0)
+		return child_error(msg, size, &err);
+	if ((fcntl(fd, F_GETFD) & FD_CLOEXEC) == 0)
+		return 4;
+	close(fd);
+	probe_getppid(msg, size);
+	return 0;
+}
+
+static void test_notify_loads_with_a_listener(void **state)
+{
+	struct nook_seccomp_syscall rules[] = {rule(NAMES("getppid"), "SCMP_ACT_NOTIFY")};
+	struct nook_seccomp sc = allow_all_but(rules, 1);
+	struct nook_seccomp_syscall errno_rules[] = {rule_errno(NAMES("getcwd"), ERRNO_MARK)};
+	struct nook_seccomp no_notify = allow_all_but(errno_rules, 1);
+	struct nook_seccomp_filter *filter = NULL;
+	struct nook_error err = {0};
+	struct child_result r;
+
+	run_in_child(child_listener, &sc, &r);
+	assert_child_exit(&r, 0);
+	assert_string_equal(r.msg, "errno 38"); /* ENOSYS */
+	assert_int_equal(nook_seccomp_prepare(&no_notify, &filter, &err), 0);
+	assert_false(nook_seccomp_notifies(filter));
+	nook_seccomp_free(filter);
+	assert_false(nook_seccomp_notifies(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,6 +511,7 @@ int main(void)
 	    cmocka_unit_test(test_absent_is_no_filter),
 	    cmocka_unit_test(test_prepare_free_without_load),
 	    cmocka_unit_test(test_load_without_sys_admin),
+	    cmocka_unit_test(test_notify_loads_with_a_listener),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -128,19 +128,37 @@ static void test_unsupported(void **state)
 	         "\"gidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}]"),
 	     "not supported: mounts[1].uidMappings: id-mapped mounts are not implemented yet"},
 	    {LINUX("\"netDevices\":{\"eth0\":{}}"), "not supported: linux.netDevices: "},
-	    {LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/s\"}"),
-	     "not supported: linux.seccomp.listenerPath: "},
-	    {LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_NOTIFY\"}"),
-	     "not supported: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY needs a seccomp agent"},
+	    {LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_NOTIFY\",\"listenerPath\":\"/s\"}"),
+	     "not supported: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY as the default"},
 	    {LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
 	           "[\"read\"],\"action\":\"SCMP_ACT_LOG\"},{\"names\":[\"open\"],\"action\":"
 	           "\"SCMP_ACT_NOTIFY\"}]}"),
-	     "not supported: linux.seccomp.syscalls[1].action: SCMP_ACT_NOTIFY"},
+	     "linux.seccomp.listenerPath: required when an action is SCMP_ACT_NOTIFY"},
+	    {LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/s\","
+	           "\"syscalls\":[{\"names\":[\"open\",\"sendmsg\"],\"action\":"
+	           "\"SCMP_ACT_NOTIFY\"}]}"),
+	     "not supported: linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY for sendmsg"},
 	    {LINUX("\"intelRdt\":{\"closID\":\"x\"}"), "not supported: linux.intelRdt: "},
 	    {LINUX("\"memoryPolicy\":{\"mode\":\"MPOL_BIND\"}"),
 	     "linux.memoryPolicy.nodes: MPOL_BIND needs at least one node"},
 	};
 	ASSERT_REFUSED(cases, &all_lsm);
+}
+
+/* config-linux.md: listenerPath "is ignored" without SCMP_ACT_NOTIFY; with
+ * it, a notify rule runs (docs/design.md, "Seccomp notify"). */
+static void test_seccomp_listener_accepted(void **state)
+{
+	static const char *const ok[] = {
+	    LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/s\"}"),
+	    LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/s\","
+	          "\"listenerMetadata\":\"m\",\"syscalls\":[{\"names\":[\"mkdir\"],"
+	          "\"action\":\"SCMP_ACT_NOTIFY\"}]}"),
+	};
+	struct nook_error err;
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		assert_int_equal(check(ok[i], &all_lsm, &err), 0);
 }
 
 /* All six hook kinds run (src/linux/hooks.c and the lifecycle). */
@@ -168,6 +186,7 @@ int main(void)
 	    cmocka_unit_test(test_labels_need_their_lsm),
 	    cmocka_unit_test(test_unsupported),
 	    cmocka_unit_test(test_hooks_supported),
+	    cmocka_unit_test(test_seccomp_listener_accepted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
