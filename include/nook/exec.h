@@ -24,6 +24,9 @@ struct nook_exec_opts {
 	uint32_t *gids; /* --additional-gids */
 	size_t n_gids;
 	int preserve_fds;
+	char **cgroups; /* --cgroup [CTRL[,CTRL]:]SUB (runc): join sub-cgroups */
+	size_t n_cgroups;
+	bool ignore_paused; /* --ignore-paused: exec into a paused container */
 };
 
 /* The process the exec runs: from --process, or the container's own

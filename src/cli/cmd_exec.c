@@ -30,7 +30,13 @@ static void exec_usage(FILE *out)
 	             "  -g, --additional-gids GID more groups (repeatable)\n"
 	             "  -c, --cap CAP             add a capability (repeatable)\n"
 	             "      --no-new-privs        set no_new_privs\n"
-	             "      --preserve-fds N      pass fds 3 .. 3+N-1 on\n");
+	             "      --preserve-fds N      pass fds 3 .. 3+N-1 on\n"
+	             "      --cgroup [CTRL[,CTRL]:]SUB\n"
+	             "                            join the existing sub-cgroup SUB of the\n"
+	             "                            container's (in every hierarchy, or in\n"
+	             "                            those of CTRL; repeatable with CTRL)\n"
+	             "      --ignore-paused       exec into a paused container (the process\n"
+	             "                            runs once it is resumed)\n");
 }
 
 static int push(char ***v, size_t *n, char *s)
@@ -60,7 +66,7 @@ static int push_gid(struct nook_exec_opts *o, const char *s)
 	return 0;
 }
 
-enum { X_CONSOLE = 256, X_PID_FILE, X_CWD, X_NNP, X_PRESERVE };
+enum { X_CONSOLE = 256, X_PID_FILE, X_CWD, X_NNP, X_PRESERVE, X_CGROUP, X_IGNORE_PAUSED };
 
 /* Returns -1 to go on, else the exit code. */
 static int exec_flag(int ch, struct nook_exec_opts *o)
@@ -98,6 +104,11 @@ static int exec_flag(int ch, struct nook_exec_opts *o)
 		return -1;
 	case X_PRESERVE:
 		return cli_preserve_fds("exec", optarg, &o->preserve_fds) < 0 ? EXEC_FAILED : -1;
+	case X_CGROUP:
+		return push(&o->cgroups, &o->n_cgroups, optarg) < 0 ? EXEC_FAILED : -1;
+	case X_IGNORE_PAUSED:
+		o->ignore_paused = true;
+		return -1;
 	case 'h':
 		exec_usage(stdout);
 		return 0;
@@ -122,6 +133,8 @@ int nook_cmd_exec(const struct nook_globals *g, int argc, char **argv)
 	    CLI_ARG("cap", 'c'),
 	    CLI_FLAG("no-new-privs", X_NNP),
 	    CLI_ARG("preserve-fds", X_PRESERVE),
+	    CLI_ARG("cgroup", X_CGROUP),
+	    CLI_FLAG("ignore-paused", X_IGNORE_PAUSED),
 	    CLI_FLAG("help", 'h'),
 	    {0},
 	};
@@ -151,5 +164,6 @@ out:
 	free(o.env);
 	free(o.caps);
 	free(o.gids);
+	free(o.cgroups);
 	return code;
 }
