@@ -11,7 +11,8 @@ source "$(dirname "$0")/../lib/harness.sh"
 # shellcheck source=tests/lib/commands.sh
 source "$(dirname "$0")/../lib/commands.sh"
 
-nook_specific test_exec_cgroup_refusals test_exec_paused_refused_without_flag
+nook_specific test_exec_cgroup_refusals test_exec_paused_refused_without_flag \
+	test_exec_cgroup_sub_in_some_hierarchies
 
 # start_long: a running container whose init loops; PID is its pid.
 start_long() {
@@ -34,7 +35,7 @@ make_sub() {
 	[ $# -eq 0 ] || sub_parents=("$@")
 	for d in "${sub_parents[@]}"; do
 		mkdir "$d/$name" || fail "mkdir $d/$name"
-		on_exit "rmdir '$d/$name'"
+		on_exit "[ ! -d '$d/$name' ] || rmdir '$d/$name'"
 		# a new v1 cpuset has no CPUs and no memory nodes: no task may join
 		if [ -e "$d/cpuset.cpus" ]; then
 			cat "$d/cpuset.cpus" >"$d/$name/cpuset.cpus"
@@ -65,6 +66,22 @@ test_exec_cgroup_sub_everywhere() {
 	assert_eq "$n" "$(grep -c "/$ID/sub\$" <<<"$OUT")" "--cgroup ./sub/: $OUT"
 }
 
+# On v1 a sub-cgroup made in a few hierarchies only: joined where it exists,
+# the container's own directory elsewhere (crun's cgroup-v1-exec-cgroup-subpath
+# makes it in one hierarchy; runc refuses).
+test_exec_cgroup_sub_in_some_hierarchies() {
+	need_cgroup pids
+	cgroup_v2 && skip "one hierarchy on a pure v2 host"
+	start_long
+	make_sub part "$(cgroup_dir pids "$PID")"
+	nk exec --cgroup part "$ID" cat /proc/self/cgroup
+	assert_ok
+	assert_match "$(line_of "$OUT" pids)" ":pids:/$ID/part\$" "pids"
+	assert_eq 1 "$(grep -c /part <<<"$OUT")" "only the pids hierarchy: $OUT"
+	assert_eq "$(line_of "$(cat "/proc/$PID/cgroup")" freezer)" "$(line_of "$OUT" freezer)" \
+		"freezer: the container's own"
+}
+
 test_exec_cgroup_per_controller() {
 	need_cgroup pids
 	need_cgroup memory
@@ -83,6 +100,28 @@ test_exec_cgroup_per_controller() {
 	assert_ok
 	assert_match "$(line_of "$OUT" pids)" ":pids:/$ID/c\$" "pids"
 	assert_match "$(line_of "$OUT" freezer)" ":freezer:/$ID/c\$" "freezer"
+}
+
+# delete --force kills what runs in a sub-cgroup and removes the sub-cgroups
+# with the container's (runc's GetAllPids and RemovePath, crun).
+test_delete_kills_and_removes_sub_cgroups() {
+	start_long
+	make_sub sub
+	make_sub deeper "$(cgroup_dir pids "$PID")/sub"
+	local dirs
+	dirs=$(ctr_dirs)
+	nk exec -d --pid-file "$T/exec.pid" --cgroup sub "$ID" sleep 1000
+	assert_ok
+	local pid
+	pid=$(cat "$T/exec.pid")
+	assert_match "$(cat "/proc/$pid/cgroup")" "/$ID/sub" "the exec process"
+	nk delete --force "$ID"
+	assert_ok
+	wait_gone "$pid" 5 || fail "the exec process $pid in the sub-cgroup survived delete"
+	local d
+	while read -r d; do
+		[ ! -e "$d" ] || fail "$d is left after delete"
+	done <<<"$dirs"
 }
 
 # Refused before the process runs; the container runs on.

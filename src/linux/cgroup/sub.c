@@ -1,7 +1,7 @@
 /* `nook exec --cgroup`: the container's cgroup with sub-cgroups joined in
  * (runc's exec.go getSubCgroupPaths and libcontainer's addIntoCgroupV1):
  *   "SUB"            one argument only: SUB under the container's directory
- *                    of every hierarchy;
+ *                    of every hierarchy (where it exists, see everywhere());
  *   "CTRL[,CTRL]:SUB" (repeatable) SUB under the v1 hierarchy of each CTRL,
  *                    the others left at the container's directory.
  * SUB is relative to the container's directory ("/" and "" are that
@@ -40,7 +40,9 @@ static int clean_sub(const char *sub, char *out, size_t size)
 	return 0;
 }
 
-/* Point d at SUB below it, which must be a directory. */
+/* Point d at SUB below it, which must be a directory. Returns 1 when d
+ * moved, 0 when SUB is d itself, -1 (err set) when SUB is refused or
+ * missing. */
 static int descend(struct nook_cgroup_dir *d, const char *arg, const char *sub,
                    struct nook_error *err)
 {
@@ -68,6 +70,31 @@ static int descend(struct nook_cgroup_dir *d, const char *arg, const char *sub,
 	}
 	free(d->path);
 	d->path = path;
+	return 1;
+}
+
+/* One SUB for every hierarchy. With v1 hierarchies a sub-cgroup is often
+ * made in a few of them only: it is joined where it exists, the
+ * container's own directory elsewhere (as crun; runc refuses), and refused
+ * when it exists nowhere (as both). */
+static int everywhere(struct nook_cgroup *out, const char *arg, struct nook_error *err)
+{
+	struct nook_error first;
+	size_t moved = 0, missing = 0;
+
+	nook_error_clear(&first);
+	for (size_t i = 0; i < out->n_dirs; i++) {
+		int rc = descend(&out->dirs[i], arg, arg, err);
+		if (rc < 0 && (err->errnum != ENOENT || out->n_dirs == 1))
+			return -1;
+		if (rc < 0 && missing++ == 0)
+			first = *err;
+		moved += rc > 0;
+	}
+	if (missing > 0 && moved == 0) {
+		*err = first;
+		return -1;
+	}
 	return 0;
 }
 
@@ -145,9 +172,8 @@ int nook_cgroup_sub_view(const struct nook_cgroup *cg, char *const *args, size_t
 	if (check_forms(args, n, err) < 0 || copy_dirs(cg, out, err) < 0)
 		goto fail;
 	if (n == 1 && strchr(args[0], ':') == NULL) {
-		for (size_t i = 0; i < out->n_dirs; i++)
-			if (descend(&out->dirs[i], args[0], args[0], err) < 0)
-				goto fail;
+		if (everywhere(out, args[0], err) < 0)
+			goto fail;
 		return 0;
 	}
 	bool *done = calloc(out->n_dirs > 0 ? out->n_dirs : 1, sizeof(bool));
