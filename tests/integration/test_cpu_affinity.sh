@@ -74,12 +74,13 @@ test_exec_process_file_affinity() {
 	need_two_cpus
 	cfg '.process.execCPUAffinity = {final: "1"}'
 	start_long
-	jq -n '{cwd: "/", args: ["sh", "-c", $s], execCPUAffinity: {initial: "1", final: "0"}}' \
-		--arg s "$ALLOWED" >"$T/process.json"
+	jq -n '{cwd: "/", args: ["sh", "-c", $s], env: ["PATH=/bin:/usr/bin"],
+		execCPUAffinity: {initial: "1", final: "0"}}' --arg s "$ALLOWED" >"$T/process.json"
 	nk exec --process "$T/process.json" "$ID"
 	assert_ok
 	assert_eq 0 "$OUT" "exec --process with final 0"
-	jq -n '{cwd: "/", args: ["sh", "-c", $s]}' --arg s "$ALLOWED" >"$T/process.json"
+	jq -n '{cwd: "/", args: ["sh", "-c", $s], env: ["PATH=/bin:/usr/bin"]}' --arg s "$ALLOWED" \
+		>"$T/process.json"
 	nk exec --process "$T/process.json" "$ID"
 	assert_ok
 	assert_eq 0-1 "$OUT" "exec --process without execCPUAffinity"
