@@ -112,6 +112,12 @@ int nook_cgroup_oom_watch(const struct nook_cgroup *cg, struct nook_error *err);
  * directories nook made, deepest first. Never removes one it did not make. */
 int nook_cgroup_destroy(struct nook_cgroup *cg, struct nook_error *err);
 
+/* `exec --cgroup ARG...` (runc's forms, src/linux/cgroup/sub.c): a copy of
+ * cg whose directories are the sub-cgroups named, each checked to exist and
+ * to be inside cg's. Freed by nook_cgroup_free. */
+int nook_cgroup_sub_view(const struct nook_cgroup *cg, char *const *args, size_t n,
+                         struct nook_cgroup *out, struct nook_error *err);
+
 void nook_cgroup_free(struct nook_cgroup *cg);
 
 /* The directory of the hierarchy that holds controller ("memory", "hugetlb";

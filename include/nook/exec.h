@@ -27,6 +27,9 @@ struct nook_exec_opts {
 	/* --apparmor, --process-label: replace the container's
 	 * process.apparmorProfile and process.selinuxLabel (runc's flags) */
 	const char *apparmor, *process_label;
+	char **cgroups; /* --cgroup [CTRL[,CTRL]:]SUB (runc): join sub-cgroups */
+	size_t n_cgroups;
+	bool ignore_paused; /* --ignore-paused: exec into a paused container */
 };
 
 /* The process the exec runs: from --process, or the container's own

@@ -32,7 +32,13 @@ static void exec_usage(FILE *out)
 	             "      --no-new-privs        set no_new_privs\n"
 	             "      --apparmor PROFILE    run under this AppArmor profile\n"
 	             "      --process-label LABEL run with this SELinux label\n"
-	             "      --preserve-fds N      pass fds 3 .. 3+N-1 on\n");
+	             "      --preserve-fds N      pass fds 3 .. 3+N-1 on\n"
+	             "      --cgroup [CTRL[,CTRL]:]SUB\n"
+	             "                            join the existing sub-cgroup SUB of the\n"
+	             "                            container's (in every hierarchy, or in\n"
+	             "                            those of CTRL; repeatable with CTRL)\n"
+	             "      --ignore-paused       exec into a paused container (the process\n"
+	             "                            runs once it is resumed)\n");
 }
 
 static int push(char ***v, size_t *n, char *s)
@@ -62,7 +68,17 @@ static int push_gid(struct nook_exec_opts *o, const char *s)
 	return 0;
 }
 
-enum { X_CONSOLE = 256, X_PID_FILE, X_CWD, X_NNP, X_PRESERVE, X_APPARMOR, X_LABEL };
+enum {
+	X_CONSOLE = 256,
+	X_PID_FILE,
+	X_CWD,
+	X_NNP,
+	X_PRESERVE,
+	X_APPARMOR,
+	X_LABEL,
+	X_CGROUP,
+	X_IGNORE_PAUSED
+};
 
 /* Returns -1 to go on, else the exit code. */
 static int exec_flag(int ch, struct nook_exec_opts *o)
@@ -106,6 +122,11 @@ static int exec_flag(int ch, struct nook_exec_opts *o)
 		return -1;
 	case X_PRESERVE:
 		return cli_preserve_fds("exec", optarg, &o->preserve_fds) < 0 ? EXEC_FAILED : -1;
+	case X_CGROUP:
+		return push(&o->cgroups, &o->n_cgroups, optarg) < 0 ? EXEC_FAILED : -1;
+	case X_IGNORE_PAUSED:
+		o->ignore_paused = true;
+		return -1;
 	case 'h':
 		exec_usage(stdout);
 		return 0;
@@ -132,6 +153,8 @@ int nook_cmd_exec(const struct nook_globals *g, int argc, char **argv)
 	    CLI_ARG("preserve-fds", X_PRESERVE),
 	    CLI_ARG("apparmor", X_APPARMOR),
 	    CLI_ARG("process-label", X_LABEL),
+	    CLI_ARG("cgroup", X_CGROUP),
+	    CLI_FLAG("ignore-paused", X_IGNORE_PAUSED),
 	    CLI_FLAG("help", 'h'),
 	    {0},
 	};
@@ -161,5 +184,6 @@ out:
 	free(o.env);
 	free(o.caps);
 	free(o.gids);
+	free(o.cgroups);
 	return code;
 }

@@ -22,6 +22,7 @@
 #include "nook/cleanup.h"
 #include "nook/clone.h"
 #include "nook/console_socket.h"
+#include "nook/cpu_affinity.h"
 #include "nook/file.h"
 #include "nook/hooks.h"
 #include "nook/init.h"
@@ -368,7 +369,10 @@ static int create_steps(const struct nook_create_opts *o, struct nook_container 
 	if (nook_proc_start_time(c->pid, &c->start_time, err) < 0 ||
 	    save_state(c, NOOK_CREATING, err) < 0)
 		return -1;
-	if (nook_cgroup_attach(&c->cgroup, c->pid, c->in_unified_cgroup, err) < 0)
+	/* Every CPU, clamped to the cgroup's cpuset: not the runtime's own
+	 * affinity (runc, crun; execCPUAffinity is not the init's, config.md). */
+	if (nook_cgroup_attach(&c->cgroup, c->pid, c->in_unified_cgroup, err) < 0 ||
+	    nook_cpu_affinity_reset(c->pid, err) < 0)
 		return -1;
 	if (nook_ns_write_id_maps(&c->spec, c->pid, err) < 0 || send_hook_state(c, err) < 0)
 		return -1;

@@ -6,7 +6,10 @@
  *     only apply to children); clone3 into the v2 cgroup where there is one
  *   the child joins the rest with setns(pidfd), see src/linux/exec_child.c
  *   oomScoreAdj: set on ourselves around the clone, for the child to inherit
- *   v1 cgroups: attach; GO; PTY / ERROR / end of file (= exec happened)
+ *   execCPUAffinity.initial on the child before it joins the cgroup (it is
+ *     then not cloned into the v2 one), .final (or a reset) right after
+ *   v1 cgroups: attach (--cgroup: the sub-cgroups instead); GO; PTY / ERROR
+ *     / end of file (= exec happened; in a paused container, after resume)
  *   detached: pid file, done; else wait in the foreground */
 #include "nook/exec.h"
 
@@ -26,6 +29,7 @@
 #include "nook/cleanup.h"
 #include "nook/clone.h"
 #include "nook/console_socket.h"
+#include "nook/cpu_affinity.h"
 #include "nook/file.h"
 #include "nook/host_facts.h"
 #include "nook/exec_child.h"
@@ -39,6 +43,8 @@ struct exec_run {
 	int sync_fd;
 	int pty_master;
 	pid_t pid;
+	struct nook_cgroup cgroup; /* the container's, or --cgroup's sub-cgroups */
+	bool own_cgroup;           /* cgroup is --cgroup's copy, to free */
 	bool into_cgroup;
 	bool reaped;
 };
@@ -48,7 +54,13 @@ static int check_request(struct nook_container *c, const struct nook_exec_opts *
 {
 	int status = nook_container_status(c);
 
-	if (status != NOOK_RUNNING)
+	/* runc's wording: exec.go */
+	if (status == NOOK_PAUSED && !o->ignore_paused)
+		return nook_fail(err, 0,
+		                 "container \"%s\" is paused: cannot exec in a paused container "
+		                 "(use --ignore-paused to override)",
+		                 c->id);
+	if (status != NOOK_RUNNING && status != NOOK_PAUSED)
 		return nook_fail(err, 0, "container \"%s\" is %s: exec needs a running container",
 		                 c->id, nook_status_name((enum nook_status)status));
 	if (p->args.n == 0)
@@ -92,7 +104,11 @@ static int spawn(struct nook_container *c, const struct nook_spec *view,
 		if (root_fd < 0 || !nook_container_init_alive(c))
 			return nook_fail(err, root_fd < 0 ? errno : 0, "exec: open %s", path);
 	}
-	autoclose int cgroup_fd = c->have_cgroup ? nook_cgroup_open_unified(&c->cgroup, err) : -1;
+	/* With an initial CPU affinity the child joins the cgroup after it is
+	 * set (as crun), not by clone3. */
+	bool clone_into =
+	    c->have_cgroup && !nook_exec_cpu_affinity_has_initial(&view->process.exec_cpu_affinity);
+	autoclose int cgroup_fd = clone_into ? nook_cgroup_open_unified(&r->cgroup, err) : -1;
 	if (nook_ns_enter_for_children_of(r->pidfd, flags, &saved, err) < 0) {
 		nook_ns_restore_for_children(&saved, NULL);
 		return -1;
@@ -160,7 +176,12 @@ static int start_process(struct nook_container *c, const struct nook_spec *view,
 	nook_oom_score_adj_restore(saved_oom);
 	if (spawned < 0)
 		return -1;
-	if (c->have_cgroup && nook_cgroup_attach(&c->cgroup, r->pid, r->into_cgroup, err) < 0)
+	const struct nook_exec_cpu_affinity *aff = &view->process.exec_cpu_affinity;
+	if (nook_exec_cpu_affinity_initial(r->pid, aff, err) < 0)
+		return -1;
+	if (c->have_cgroup && nook_cgroup_attach(&r->cgroup, r->pid, r->into_cgroup, err) < 0)
+		return -1;
+	if (nook_exec_cpu_affinity_final(r->pid, aff, err) < 0)
 		return -1;
 	if (nook_sync_send(r->sync_fd, NOOK_SYNC_GO, NULL, -1, err) < 0 || wait_exec(c, r, err) < 0)
 		return -1;
@@ -185,6 +206,24 @@ static void cleanup(struct exec_run *r, bool kill_child)
 	for (size_t i = 0; i < NOOK_ARRAY_SIZE(fds); i++)
 		if (*fds[i] >= 0)
 			close(*fds[i]);
+	if (r->own_cgroup)
+		nook_cgroup_free(&r->cgroup);
+}
+
+/* The cgroup the process joins: the container's, or with --cgroup its
+ * sub-cgroups (src/linux/cgroup/sub.c). */
+static int choose_cgroup(struct nook_container *c, const struct nook_exec_opts *o,
+                         struct exec_run *r, struct nook_error *err)
+{
+	r->cgroup = c->cgroup;
+	if (o->n_cgroups == 0)
+		return 0;
+	if (!c->have_cgroup)
+		return nook_fail(err, 0, "exec --cgroup: container \"%s\" has no cgroup", c->id);
+	if (nook_cgroup_sub_view(&c->cgroup, o->cgroups, o->n_cgroups, &r->cgroup, err) < 0)
+		return -1;
+	r->own_cgroup = true;
+	return 0;
 }
 
 int nook_container_exec(struct nook_container *c, const struct nook_exec_opts *o,
@@ -200,8 +239,10 @@ int nook_container_exec(struct nook_container *c, const struct nook_exec_opts *o
 	struct nook_spec view = c->spec; /* the container's, with this process */
 	view.process = p.proc;
 	view.has_process = true;
-	if (check_request(c, o, &view.process, err) < 0)
+	if (check_request(c, o, &view.process, err) < 0 || choose_cgroup(c, o, &r, err) < 0) {
+		cleanup(&r, false);
 		goto out;
+	}
 	nook_forwarded_signals(&forwarded);
 	if (!o->detach)
 		sigprocmask(SIG_BLOCK, &forwarded, NULL);

@@ -7,6 +7,7 @@
 #include "json.h"
 #include "names.h"
 #include "nook/cleanup.h"
+#include "nook/cpu_affinity.h"
 
 /* config.md "ioPriority"; the values are the kernel's (uapi linux/ioprio.h). */
 static const struct nook_name_value io_class_v[] = {
@@ -173,16 +174,20 @@ static int parse_scheduler(struct jctx *c, yajl_val v, void *out)
 	return 0;
 }
 
-/* A CPU list: ^[0-9, -]*$ */
+/* A CPU list as runc reads it (src/spec/cpu_list.c); the schema's pattern
+ * is ^[0-9, -]*$. */
 static int cpu_list(struct jctx *c, const char *key, const char *s)
 {
-	char q[100];
+	char why[160];
+	uint8_t *mask;
+	size_t n;
 
-	if (s == NULL || strspn(s, "0123456789, -") == strlen(s))
+	if (nook_cpu_list_parse(s, &mask, &n, why, sizeof(why)) == 0) {
+		free(mask);
 		return 0;
+	}
 	j_push_key(c, key);
-	return j_error(c, "expected a CPU list such as \"0-3,6\", got %s",
-	               j_quote(s, q, sizeof(q)));
+	return j_error(c, "expected a CPU list such as \"0-3,7\": %s", why);
 }
 
 static int parse_cpu_affinity(struct jctx *c, yajl_val v, void *out)

@@ -60,7 +60,6 @@ static int check_process(const struct nook_process *p, const struct nook_host_fa
 	if (p->scheduler.present &&
 	    nook_sched_attr_from_spec(&p->scheduler, &(struct nook_sched_attr){0}, err) < 0)
 		return -1;
-	REFUSE_IF(p->exec_cpu_affinity.present, "process.execCPUAffinity", NOT_YET);
 	return 0;
 }
 

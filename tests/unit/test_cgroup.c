@@ -436,7 +436,8 @@ static void test_freeze_and_destroy_v1(void **state)
 
 /* Issue 10: destroy keeps its first failure as the error and logs each
  * later one as a warning, instead of dropping them. Two plain directories
- * stand in for cgroups: neither can be removed (a subdirectory is left). */
+ * stand in for cgroups: neither can be removed (a file is left in each;
+ * subdirectories, sub-cgroups, destroy removes). */
 static void test_destroy_logs_later_failures(void **state)
 {
 	char root[] = "/tmp/nook-unit-cg.XXXXXX";
@@ -449,9 +450,11 @@ static void test_destroy_logs_later_failures(void **state)
 	snprintf(log, sizeof(log), "%s/log", root);
 	assert_int_equal(mkdir(a, 0755), 0);
 	assert_int_equal(mkdir(b, 0755), 0);
-	snprintf(sub, sizeof(sub), "%s/sub", a);
-	assert_int_equal(mkdir(sub, 0755), 0);
-	snprintf(sub, sizeof(sub), "%s/sub", b);
+	snprintf(sub, sizeof(sub), "%s/file", a);
+	assert_int_equal(close(open(sub, O_CREAT | O_WRONLY | O_CLOEXEC, 0644)), 0);
+	snprintf(sub, sizeof(sub), "%s/file", b);
+	assert_int_equal(close(open(sub, O_CREAT | O_WRONLY | O_CLOEXEC, 0644)), 0);
+	snprintf(sub, sizeof(sub), "%s/sub", b); /* removed, the file stays */
 	assert_int_equal(mkdir(sub, 0755), 0);
 	struct nook_cgroup_dir d[2] = {{"memory", a, true, 1}, {"pids", b, true, 1}};
 	struct nook_cgroup cg = {.mode = NOOK_CGROUP_LEGACY, .dirs = d, .n_dirs = 2};
@@ -472,6 +475,35 @@ static void test_destroy_logs_later_failures(void **state)
 	assert_non_null(strstr(buf, "/b: Directory not empty"));
 }
 
+/* Sub-cgroups (`exec --cgroup`, or the container's own) go with the
+ * container's directory, deepest first, as runc's RemovePath. Plain
+ * directories stand in for cgroups. */
+static void test_destroy_removes_sub_cgroups(void **state)
+{
+	char root[] = "/tmp/nook-unit-cg.XXXXXX";
+	char leaf[64], path[128];
+	struct nook_error err;
+
+	assert_non_null(mkdtemp(root));
+	snprintf(leaf, sizeof(leaf), "%s/ctr", root);
+	assert_int_equal(mkdir(leaf, 0755), 0);
+	const char *subs[] = {"a", "a/b", "a/b/c", "d"};
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", leaf, subs[i]);
+		assert_int_equal(mkdir(path, 0755), 0);
+	}
+	struct nook_cgroup_dir d[1] = {{"pids", leaf, true, 1}};
+	struct nook_cgroup cg = {.mode = NOOK_CGROUP_LEGACY, .dirs = d, .n_dirs = 1};
+
+	int rc = nook_cgroup_destroy(&cg, &err);
+	struct stat st;
+	bool gone = stat(leaf, &st) < 0;
+	assert_int_equal(run_cmd_rm(root), 0);
+	if (rc < 0)
+		fail_msg("%s", err.msg);
+	assert_true(gone);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -489,6 +521,7 @@ int main(void)
 	    cmocka_unit_test(test_bpf_device_filter_enforced),
 	    cmocka_unit_test(test_freeze_and_destroy_v1),
 	    cmocka_unit_test(test_destroy_logs_later_failures),
+	    cmocka_unit_test(test_destroy_removes_sub_cgroups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

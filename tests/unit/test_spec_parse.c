@@ -445,7 +445,11 @@ static const struct bad_case bad_cases[] = {
     {LINUX("\"memoryPolicy\":{\"mode\":\"MPOL_BIND\",\"flags\":[\"MPOL_F_X\"]}"),
      "linux.memoryPolicy.flags[0]: expected one of MPOL_F_NUMA_BALANCING, "},
     {PROC("\"execCPUAffinity\":{\"initial\":\"1-3;5\"}"),
-     "config.json: process.execCPUAffinity.initial: expected a CPU list"},
+     "config.json: process.execCPUAffinity.initial: expected a CPU list such as \"0-3,7\": "
+     "\"1-3;5\" is not a CPU number or range N-M"},
+    {PROC("\"execCPUAffinity\":{\"initial\":\"0\",\"final\":\"3-1\"}"),
+     "config.json: process.execCPUAffinity.final: expected a CPU list such as \"0-3,7\": "
+     "invalid range 3-1"},
     {LINUX("\"intelRdt\":{\"memBwSchema\":\"L3:0=ff\"}"),
      "config.json: linux.intelRdt.memBwSchema: expected \"MB:...\", got \"L3:0=ff\""},
     /* required fields and MUSTs */

@@ -30,7 +30,8 @@ static void test_supported(void **state)
 	         "\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1,\"hard\":2}],"
 	         "\"oomScoreAdj\":5,\"noNewPrivileges\":true,"
 	         "\"ioPriority\":{\"class\":\"IOPRIO_CLASS_IDLE\"},"
-	         "\"scheduler\":{\"policy\":\"SCHED_BATCH\",\"nice\":5}"),
+	         "\"scheduler\":{\"policy\":\"SCHED_BATCH\",\"nice\":5},"
+	         "\"execCPUAffinity\":{\"initial\":\"0\",\"final\":\"0-3, 7\"}"),
 	    DOC("\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/y\","
 	        "\"options\":[\"rbind\"]}],\"hooks\":{\"prestart\":[]},"
 	        "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}"),
@@ -121,8 +122,6 @@ static void test_unsupported(void **state)
 	     "not supported: process.rlimits[1].type: RLIMIT_FOO is not a Linux resource limit"},
 	    {PROC("\"scheduler\":{\"policy\":\"SCHED_ISO\"}"),
 	     "not supported: process.scheduler.policy: Linux has no SCHED_ISO policy"},
-	    {PROC("\"execCPUAffinity\":{\"initial\":\"0\"}"),
-	     "not supported: process.execCPUAffinity: not implemented yet"},
 	    {DOC("\"mounts\":[{\"destination\":\"/a\"},{\"destination\":\"/b\","
 	         "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],"
 	         "\"gidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}]"),

@@ -1,5 +1,6 @@
 /* nook_cgroup_destroy: kill what is left in the directories nook made, wait
  * until they are empty, remove them deepest first; and nook_cgroup_free. */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,13 +13,10 @@
 #include "nook/cleanup.h"
 #include "nook/log.h"
 
+/* Sub-cgroups (`exec --cgroup`, or the container's own) included. */
 static bool empty(const char *dir)
 {
-	char buf[64];
-	struct nook_error ignored;
-
-	/* gone counts as empty */
-	return nook_cg_read(dir, "cgroup.procs", buf, sizeof(buf), &ignored) < 0 || buf[0] == '\0';
+	return nook_cg_tree_empty(dir);
 }
 
 /* Only directories nook made: an existing cgroup the container joined may
@@ -73,13 +71,40 @@ static int wait_empty(const struct nook_cgroup *cg, struct nook_error *err)
 	return nook_fail(err, EBUSY, "cgroup: processes are left after SIGKILL");
 }
 
-/* The leaf, then the parents nook made for it; a parent another container
- * still uses (EBUSY, ENOTEMPTY) stays. */
+/* The cgroups below dir, deepest first (runc's RemovePath, crun). */
+static int remove_below(const char *dir, struct nook_error *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int rc = 0;
+
+	if (d == NULL)
+		return errno == ENOENT ? 0 : nook_fail(err, errno, "cgroup: open %s", dir);
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		char sub[4096];
+		if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0)
+			continue;
+		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name) >= sizeof(sub))
+			rc = nook_fail(err, ENAMETOOLONG, "cgroup: %s/%s", dir, e->d_name);
+		else if (remove_below(sub, err) < 0)
+			rc = -1;
+		else if (rmdir(sub) < 0 && errno != ENOENT)
+			rc = nook_fail(err, errno, "cgroup: remove %s", sub);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* The leaf with what is below it, then the parents nook made for it; a
+ * parent another container still uses (EBUSY, ENOTEMPTY) stays. */
 static int remove_dir(struct nook_cgroup_dir *d, struct nook_error *err)
 {
 	char path[4096];
 
 	snprintf(path, sizeof(path), "%s", d->path);
+	if (d->n_created > 0 && remove_below(path, err) < 0)
+		return -1;
 	for (unsigned i = 0; i < d->n_created; i++) {
 		if (rmdir(path) < 0 && errno != ENOENT) {
 			if (i > 0 && (errno == EBUSY || errno == ENOTEMPTY))

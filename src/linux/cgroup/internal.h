@@ -46,6 +46,8 @@ int nook_cg_writef(const char *dir, const char *file, const char *cfg, struct no
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 int nook_cg_read(const char *dir, const char *file, char *buf, size_t size, struct nook_error *err);
 bool nook_cg_has_file(const char *dir, const char *file);
+/* No process in dir nor in any cgroup below it (or dir is gone). */
+bool nook_cg_tree_empty(const char *dir);
 /* "key N" from a flat keyed file (memory.events, cgroup.events, oom_control). */
 int nook_cg_read_key(const char *dir, const char *file, const char *key, uint64_t *value,
                      struct nook_error *err);

@@ -1,4 +1,5 @@
 /* The processes of a container's cgroup: list, signal, freeze. */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,28 +27,63 @@ static const struct nook_cgroup_dir *freezer_dir(const struct nook_cgroup *cg)
 	return d;
 }
 
-static int pids_of(const char *dir, pid_t **pids, size_t *n, struct nook_error *err)
+static int pids_of(const char *dir, bool top, pid_t **pids, size_t *n, struct nook_error *err);
+
+/* The sub-cgroups' too (`exec --cgroup`, or made by the container itself),
+ * as runc's GetAllPids. */
+static int pids_below(const char *dir, pid_t **pids, size_t *n, struct nook_error *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int rc = 0;
+
+	if (d == NULL)
+		return errno == ENOENT ? 0 : nook_fail(err, errno, "cgroup: open %s", dir);
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		char sub[4096];
+		if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0)
+			continue;
+		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name) >= sizeof(sub))
+			rc = nook_fail(err, ENAMETOOLONG, "cgroup: %s/%s", dir, e->d_name);
+		else
+			rc = pids_of(sub, false, pids, n, err);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* Appends the pids of dir and of every cgroup below it (one that goes
+ * meanwhile is no error, unless it is the top one). */
+static int pids_of(const char *dir, bool top, pid_t **pids, size_t *n, struct nook_error *err)
 {
 	char path[4096];
 	long v;
 
-	*pids = NULL;
-	*n = 0;
 	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
 	autofclose FILE *f = fopen(path, "re");
 	if (f == NULL)
-		return nook_fail(err, errno, "cgroup: open %s", path);
+		return errno == ENOENT && !top ? 0 : nook_fail(err, errno, "cgroup: open %s", path);
 	while (fscanf(f, "%ld", &v) == 1) {
 		pid_t *p = realloc(*pids, (*n + 1) * sizeof(*p));
-		if (p == NULL) {
-			free(*pids);
-			*pids = NULL;
+		if (p == NULL)
 			return nook_fail(err, ENOMEM, "cgroup: %s", path);
-		}
 		*pids = p;
 		p[(*n)++] = (pid_t)v;
 	}
-	return 0;
+	return pids_below(dir, pids, n, err);
+}
+
+bool nook_cg_tree_empty(const char *dir)
+{
+	struct nook_error ignored;
+	pid_t *pids = NULL;
+	size_t n = 0;
+
+	/* gone counts as empty */
+	bool none = pids_of(dir, true, &pids, &n, &ignored) < 0 || n == 0;
+	free(pids);
+	return none;
 }
 
 int nook_cgroup_pids(const struct nook_cgroup *cg, pid_t **pids, size_t *n, struct nook_error *err)
@@ -58,7 +94,15 @@ int nook_cgroup_pids(const struct nook_cgroup *cg, pid_t **pids, size_t *n, stru
 		*n = 0;
 		return 0;
 	}
-	return pids_of(cg->dirs[0].path, pids, n, err);
+	*pids = NULL;
+	*n = 0;
+	if (pids_of(cg->dirs[0].path, true, pids, n, err) < 0) {
+		free(*pids);
+		*pids = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
 }
 
 static int wait_state(const char *dir, bool frozen, struct nook_error *err)
