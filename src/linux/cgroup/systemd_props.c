@@ -93,7 +93,7 @@ int nook_cg_sd_parse(const char *cgroups_path, const char *id, bool user,
 	if (n != 3)
 		return nook_fail(err, EINVAL,
 		                 CP ": \"%s\": with --systemd-cgroup it is \"slice:prefix:name\" "
-		                    "(e.g. \"system.slice:nook:ID\")",
+		                    "(three fields, e.g. \"system.slice:nook:ID\")",
 		                 cgroups_path);
 	const char *slice = f[0][0] != '\0' ? f[0] : user ? "user.slice" : "system.slice";
 	const char *prefix = f[1], *name = f[2];
