@@ -265,6 +265,11 @@ int nook_cg_sd_plan(const struct nook_spec *spec, const char *id, struct nook_cg
 	if (rc < 0 || v2_mount(cg->v2_mount, sizeof(cg->v2_mount), err) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/%s", cg->v2_mount, n.rel);
+	if (access(path, F_OK) == 0)
+		return nook_fail(err, EEXIST,
+		                 "linux.cgroupsPath: the cgroup of unit %s, %s, exists already "
+		                 "(another container's?)",
+		                 n.unit, path);
 	cg->mode = NOOK_CGROUP_UNIFIED;
 	cg->dirs = calloc(1, sizeof(*cg->dirs));
 	cg->unit = strdup(n.unit);
@@ -339,8 +344,9 @@ static int stop_on(sd_bus *bus, const char *unit, struct nook_error *err)
 	return rc;
 }
 
+/* *made: systemd took the request (a job exists), so a unit may exist. */
 static int start_on(sd_bus *bus, const struct nook_spec *spec, const char *id,
-                    struct nook_cgroup *cg, pid_t pid, struct nook_error *err)
+                    struct nook_cgroup *cg, pid_t pid, bool *made, struct nook_error *err)
 {
 	struct nook_cg_sd_name n;
 	struct nook_cg_sd_props p = {0};
@@ -382,6 +388,7 @@ static int start_on(sd_bus *bus, const struct nook_spec *spec, const char *id,
 		          cg->unit);
 		goto out;
 	}
+	*made = true;
 	snprintf(w.path, sizeof(w.path), "%s", job);
 	rc = wait_job(bus, &w, "StartTransientUnit", cg->unit, err);
 	if (rc == 0)
@@ -400,13 +407,23 @@ int nook_cg_sd_start(const struct nook_spec *spec, const char *id, struct nook_c
 {
 	sd_bus *bus = NULL;
 	struct nook_error ignored;
+	bool made = false;
 
-	if (bus_open(&bus, err) < 0)
-		return nook_error_prefix(err, "linux.cgroupsPath");
-	int rc = start_on(bus, spec, id, cg, pid, err);
-	if (rc < 0) /* a unit the failed start made, or one in "failed" */
+	int rc = bus_open(&bus, err);
+	if (rc == 0)
+		rc = start_on(bus, spec, id, cg, pid, &made, err);
+	if (rc < 0 && made) /* a unit the failed start made, or one in "failed" */
 		stop_on(bus, cg->unit, &ignored);
-	sd_bus_flush_close_unref(bus);
+	if (rc < 0 && !made) {
+		/* refused (a unit of that name exists: another container's):
+		 * nothing of it is this container's to kill or stop */
+		cg->dirs[0].created = false;
+		cg->dirs[0].n_created = 0;
+		free(cg->unit);
+		cg->unit = NULL;
+	}
+	if (bus != NULL)
+		sd_bus_flush_close_unref(bus);
 	return rc;
 }
 
