@@ -1,6 +1,6 @@
 #!/bin/bash
 # nook --systemd-cgroup on this host, which has no systemd: what can be
-# checked without a bus (runc's docs/systemd.md: linux.cgroupsPath is
+# checked without a bus (runc's systemd.md: linux.cgroupsPath is
 # "slice:prefix:name"; issue 11, "Bad input": one clear line naming the
 # field, nothing left behind). The driver itself runs in a stock Debian VM:
 # tests/distro/guest/test_systemd_cgroup.sh.

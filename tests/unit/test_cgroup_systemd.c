@@ -1,5 +1,5 @@
 /* The pure half of the systemd cgroup driver (src/linux/cgroup/systemd_props.c),
- * without a bus: "slice:prefix:name" as runc's docs/systemd.md reads it,
+ * without a bus: "slice:prefix:name" as runc's systemd.md reads it,
  * systemd's slice nesting (systemd.slice(5)), the unit properties of
  * linux.resources and of org.systemd.property.* annotations, state.json's
  * systemdUnit and its check against the pinned linux.cgroupsPath. */

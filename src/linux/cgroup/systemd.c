@@ -1,5 +1,5 @@
 /* The systemd cgroup driver's D-Bus side (sd-bus), for `nook
- * --systemd-cgroup`: runc's docs/systemd.md; crun's cgroup-systemd.c is the
+ * --systemd-cgroup`: runc's systemd.md; crun's cgroup-systemd.c is the
  * C peer.
  *
  *   plan    the unit and its directory from linux.cgroupsPath, nothing

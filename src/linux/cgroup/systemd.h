@@ -2,7 +2,7 @@
  * systemd.c (the D-Bus calls), systemd_props.c (pure: the name of the
  * unit, the slice path, the unit properties) and their unit tests.
  *
- * As runc's docs/systemd.md: linux.cgroupsPath is "slice:prefix:name"
+ * As runc's systemd.md: linux.cgroupsPath is "slice:prefix:name"
  * (absent: ":nook:<id>"); the container's cgroup is the transient scope
  * unit "prefix-name.scope" in the slice (empty: system.slice, user.slice
  * for a non-root caller), started over D-Bus with the init's pid. */

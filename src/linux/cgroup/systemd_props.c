@@ -1,5 +1,5 @@
 /* The pure half of the systemd cgroup driver: linux.cgroupsPath
- * "slice:prefix:name" into a unit and a path (runc's docs/systemd.md,
+ * "slice:prefix:name" into a unit and a path (runc's systemd.md,
  * systemd's slice naming in systemd.slice(5)), and linux.resources and
  * org.systemd.property.* annotations into unit properties. No bus here:
  * tests/unit/test_cgroup_systemd.c tests all of it. */
