@@ -100,7 +100,10 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *ret_e
  * queues the signal until sd_bus_process). */
 static int match_jobs(sd_bus *bus, sd_bus_slot **slot, struct job_wait *w, struct nook_error *err)
 {
-	int r = sd_bus_match_signal(bus, slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved",
+	/* a direct connection (the private socket) has no sender names, so
+	 * there the sender is not matched (as systemctl does) */
+	const char *sender = sd_bus_is_bus_client(bus) > 0 ? SD_DEST : NULL;
+	int r = sd_bus_match_signal(bus, slot, sender, SD_PATH, SD_MANAGER, "JobRemoved",
 	                            on_job_removed, w);
 	if (r < 0)
 		return nook_fail(err, -r, DRIVER ": subscribe to systemd's JobRemoved");
