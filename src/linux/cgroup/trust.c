@@ -110,8 +110,12 @@ static void check_saved_unit(struct nook_cgroup *cg, const struct nook_cg_layout
 		         cg->unit);
 	else if (nook_cg_sd_check_saved(cg, spec->linux.cgroups_path, id, mount, &err) < 0)
 		snprintf(why, sizeof(why), "systemdUnit: %s", err.msg);
-	else
+	else {
+		/* only the scope's own directory, never a slice above it */
+		if (cg->dirs[0].n_created > 1)
+			cg->dirs[0].n_created = 1;
 		return;
+	}
 	nook_warn("container \"%s\": state.json: nookCgroup: %s: ignored, nook does not act on "
 	          "a unit or cgroup that is not the container's",
 	          id, why);
