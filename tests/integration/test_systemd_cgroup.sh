@@ -122,8 +122,8 @@ not_logged() { ! grep -qF -- "$1" "$T/fake.log" || fail "the fake manager got '$
 no_state() { [ -z "$(ls -A "$STATE" 2>/dev/null)" ] || fail "state left: $(ls -A "$STATE")"; }
 LIB
 	RC=0
-	OUT=$(T=$T NOOK=$NOOK STATE=$STATE BUNDLE=$BUNDLE ID=$ID \
-		unshare -m --propagation private bash -c ". '$T/fake_lib.sh'; . '$1'" 2>&1) || RC=$?
+	OUT=$(export T NOOK STATE BUNDLE ID
+		unshare -m --propagation private bash -c '. "$T/fake_lib.sh"; . "$0"' "$1" 2>&1) || RC=$?
 	echo "$OUT"
 	echo "--- fake.log:"
 	cat "$T/fake.log" 2>/dev/null || true

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The systemd cgroup driver (issue 11 point 1) under a real systemd as PID 1
 # on pure cgroup v2: `nook --systemd-cgroup` with linux.cgroupsPath
 # "slice:prefix:name" (runc's systemd.md) makes the transient scope
