@@ -4,7 +4,7 @@ DESTDIR ?=
 BUILD   ?= build
 
 CC      ?= cc
-PKGS    := yajl libseccomp libcap libcgroup
+PKGS    := yajl libseccomp libcap libcgroup libsystemd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 

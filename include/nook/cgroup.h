@@ -42,6 +42,11 @@ struct nook_cgroup {
 	struct nook_cgroup_dir *dirs;
 	size_t n_dirs;
 	char v2_mount[256]; /* where cgroup2 is mounted ("" if not); not saved */
+	/* The systemd driver (--systemd-cgroup; src/linux/cgroup/systemd.c):
+	 * set `systemd` before plan; unit is then the scope ("nook-x.scope"),
+	 * saved, and dirs[0] its v2 directory. NULL: the cgroupfs driver. */
+	bool systemd;
+	char *unit;
 };
 
 /* What mode this host is in (from /proc/self/mountinfo). */
@@ -65,7 +70,7 @@ int nook_cgroup_realize(const struct nook_spec *spec, struct nook_cgroup *cg,
                         struct nook_error *err);
 
 /* O_PATH|O_DIRECTORY fd of the v2 directory for CLONE_INTO_CGROUP, or -1
- * (no v2 directory). */
+ * (no v2 directory; with the systemd driver: the scope is not started yet). */
 int nook_cgroup_open_unified(const struct nook_cgroup *cg, struct nook_error *err);
 
 /* Write pid into cgroup.procs of every directory (skip_unified: the v2 one
@@ -73,7 +78,14 @@ int nook_cgroup_open_unified(const struct nook_cgroup *cg, struct nook_error *er
 int nook_cgroup_attach(const struct nook_cgroup *cg, pid_t pid, bool skip_unified,
                        struct nook_error *err);
 
-/* Apply limits (create and `update`). Errors name the config path and the
+/* The container's init, after the clone and before GO: nook_cgroup_attach;
+ * with the systemd driver, start the scope with pid in it, then apply the
+ * limits to its directory (on failure the unit is stopped). */
+int nook_cgroup_attach_init(const struct nook_spec *spec, const char *id, struct nook_cgroup *cg,
+                            pid_t pid, bool skip_unified, struct nook_error *err);
+
+/* Apply limits (create and `update`; the systemd driver also sets the
+ * unit's properties). Errors name the config path and the
  * file: "linux.resources.blockIO.leafWeight: blkio.leaf_weight: no such file". */
 int nook_cgroup_apply(const struct nook_cgroup *cg, const struct nook_resources *res,
                       struct nook_error *err);
@@ -135,7 +147,8 @@ void nook_cgroup_cpu_max(const struct nook_cpu *cpu, char *buf, size_t size);
 char *nook_cgroup_io_max(const struct nook_block_io *bio);
 
 /* In state.json: {"mode": "hybrid", "dirs": [{"hierarchy": "cpu,cpuacct",
- * "path": "/sys/fs/cgroup/cpu,cpuacct/nook/x", "created": true}, ...]} */
+ * "path": "/sys/fs/cgroup/cpu,cpuacct/nook/x", "created": true}, ...]},
+ * plus "systemdUnit": "nook-x.scope" with the systemd driver. */
 int nook_cgroup_to_json(const struct nook_cgroup *cg, yajl_gen g);
 int nook_cgroup_from_json(yajl_val v, struct nook_cgroup *cg, struct nook_error *err);
 

@@ -30,6 +30,7 @@ struct nook_create_opts {
 	bool no_pivot;
 	bool no_new_keyring;
 	bool relay_terminal; /* foreground run: keep the pty master to relay it */
+	bool systemd_cgroup; /* --systemd-cgroup: the cgroup is a systemd scope unit */
 };
 
 struct nook_container {

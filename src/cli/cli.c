@@ -44,7 +44,8 @@ static void usage(FILE *out)
 	             "  --log FILE              write diagnostics to FILE\n"
 	             "  --log-format FORMAT     text or json\n"
 	             "  --debug                 more diagnostics\n"
-	             "  --systemd-cgroup        not supported yet\n"
+	             "  --systemd-cgroup        the container's cgroup is a systemd scope;\n"
+	             "                          linux.cgroupsPath is \"slice:prefix:name\"\n"
 	             "  --rootless auto|true|false\n"
 	             "  --version, --help\n\n"
 	             "nook COMMAND --help tells about a command.\n");
@@ -67,7 +68,6 @@ static const char *default_root(void)
 struct raw_globals {
 	const char *log_format;
 	const char *rootless;
-	bool systemd_cgroup;
 };
 
 /* Returns -1 to go on, else the exit code. */
@@ -88,7 +88,7 @@ static int global_flag(int c, struct nook_globals *g, struct raw_globals *raw)
 		g->debug = true;
 		return -1;
 	case 's':
-		raw->systemd_cgroup = true;
+		g->systemd_cgroup = true;
 		return -1;
 	case 'R':
 		raw->rootless = optarg;
@@ -112,9 +112,6 @@ static int check_globals(const struct raw_globals *raw)
 	    strcmp(raw->log_format, "text") != 0)
 		return cli_error("--log-format: expected text or json, got \"%s\"",
 		                 raw->log_format);
-	if (raw->systemd_cgroup)
-		return cli_error("--systemd-cgroup: not supported: nook manages cgroups "
-		                 "through cgroupfs (no systemd on this path yet)");
 	if (raw->rootless != NULL && strcmp(raw->rootless, "auto") != 0 &&
 	    strcmp(raw->rootless, "true") != 0 && strcmp(raw->rootless, "false") != 0)
 		return cli_error("--rootless: expected auto, true or false, got \"%s\"",

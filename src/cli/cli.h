@@ -11,6 +11,7 @@ struct nook_globals {
 	const char *log;  /* --log FILE */
 	bool log_json;    /* --log-format json */
 	bool debug;
+	bool systemd_cgroup; /* --systemd-cgroup: create makes a systemd scope */
 };
 
 struct nook_command {

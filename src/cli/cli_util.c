@@ -78,6 +78,7 @@ int cli_parse_create(const struct nook_globals *g, const char *command, int argc
 	memset(out, 0, sizeof(*out));
 	out->opts.root = g->root;
 	out->opts.bundle = ".";
+	out->opts.systemd_cgroup = g->systemd_cgroup;
 	while ((ch = cli_getopt(command, argc, argv, run ? "+b:dh" : "+b:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'b':

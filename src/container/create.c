@@ -350,6 +350,7 @@ static int create_steps(const struct nook_create_opts *o, struct nook_container 
 	if (make_state_dir(c, err) < 0 ||
 	    nook_state_pin_config(c->state_dirfd, c->config, c->config_len, err) < 0)
 		return -1;
+	c->cgroup.systemd = o->systemd_cgroup;
 	if (make_cgroup(c, err) < 0)
 		return -1;
 	/* oomScoreAdj: inherited from us at clone, as runc's nsexec sets it
@@ -371,7 +372,8 @@ static int create_steps(const struct nook_create_opts *o, struct nook_container 
 		return -1;
 	/* Every CPU, clamped to the cgroup's cpuset: not the runtime's own
 	 * affinity (runc, crun; execCPUAffinity is not the init's, config.md). */
-	if (nook_cgroup_attach(&c->cgroup, c->pid, c->in_unified_cgroup, err) < 0 ||
+	if (nook_cgroup_attach_init(&c->spec, c->id, &c->cgroup, c->pid, c->in_unified_cgroup,
+	                            err) < 0 ||
 	    nook_cpu_affinity_reset(c->pid, err) < 0)
 		return -1;
 	if (nook_ns_write_id_maps(&c->spec, c->pid, err) < 0 || send_hook_state(c, err) < 0)

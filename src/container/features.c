@@ -94,14 +94,15 @@ static void capabilities(struct nook_gen *g)
 	nook_gen_close_array(g);
 }
 
-/* The cgroup layer's managers: cgroupfs on v1, v2 and hybrid hosts; no
- * systemd driver. */
+/* The cgroup layer's managers: cgroupfs on v1, v2 and hybrid hosts; the
+ * systemd driver (--systemd-cgroup, src/linux/cgroup/systemd.c) on v2 for
+ * the system manager. Under a user manager it is untested, so not said. */
 static void cgroup(struct nook_gen *g)
 {
 	nook_gen_open_map(g, "cgroup");
 	nook_gen_key_bool(g, "v1", true);
 	nook_gen_key_bool(g, "v2", true);
-	nook_gen_key_bool(g, "systemd", false);
+	nook_gen_key_bool(g, "systemd", true);
 	nook_gen_key_bool(g, "systemdUser", false);
 	nook_gen_key_bool(g, "rdma", true);
 	nook_gen_close_map(g);

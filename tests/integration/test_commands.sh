@@ -7,7 +7,7 @@ source "$(dirname "$0")/../lib/harness.sh"
 source "$(dirname "$0")/../lib/commands.sh"
 
 nook_specific test_no_process_create_then_start_fails test_error_bad_id \
-	test_error_systemd_cgroup_refused test_error_wrong_state_messages \
+	test_error_wrong_state_messages \
 	test_error_missing_bundle_create test_error_exec_unreadable_process_file \
 	test_error_unknown_id test_list_skips_broken_entry test_error_usage_in_log_json
 
@@ -600,15 +600,6 @@ test_error_exec_unreadable_process_file() {
 	assert_exit 255
 	assert_error_line 'bad\.json'
 	assert_eq running "$(status)"
-}
-
-test_error_systemd_cgroup_refused() {
-	RC=0
-	"$NOOK" --root "$STATE" --systemd-cgroup run --bundle "$BUNDLE" "$ID" </dev/null >"$T/out" 2>"$T/err" || RC=$?
-	ERR=$(cat "$T/err")
-	assert_exit 1
-	assert_error_line 'systemd-cgroup'
-	[ -z "$(ls -A "$STATE")" ] || fail "state made: $(ls -A "$STATE")"
 }
 
 test_error_log_json() {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "linux/cgroup/internal.h"
+#include "linux/cgroup/systemd.h"
 
 #define RES "linux.resources."
 
@@ -196,6 +197,15 @@ static int apply_unified(const struct nook_cgroup *cg, const struct nook_map *u,
 
 int nook_cgroup_apply(const struct nook_cgroup *cg, const struct nook_resources *res,
                       struct nook_error *err)
+{
+	/* systemd keeps what it can express (runc's rule), cgroupfs has all */
+	if (cg->unit != NULL && nook_cg_sd_set(cg, res, err) < 0)
+		return -1;
+	return nook_cg_apply_fs(cg, res, err);
+}
+
+int nook_cg_apply_fs(const struct nook_cgroup *cg, const struct nook_resources *res,
+                     struct nook_error *err)
 {
 	if (apply_memory(cg, &res->memory, err) < 0 || apply_cpu(cg, &res->cpu, err) < 0 ||
 	    apply_pids(cg, res, err) < 0 || apply_block_io(cg, &res->block_io, err) < 0 ||

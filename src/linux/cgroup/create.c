@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "linux/cgroup/internal.h"
+#include "linux/cgroup/systemd.h"
 #include "nook/cleanup.h"
 
 int nook_cg_mkdir(const char *path, unsigned *n_created, struct nook_error *err)
@@ -251,6 +252,8 @@ static unsigned missing_components(const char *path)
 int nook_cgroup_plan(const struct nook_spec *spec, const char *id, struct nook_cgroup *cg,
                      struct nook_error *err)
 {
+	if (cg->systemd)
+		return nook_cg_sd_plan(spec, id, cg, err);
 	if (nook_cg_resolve_host(spec->linux.cgroups_path, id, cg, cg->v2_mount,
 	                         sizeof(cg->v2_mount), err) < 0)
 		return -1;
@@ -261,21 +264,48 @@ int nook_cgroup_plan(const struct nook_spec *spec, const char *id, struct nook_c
 	return 0;
 }
 
-int nook_cgroup_realize(const struct nook_spec *spec, struct nook_cgroup *cg,
-                        struct nook_error *err)
+/* linux.resources with the device rules every container needs. */
+static int apply_all(const struct nook_spec *spec, const struct nook_cgroup *cg,
+                     struct nook_error *err)
 {
-	const struct nook_resources *r = &spec->linux.resources;
-	struct nook_resources with_defaults = *r;
+	struct nook_resources with_defaults = spec->linux.resources;
 	autofree struct nook_device_cgroup *rules = NULL;
-	struct nook_error ignored;
 
 	if (nook_cg_container_device_rules(spec, &rules, &with_defaults.n_devices, err) < 0)
 		return -1;
 	if (rules != NULL)
 		with_defaults.devices = rules;
+	return nook_cg_apply_fs(cg, &with_defaults, err);
+}
+
+int nook_cgroup_realize(const struct nook_spec *spec, struct nook_cgroup *cg,
+                        struct nook_error *err)
+{
+	const struct nook_resources *r = &spec->linux.resources;
+	struct nook_error ignored;
+
+	/* systemd makes the scope once there is a pid to put in it */
+	if (cg->unit != NULL)
+		return 0;
 	if (make_dirs(cg, r, err) < 0 ||
 	    (cg->v2_mount[0] != '\0' && enable_all_v2(cg, r, cg->v2_mount, err) < 0) ||
-	    nook_cgroup_apply(cg, &with_defaults, err) < 0) {
+	    apply_all(spec, cg, err) < 0) {
+		nook_cgroup_destroy(cg, &ignored);
+		return -1;
+	}
+	return 0;
+}
+
+int nook_cgroup_attach_init(const struct nook_spec *spec, const char *id, struct nook_cgroup *cg,
+                            pid_t pid, bool skip_unified, struct nook_error *err)
+{
+	struct nook_error ignored;
+
+	if (cg->unit == NULL)
+		return nook_cgroup_attach(cg, pid, skip_unified, err);
+	if (nook_cg_sd_start(spec, id, cg, pid, err) < 0)
+		return -1;
+	if (apply_all(spec, cg, err) < 0) {
 		nook_cgroup_destroy(cg, &ignored);
 		return -1;
 	}
@@ -300,6 +330,8 @@ int nook_cgroup_open_unified(const struct nook_cgroup *cg, struct nook_error *er
 		if (cg->dirs[i].hierarchy[0] != '\0')
 			continue;
 		int fd = open(cg->dirs[i].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 && cg->unit != NULL && errno == ENOENT)
+			return -1; /* the scope is started with the init in it */
 		if (fd < 0)
 			return nook_fail(err, errno, "cgroup: open %s", cg->dirs[i].path);
 		return fd;

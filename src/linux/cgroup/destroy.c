@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "linux/cgroup/internal.h"
+#include "linux/cgroup/systemd.h"
 #include "nook/cleanup.h"
 #include "nook/log.h"
 
@@ -135,6 +136,10 @@ int nook_cgroup_destroy(struct nook_cgroup *cg, struct nook_error *err)
 		                 who);
 	if (kill_rest(cg, err) < 0 || wait_empty(cg, err) < 0)
 		rc = -1;
+	/* systemd stops an emptied scope by itself; StopUnit for the rest
+	 * (and a unit whose start failed half way) */
+	if (rc == 0 && cg->unit != NULL && nook_cg_sd_stop(cg, err) < 0)
+		return -1;
 	/* The first failure is the error; the later ones are warnings. */
 	for (size_t i = 0; i < cg->n_dirs; i++) {
 		struct nook_error one;
@@ -157,6 +162,8 @@ void nook_cgroup_free(struct nook_cgroup *cg)
 		free(cg->dirs[i].path);
 	}
 	free(cg->dirs);
+	free(cg->unit);
+	cg->unit = NULL;
 	cg->dirs = NULL;
 	cg->n_dirs = 0;
 }

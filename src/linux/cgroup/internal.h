@@ -75,6 +75,10 @@ int nook_cg_check_saved_dir(const struct nook_cg_layout *l, const char *cgroups_
 const struct nook_cgroup_dir *nook_cg_need(const struct nook_cgroup *cg, const char *controller,
                                            const char *cfg, struct nook_error *err);
 
+/* nook_cgroup_apply without the systemd unit: cgroupfs files only. */
+int nook_cg_apply_fs(const struct nook_cgroup *cg, const struct nook_resources *res,
+                     struct nook_error *err);
+
 int nook_cg_apply_v1_memory(const char *dir, const struct nook_memory *m, struct nook_error *err);
 int nook_cg_apply_v1_cpu(const char *dir, const struct nook_cpu *c, struct nook_error *err);
 int nook_cg_apply_v1_cpuset(const char *dir, const struct nook_cpu *c, struct nook_error *err);

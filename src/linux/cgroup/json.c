@@ -34,6 +34,10 @@ int nook_cgroup_to_json(const struct nook_cgroup *cg, yajl_gen g)
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
+	if (cg->unit != NULL) {
+		str(g, "systemdUnit");
+		str(g, cg->unit);
+	}
 	return yajl_gen_map_close(g) == yajl_gen_status_ok ? 0 : -1;
 }
 
@@ -73,8 +77,10 @@ static int dir_from_json(yajl_val v, struct nook_cgroup_dir *d, struct nook_erro
 
 int nook_cgroup_from_json(yajl_val v, struct nook_cgroup *cg, struct nook_error *err)
 {
-	static const char *mp[] = {"mode", NULL}, *dp[] = {"dirs", NULL};
+	static const char *mp[] = {"mode", NULL}, *dp[] = {"dirs", NULL},
+	                  *up[] = {"systemdUnit", NULL};
 	yajl_val mode = yajl_tree_get(v, mp, yajl_t_string);
+	yajl_val unit = yajl_tree_get(v, up, yajl_t_string);
 	yajl_val dirs = yajl_tree_get(v, dp, yajl_t_array);
 
 	memset(cg, 0, sizeof(*cg));
@@ -86,10 +92,14 @@ int nook_cgroup_from_json(yajl_val v, struct nook_cgroup *cg, struct nook_error 
 	if (m == 3)
 		return bad(err, "unknown mode");
 	cg->mode = (enum nook_cgroup_mode)m;
+	if (unit != NULL && (cg->unit = strdup(text_of(unit))) == NULL)
+		return nook_fail(err, ENOMEM, "state.json: nookCgroup");
 	size_t n = YAJL_GET_ARRAY(dirs)->len;
 	cg->dirs = calloc(n ? n : 1, sizeof(*cg->dirs));
-	if (cg->dirs == NULL)
+	if (cg->dirs == NULL) {
+		nook_cgroup_free(cg);
 		return nook_fail(err, ENOMEM, "state.json: nookCgroup");
+	}
 	for (size_t i = 0; i < n; i++) {
 		cg->n_dirs = i + 1;
 		if (dir_from_json(YAJL_GET_ARRAY(dirs)->values[i], &cg->dirs[i], err) < 0) {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "linux/cgroup/internal.h"
+#include "linux/cgroup/systemd.h"
 #include "nook/cleanup.h"
 #include "nook/file.h"
 #include "nook/log.h"
@@ -92,6 +93,41 @@ static void drop(struct nook_cgroup *cg, size_t i, const char *id, const char *w
 	cg->n_dirs--;
 }
 
+/* The systemd driver's unit and directory: the scope planned from the
+ * pinned linux.cgroupsPath, in the v2 hierarchy of this host. */
+static void check_saved_unit(struct nook_cgroup *cg, const struct nook_cg_layout *l,
+                             const struct nook_spec *spec, const char *id)
+{
+	const char *mount = NULL;
+	struct nook_error err;
+	char why[NOOK_ERROR_MSG_MAX + 64];
+
+	for (size_t i = 0; i < l->n; i++)
+		if (l->h[i].controllers[0] == '\0')
+			mount = l->h[i].mountpoint;
+	if (l->mode != NOOK_CGROUP_UNIFIED || mount == NULL)
+		snprintf(why, sizeof(why), "systemdUnit \"%s\": this host is not cgroup v2 only",
+		         cg->unit);
+	else if (nook_cg_sd_check_saved(cg, spec->linux.cgroups_path, id, mount, &err) < 0)
+		snprintf(why, sizeof(why), "systemdUnit: %s", err.msg);
+	else {
+		/* only the scope's own directory, never a slice above it */
+		if (cg->dirs[0].n_created > 1)
+			cg->dirs[0].n_created = 1;
+		return;
+	}
+	nook_warn("container \"%s\": state.json: nookCgroup: %s: ignored, nook does not act on "
+	          "a unit or cgroup that is not the container's",
+	          id, why);
+	while (cg->n_dirs > 0) {
+		cg->n_dirs--;
+		free(cg->dirs[cg->n_dirs].hierarchy);
+		free(cg->dirs[cg->n_dirs].path);
+	}
+	free(cg->unit);
+	cg->unit = NULL;
+}
+
 void nook_cgroup_check_saved(struct nook_cgroup *cg, const struct nook_spec *spec, const char *id)
 {
 	struct nook_error err;
@@ -103,6 +139,8 @@ void nook_cgroup_check_saved(struct nook_cgroup *cg, const struct nook_spec *spe
 		while (cg->n_dirs > 0)
 			drop(cg, 0, id,
 			     "the container has no pinned config.json to check it against");
+		free(cg->unit);
+		cg->unit = NULL;
 		return;
 	}
 	mi = nook_read_file(AT_FDCWD, "/proc/self/mountinfo", 0, 1024 * 1024, NULL, &err);
@@ -111,9 +149,16 @@ void nook_cgroup_check_saved(struct nook_cgroup *cg, const struct nook_spec *spe
 		nook_error_text(&err, text, sizeof(text));
 		while (cg->n_dirs > 0)
 			drop(cg, 0, id, text);
+		free(cg->unit);
+		cg->unit = NULL;
 		return;
 	}
 	cg->mode = l.mode; /* the host's, not the file's */
+	if (cg->unit != NULL) {
+		check_saved_unit(cg, &l, spec, id);
+		nook_cg_layout_free(&l);
+		return;
+	}
 	for (size_t i = 0, orig = 0; i < cg->n_dirs; orig++) {
 		struct nook_cgroup_dir *d = &cg->dirs[i];
 		char why[NOOK_ERROR_MSG_MAX + 64];
