@@ -8,7 +8,7 @@
 # Prints one line per guest test, "PASS distro:test_x.sh::name (N ms)"
 # (FAIL, SKIP alike), a failing test's output, "distro: ..." notes, and ends
 # with "distro: done in Ns (N pass, N fail, N skip)". The console is kept in
-# $DISTRO_WORK/console.log, each line after the seconds since qemu started.
+# $DISTRO_CONSOLE, each line after the seconds since qemu started.
 # Exit status: 0 all passed; 1 a test failed, or the VM failed, hung or
 # timed out; 3 skipped: qemu, mmdebstrap or Debian's archive cannot be had
 # (the reason on a "SKIP distro: ..." line).
@@ -24,6 +24,8 @@
 #   VM_MEM, VM_SMP  memory (MiB, default 2048) and cpus (default 2)
 #   VM_CPU          qemu's -cpu (default qemu64: under TCG it boots faster than max)
 #   DISTRO_WORK     cache and scratch dir (default tests/.work/distro)
+#   DISTRO_CONSOLE  where the console goes (default $DISTRO_WORK/console.log;
+#                   give each of two runs at once its own)
 #   HARNESS_VERBOSE=1  print every guest test's output
 set -euo pipefail
 
@@ -67,18 +69,18 @@ fi
 mkdir -p "$DISTRO_WORK"
 rc=0
 t0=$(date +%s)
-image=$(bash "$here/build-image.sh" "$DISTRO_WORK" 2>"$DISTRO_WORK.build.log") || rc=$?
+image=$(bash "$here/build-image.sh" "$DISTRO_WORK" 2>"$DISTRO_WORK/build-image.log") || rc=$?
 built=$(($(date +%s) - t0))
-if [ "$rc" -eq 3 ]; then skip "no image: $(tail -n1 "$DISTRO_WORK.build.log")"; fi
+if [ "$rc" -eq 3 ]; then skip "no image: $(tail -n1 "$DISTRO_WORK/build-image.log")"; fi
 if [ "$rc" -ne 0 ]; then
 	echo "FAIL distro: tests/distro/build-image.sh failed (exit $rc)"
-	sed 's/^/    | /' "$DISTRO_WORK.build.log"
+	sed 's/^/    | /' "$DISTRO_WORK/build-image.log"
 	exit 1
 fi
-if grep -q 'image built' "$DISTRO_WORK.build.log"; then
+if grep -q 'image built' "$DISTRO_WORK/build-image.log"; then
 	echo "distro: image built in ${built}s"
 fi
-rm -f "$DISTRO_WORK.build.log"
+rm -f "$DISTRO_WORK/build-image.log"
 
 # the test disk: the guest tests, the binary and the run's config
 scratch=$(mktemp -d "$DISTRO_WORK/run.XXXXXX")
@@ -103,7 +105,7 @@ mb=$(($(du -sm "$scratch/disk" | cut -f1) + 16))
 truncate -s "${mb}M" "$scratch/tests.ext4"
 mke2fs -q -t ext4 -d "$scratch/disk" "$scratch/tests.ext4"
 
-console=$DISTRO_WORK/console.log
+console=${DISTRO_CONSOLE:-$DISTRO_WORK/console.log}
 cmdline="root=/dev/vda rw console=ttyS0 apparmor=1 security=apparmor panic=-1 loglevel=4 systemd.show_status=0"
 echo "distro: booting Debian 12 $(cat "$image/version") (tcg, -cpu $VM_CPU, ${VM_MEM} MiB, $VM_SMP cpus), runtime $DISTRO_RUNTIME: ${tests[*]:-all guest tests}"
 mkfifo "$fifo_dir/console"

@@ -4,7 +4,8 @@
 # given too, "slice:prefix:name"): the shim passes --systemd-cgroup with the
 # cgroupsPath "system.slice:ctr:ID" (issue 11).
 
-CTR_RUN=(ctr run --runtime io.containerd.runc.v2 --runc-binary /usr/local/sbin/nook --runc-systemd-cgroup)
+# (no image: --rootfs, so the environment comes from here)
+CTR_RUN=(ctr run --runtime io.containerd.runc.v2 --runc-binary /usr/local/sbin/nook --runc-systemd-cgroup --env PATH=/bin)
 
 ctr_rootfs() {
 	rm -rf "/tmp/ctr-$1"
@@ -19,13 +20,19 @@ ctr_cleanup() {
 	rm -rf "/tmp/ctr-$1"
 }
 
+# ctr's default spec mounts no cgroup filesystem (the CRI adds one): the
+# test adds it as the CRI does. /sys/fs/cgroup inside is then the
+# container's own cgroup (runc bind-mounts it when there is no cgroup
+# namespace) or the whole hierarchy: the root has no memory.max, so
+# whichever file exists is the container's.
 test_ctr_run_memory_limit() {
 	systemctl is-active --quiet containerd || fail "containerd is not running"
 	local id=distro-ctr-run r out cg
 	ctr_cleanup "$id"
 	r=$(ctr_rootfs "$id")
-	out=$("${CTR_RUN[@]}" --cgroup "system.slice:ctr:$id" --rm --memory-limit 67108864 --rootfs "$r" "$id" \
-		sh -c 'cg=$(cut -d: -f3 /proc/self/cgroup); echo $cg; cat /sys/fs/cgroup$cg/memory.max; echo done') || {
+	out=$("${CTR_RUN[@]}" --cgroup "system.slice:ctr:$id" --rm \
+		--mount type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro:nosuid:nodev:noexec --memory-limit 67108864 --rootfs "$r" "$id" \
+		sh -c 'cg=$(cut -d: -f3 /proc/self/cgroup); echo $cg; cat /sys/fs/cgroup$cg/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory.max; echo done') || {
 		echo "$out"
 		ctr_cleanup "$id"
 		fail "ctr run failed"
