@@ -40,6 +40,7 @@ command -v mke2fs >/dev/null 2>&1 || fail3 "mke2fs is not installed (apt-get ins
 [ "$(id -u)" = 0 ] || fail3 "building the image needs root (mmdebstrap into a directory, mke2fs -d)"
 
 # the key: the packages and this script's lines but its comments
+# shellcheck disable=SC2020 # one package a line: spaces and newlines alike
 key=$({
 	echo "$PACKAGES" | tr -s ' \n' '\n\n' | sort
 	grep -v '^[[:space:]]*#' "$0"
@@ -65,6 +66,7 @@ root=$tmp/root
 log=$tmp/mmdebstrap.log
 start=$(date +%s)
 echo "distro: building the Debian 12 image (mmdebstrap; 1.5-3 minutes)" >&2
+# shellcheck disable=SC2086 # split the list into words
 if ! mmdebstrap --variant=minbase --include="$(echo $PACKAGES | tr ' ' ,)" \
 	bookworm "$root" "$MIRROR" >"$log" 2>&1; then
 	tail -n 15 "$log" >&2
@@ -165,6 +167,7 @@ chmod 755 "$root/usr/local/sbin/nook-tests-boot"
 # --- the disk and the boot files
 cp -L "$root"/boot/vmlinuz-* "$tmp/vmlinuz"
 cp -L "$root"/boot/initrd.img-* "$tmp/initrd.img"
+# shellcheck disable=SC2012 # one file, named by Debian
 ls "$root"/boot/vmlinuz-* | sed 's|.*/vmlinuz-||' >"$tmp/version"
 rm -rf "$root/var/cache/apt/archives"/*.deb "$root/var/lib/apt/lists"/*_Packages
 truncate -s "${SIZE_MB}M" "$tmp/rootfs.ext4"

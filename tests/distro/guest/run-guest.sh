@@ -86,7 +86,7 @@ for t in "${tests[@]}"; do
 			failed=$((failed + 1))
 		fi
 		if [ "$rc" -ne 0 ] || [ "${DISTRO_VERBOSE:-0}" = 1 ]; then
-			tail -n ${DISTRO_LOG_LINES:-60} "$log" | sed 's/^/DISTRO| | /'
+			tail -n "${DISTRO_LOG_LINES:-60}" "$log" | sed 's/^/DISTRO| | /'
 		fi
 	done
 done

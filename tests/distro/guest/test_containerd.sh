@@ -42,7 +42,7 @@ test_ctr_run_memory_limit() {
 	out=${out//$'\r'/}
 	assert_match "cgroup" "^/system.slice/ctr-$id.scope$|^/$" "$(sed -n 1p <<<"$out")"
 	assert_eq "memory.max" 67108864 "$(sed -n 2p <<<"$out")"
-	assert_eq "last line" done "$(sed -n 3p <<<"$out")"
+	assert_eq "last line" "done" "$(sed -n 3p <<<"$out")"
 }
 
 test_ctr_detached_exec_kill_delete() {

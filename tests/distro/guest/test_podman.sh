@@ -17,7 +17,7 @@ test_podman_run_memory_pids_limits() {
 	echo "$out"
 	assert_eq "memory.max inside" 67108864 "$(sed -n 1p <<<"$out")"
 	assert_eq "pids.max inside" 50 "$(sed -n 2p <<<"$out")"
-	assert_eq "last line" done "$(sed -n 3p <<<"$out")"
+	assert_eq "last line" "done" "$(sed -n 3p <<<"$out")"
 }
 
 test_podman_detached_exec_logs_stop_rm() {
