@@ -22,7 +22,7 @@ UNIT_HELPERS := $(sort $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c)))
 
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tests -name '*.[ch]')
 
-.PHONY: all unit-tests check check-unit check-asan check-integration check-clients check-peer check-vm man install uninstall \
+.PHONY: all unit-tests check check-unit check-asan check-integration check-clients check-peer check-vm check-distro man install uninstall \
 	format format-check bench example clean fuzz fuzz-build
 
 all: $(BUILD)/nook
@@ -95,6 +95,11 @@ check-peer: all
 # The integration tests inside a VM on a pure cgroup v2 kernel (tests/vm/).
 check-vm: all
 	NOOK=$(abspath $(BUILD)/nook) SUITES=vm bash tests/run-all.sh $(TESTS)
+
+# podman, containerd and nook on a stock Debian 12 with systemd and AppArmor,
+# in a VM (tests/distro/; TESTS: guest test files, e.g. test_podman.sh).
+check-distro: all
+	NOOK=$(abspath $(BUILD)/nook) SUITES=distro bash tests/run-all.sh $(TESTS)
 
 # The man page, built from docs/nook.8.md by go-md2man (Debian's go-md2man,
 # as runc and crun build theirs). Not part of `all`: only `install` and

@@ -5,7 +5,7 @@
 #   tests/run-all.sh --list-marked     list nook-specific and runc-gap tests
 #
 # Environment:
-#   SUITES     suites to run, default "unit fuzz integration clients peer vm"
+#   SUITES     suites to run, default "unit fuzz integration clients peer vm distro"
 #   UNIT_DIRS  dirs whose executables are cmocka test binaries
 #   FUZZ_BIN   the libFuzzer binary of the config parser (make fuzz-build)
 #   FUZZ_SECONDS  how long the fuzz suite runs it (default 60)
@@ -15,7 +15,8 @@
 #
 # Arguments choose integration and client tests (tests/integration,
 # tests/clients: podman and containerd driving $NOOK; of the vm suite too,
-# else its VM_TESTS): a path to a test file, a file name (test_mounts.sh or
+# else its VM_TESTS; of the distro suite those naming a file of
+# tests/distro/guest, else all of them): a path to a test file, a file name (test_mounts.sh or
 # test_mounts), or else an extended regex matched against
 # test function names ("test_mounts.sh::test_bind" form works too).
 # Prints one line per test and ends with exactly one line
@@ -24,7 +25,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-SUITES=${SUITES:-unit fuzz integration clients peer vm}
+SUITES=${SUITES:-unit fuzz integration clients peer vm distro}
 UNIT_DIRS=${UNIT_DIRS:-}
 NOOK=${NOOK:-$repo/build/nook}
 export NOOK
@@ -270,6 +271,41 @@ suite_vm() {
 	fi
 }
 
+# ------------------------------------------------------------------ distro
+
+# The stock Debian 12 VM: systemd, AppArmor, podman and containerd with
+# their default configs driving $NOOK (tests/distro/run.sh); its
+# "PASS|FAIL|SKIP distro:..." lines count here. Of the arguments, those
+# naming a guest test file (test_podman.sh, test_podman.sh::name) choose
+# its tests; arguments that name none of them skip the suite.
+suite_distro() {
+	local before after rc=0 line name a args=()
+	for a in "$@"; do
+		if [ -f "$here/distro/guest/$(basename "${a%%::*}" .sh).sh" ]; then args+=("$a"); fi
+	done
+	if [ $# -gt 0 ] && [ ${#args[@]} -eq 0 ]; then
+		echo "SKIP distro: no guest test (tests/distro/guest/) among the arguments"
+		record SKIP distro
+		return
+	fi
+	before=$(grep -c '^FAIL ' "$results" || true)
+	bash "$here/distro/run.sh" "${args[@]}" 2>&1 | while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case $line in
+		"PASS distro:"* | "FAIL distro:"* | "SKIP distro:"*)
+			name=${line#* }
+			name=${name%% *}
+			record "${line%% *}" "${name%:}"
+			;;
+		esac
+	done || rc=$?
+	after=$(grep -c '^FAIL ' "$results" || true)
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ] && [ "$before" = "$after" ]; then
+		echo "FAIL distro: tests/distro/run.sh exited $rc without a failed test"
+		record FAIL distro
+	fi
+}
+
 for suite in $SUITES; do
 	case $suite in
 	unit) suite_unit ;;
@@ -278,8 +314,9 @@ for suite in $SUITES; do
 	clients) suite_files clients "$here/clients" "$@" ;;
 	peer) suite_peer "$@" ;;
 	vm) suite_vm "$@" ;;
+	distro) suite_distro "$@" ;;
 	*)
-		echo "FAIL $suite: unknown suite (SUITES may name unit, fuzz, integration, clients, peer and vm)"
+		echo "FAIL $suite: unknown suite (SUITES may name unit, fuzz, integration, clients, peer, vm and distro)"
 		record FAIL "$suite"
 		;;
 	esac
