@@ -28,6 +28,7 @@
 #include "nook/init.h"
 #include "nook/log.h"
 #include "nook/namespaces.h"
+#include "nook/net_devices.h"
 #include "nook/procfs.h"
 #include "nook/rootfs.h"
 #include "nook/security.h"
@@ -375,6 +376,10 @@ static int create_steps(const struct nook_create_opts *o, struct nook_container 
 	    nook_cpu_affinity_reset(c->pid, err) < 0)
 		return -1;
 	if (nook_ns_write_id_maps(&c->spec, c->pid, err) < 0 || send_hook_state(c, err) < 0)
+		return -1;
+	/* linux.netDevices: into the init's network namespace before GO, so the
+	 * hooks and the workload find them there. */
+	if (nook_net_devices_move(&c->spec, c->pid, err) < 0)
 		return -1;
 	if (nook_sync_send(c->sync_fd, NOOK_SYNC_GO, NULL, -1, err) < 0) {
 		/* The init died before GO: its own report is the better one. */

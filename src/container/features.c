@@ -7,7 +7,7 @@
  * (tests/unit/test_features.c compiles a filter with each of them;
  * SCMP_ACT_NOTIFY with linux.seccomp.listenerPath, which features-linux.md
  * has no field for); what src/spec/support.c refuses is reported as not
- * enabled (idmap mounts, netDevices, intelRdt); the memoryPolicy
+ * enabled (idmap mounts, intelRdt); netDevices is src/linux/net_devices.c; the memoryPolicy
  * modes and flags are the tables of src/spec/mempolicy_args.c. */
 #include "nook/features.h"
 
@@ -183,7 +183,7 @@ static void linux_features(struct nook_gen *g)
 	nook_gen_open_map(g, "mountExtensions");
 	key_enabled(g, "idmap", false);
 	nook_gen_close_map(g);
-	key_enabled(g, "netDevices", false);
+	key_enabled(g, "netDevices", true);
 	nook_gen_close_map(g);
 }
 

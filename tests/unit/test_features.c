@@ -114,7 +114,7 @@ static void cgroup_and_others(void **unused)
 	assert_true(YAJL_IS_TRUE(GET(yajl_t_true, "linux", "cgroup", "v2")));
 	assert_true(YAJL_IS_FALSE(GET(yajl_t_false, "linux", "cgroup", "systemd")));
 	assert_true(YAJL_IS_FALSE(GET(yajl_t_false, "linux", "intelRdt", "enabled")));
-	assert_true(YAJL_IS_FALSE(GET(yajl_t_false, "linux", "netDevices", "enabled")));
+	assert_true(YAJL_IS_TRUE(GET(yajl_t_true, "linux", "netDevices", "enabled")));
 	assert_true(
 	    YAJL_IS_FALSE(GET(yajl_t_false, "linux", "mountExtensions", "idmap", "enabled")));
 	/* The runtime's support, whatever the host (features-linux.md). */
