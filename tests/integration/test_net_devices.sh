@@ -6,13 +6,14 @@
 # shellcheck source=tests/lib/harness.sh
 source "$(dirname "$0")/../lib/harness.sh"
 
-# scratch_netns: the scratch namespace with the veth pair nd0 (10.99.0.1/24,
-# and a link-scope address that must not follow it) / nd1, and $NOOK
+# scratch_netns [BRD]: the scratch namespace with the veth pair nd0
+# (10.99.0.1/24, with broadcast BRD if given, and a link-scope address that
+# must not follow it) / nd1, and $NOOK
 # switched to a wrapper that runs the runtime in it.
 scratch_netns() {
 	new_netns_file
 	in_ns ip link add nd0 type veth peer name nd1
-	in_ns ip addr add 10.99.0.1/24 dev nd0
+	in_ns ip addr add 10.99.0.1/24 ${1:+brd "$1"} dev nd0
 	in_ns ip addr add 10.98.0.1/24 scope link dev nd0
 	in_ns ip link set nd0 up
 	printf '#!/bin/sh\nexec nsenter --net=%s %s "$@"\n' "$T/ns/net" "$NOOK" >"$T/nook-in-ns"
@@ -25,7 +26,7 @@ in_ns() { nsenter --net="$T/ns/net" "$@"; }
 ns_links() { in_ns ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort | tr '\n' ' '; }
 
 test_moved_renamed_with_global_address_and_up() {
-	scratch_netns
+	scratch_netns 10.99.0.254
 	cfg '.linux.netDevices = {"nd0": {"name": "ctr0"}}'
 	run_ok 'ls /sys/class/net | tr "\n" " "; echo; cat /sys/class/net/ctr0/flags; ip -o addr show dev ctr0'
 	local lines
@@ -33,7 +34,7 @@ test_moved_renamed_with_global_address_and_up() {
 	assert_eq "ctr0 lo " "${lines[0]}" "the container's devices"
 	assert_eq 1 $((lines[1] & 1)) "IFF_UP of ctr0 (flags ${lines[1]}): 'MUST set ... up'"
 	# permanent, global scope: kept; the link-scope one is not (RFC 3549 2.3.3.2)
-	assert_match "$OUT" 'inet 10\.99\.0\.1/24 ' "ctr0's addresses"
+	assert_match "$OUT" 'inet 10\.99\.0\.1/24 brd 10\.99\.0\.254 ' "ctr0's addresses"
 	assert_not_contains "$OUT" "10.98.0.1" "ctr0's addresses (a link-scope one)"
 	# Gone with the container's namespace: a veth is destroyed, with its
 	# peer (network_namespaces(7)); nook does not move it back ("MUST NOT
@@ -55,6 +56,7 @@ test_name_template_resolved_by_kernel() {
 	run_ok 'ls /sys/class/net | tr "\n" " "; echo; ip -o addr show dev eth0'
 	assert_match "$OUT" '^eth0 lo '$'\n' "the container's devices"
 	assert_match "$OUT" 'inet 10\.99\.0\.1/24 ' "eth0's addresses"
+	assert_not_contains "$OUT" "brd" "eth0's addresses (none was given)"
 }
 
 test_kept_while_container_lives() {
