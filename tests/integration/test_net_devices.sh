@@ -59,6 +59,34 @@ test_name_template_resolved_by_kernel() {
 	assert_not_contains "$OUT" "brd" "eth0's addresses (none was given)"
 }
 
+test_into_user_namespace_container() {
+	scratch_netns
+	chown -R -h 100000:100000 "$ROOTFS"
+	add_ns user
+	cfg '.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+	   | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+	   | .linux.netDevices = {"nd0": {"name": "u0"}}'
+	run_ok 'ls /sys/class/net | tr "\n" " "; echo; ip -o addr show dev u0'
+	assert_match "$OUT" '^lo u0 '$'\n' "the container's devices"
+	assert_match "$OUT" 'inet 10\.99\.0\.1/24 ' "u0's addresses"
+}
+
+# A network namespace joined by path: the devices go there, and stay with
+# it after the container is deleted (its owner manages them, config-linux.md).
+test_into_joined_namespace() {
+	scratch_netns
+	touch "$T/ns/ctr"
+	unshare --net="$T/ns/ctr" true
+	on_exit 'umount "$T/ns/ctr"'
+	cfg '.linux.namespaces |= map(if .type == "network" then .path = $p else . end)
+	   | .linux.netDevices = {"nd0": {"name": "j0"}}' --arg p "$T/ns/ctr"
+	run_ok 'ls /sys/class/net | tr "\n" " "'
+	assert_eq "j0 lo " "$OUT" "the container's devices"
+	assert_eq "lo nd1 " "$(ns_links)" "the scratch namespace's devices"
+	nsenter --net="$T/ns/ctr" ip -o addr show dev j0 >"$T/addr"
+	assert_match "$(cat "$T/addr")" 'inet 10\.99\.0\.1/24' "j0's address in the joined namespace"
+}
+
 test_kept_while_container_lives() {
 	scratch_netns
 	cfg '.linux.netDevices = {"nd0": {"name": "eth0"}}'
