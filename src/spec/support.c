@@ -207,7 +207,17 @@ static int check_linux(const struct nook_linux *l, const struct nook_host_facts 
 	if (l->mount_label != NULL && !nook_spec_mount_label_valid(l->mount_label))
 		return nook_fail(err, 0, "linux.mountLabel: \"%s\": must be a label without '\"'",
 		                 l->mount_label);
-	REFUSE_IF(l->intel_rdt.present, "linux.intelRdt", NOT_YET);
+	/* linux.intelRdt: src/linux/intel_rdt.c; a host without resctrl is
+	 * refused there, before the init runs. closID names one directory of
+	 * the resctrl root, or "/" for the root itself. */
+	const char *clos = l->intel_rdt.clos_id;
+	if (clos != NULL && strcmp(clos, "/") != 0 &&
+	    (clos[0] == '\0' || strchr(clos, '/') != NULL || strcmp(clos, ".") == 0 ||
+	     strcmp(clos, "..") == 0))
+		return nook_fail(err, EINVAL,
+		                 "linux.intelRdt.closID: \"%s\": must be \"/\" or one directory "
+		                 "name (not empty, \".\" or \"..\", no '/')",
+		                 clos);
 	if (l->memory_policy.present &&
 	    nook_mempolicy_from_spec(&l->memory_policy, &(struct nook_mempolicy){0}, err) < 0)
 		return -1;

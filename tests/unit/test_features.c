@@ -113,7 +113,9 @@ static void cgroup_and_others(void **unused)
 {
 	assert_true(YAJL_IS_TRUE(GET(yajl_t_true, "linux", "cgroup", "v2")));
 	assert_true(YAJL_IS_FALSE(GET(yajl_t_false, "linux", "cgroup", "systemd")));
-	assert_true(YAJL_IS_FALSE(GET(yajl_t_false, "linux", "intelRdt", "enabled")));
+	assert_true(YAJL_IS_TRUE(GET(yajl_t_true, "linux", "intelRdt", "enabled")));
+	assert_true(YAJL_IS_TRUE(GET(yajl_t_true, "linux", "intelRdt", "schemata")));
+	assert_true(YAJL_IS_TRUE(GET(yajl_t_true, "linux", "intelRdt", "monitoring")));
 	assert_true(YAJL_IS_TRUE(GET(yajl_t_true, "linux", "netDevices", "enabled")));
 	assert_true(
 	    YAJL_IS_FALSE(GET(yajl_t_false, "linux", "mountExtensions", "idmap", "enabled")));

@@ -136,7 +136,12 @@ static void test_unsupported(void **state)
 	           "\"syscalls\":[{\"names\":[\"open\",\"sendmsg\"],\"action\":"
 	           "\"SCMP_ACT_NOTIFY\"}]}"),
 	     "not supported: linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY for sendmsg"},
-	    {LINUX("\"intelRdt\":{\"closID\":\"x\"}"), "not supported: linux.intelRdt: "},
+	    {LINUX("\"intelRdt\":{\"closID\":\"a/b\"}"),
+	     "linux.intelRdt.closID: \"a/b\": must be \"/\" or one directory name"},
+	    {LINUX("\"intelRdt\":{\"closID\":\"..\"}"),
+	     "linux.intelRdt.closID: \"..\": must be \"/\" or one directory name"},
+	    {LINUX("\"intelRdt\":{\"closID\":\"\"}"),
+	     "linux.intelRdt.closID: \"\": must be \"/\" or one directory name"},
 	    {LINUX("\"memoryPolicy\":{\"mode\":\"MPOL_BIND\"}"),
 	     "linux.memoryPolicy.nodes: MPOL_BIND needs at least one node"},
 	};
@@ -173,6 +178,8 @@ static void test_net_devices_checked(void **state)
 	    LINUX(NETNS "\"netDevices\":{\"eth0\":{\"name\":\"012345678901234\"}}"),
 	    /* a template may repeat: the kernel makes the names unique */
 	    LINUX(NETNS "\"netDevices\":{\"a\":{\"name\":\"e%d\"},\"b\":{\"name\":\"e%d\"}}"),
+	    LINUX("\"intelRdt\":{\"closID\":\"/\"}"),
+	    LINUX("\"intelRdt\":{\"closID\":\"gold\",\"memBwSchema\":\"MB:0=20\"}"),
 	    LINUX("\"namespaces\":[{\"type\":\"network\",\"path\":\"/n\"}],"
 	          "\"netDevices\":{\"eth0\":{}}"),
 	};
