@@ -50,7 +50,8 @@ struct addr_list {
 struct link_list {
 	size_t n;
 	int v[NL_MAX_LINKS];
-	int found; /* RTM_GETLINK by name: the index */
+	int found;          /* RTM_GETLINK by name: the index */
+	unsigned int flags; /* and its flags */
 };
 
 typedef void (*nl_cb)(const struct nlmsghdr *h, void *ctx);
@@ -143,15 +144,17 @@ static void on_link(const struct nlmsghdr *h, void *ctx)
 	if (h->nlmsg_type != RTM_NEWLINK)
 		return;
 	l->found = ifi->ifi_index;
+	l->flags = ifi->ifi_flags;
 	if (l->n < NL_MAX_LINKS)
 		l->v[l->n++] = ifi->ifi_index;
 }
 
-static int link_index(int fd, const char *name)
+static int link_index(int fd, const char *name, unsigned int *flags)
 {
 	struct nl_msg m;
-	struct link_list l = {0};
+	static struct link_list l;
 
+	memset(&l, 0, sizeof(l));
 	msg_init(&m, RTM_GETLINK, NLM_F_ACK, sizeof(struct ifinfomsg));
 	msg_attr(&m, IFLA_IFNAME, name, strlen(name) + 1);
 	if (nl_talk(fd, &m, on_link, &l) < 0)
@@ -160,6 +163,8 @@ static int link_index(int fd, const char *name)
 		errno = ENODEV;
 		return -1;
 	}
+	if (flags != NULL)
+		*flags = l.flags;
 	return l.found;
 }
 
@@ -261,7 +266,8 @@ static int move_one(int host, int target, int nsfd, const struct nook_net_device
 	struct link_list before, after;
 	struct nl_msg m;
 
-	int index = link_index(host, d->host_name);
+	unsigned int flags = 0;
+	int index = link_index(host, d->host_name, &flags);
 	if (index < 0)
 		return nook_fail(err, errno, "no device \"%s\" in the runtime's network namespace",
 		                 d->host_name);
@@ -269,7 +275,7 @@ static int move_one(int host, int target, int nsfd, const struct nook_net_device
 	 * is found before the move, as the kernel would refuse the rename only
 	 * after moving the device (do_setlink moves first). A "%d" template is
 	 * the kernel's to resolve. */
-	if (strchr(name, '%') == NULL && link_index(target, name) >= 0)
+	if (strchr(name, '%') == NULL && link_index(target, name, NULL) >= 0)
 		return nook_fail(err, EEXIST,
 		                 "a device named \"%s\" is already in the container's network "
 		                 "namespace",
@@ -292,6 +298,8 @@ static int move_one(int host, int target, int nsfd, const struct nook_net_device
 	msg_attr(&m, IFLA_IFNAME, name, strlen(name) + 1);
 	if (nl_talk(host, &m, NULL, NULL) < 0) {
 		int e = errno;
+		if (flags & IFF_UP)
+			link_set_up(host, index, true); /* not moved: as it was */
 		return nook_fail(err, e,
 		                 "move \"%s\" into the container's network namespace as \"%s\"",
 		                 d->host_name, name);
