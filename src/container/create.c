@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <stdio.h>
@@ -26,8 +27,10 @@
 #include "nook/file.h"
 #include "nook/hooks.h"
 #include "nook/init.h"
+#include "nook/intel_rdt.h"
 #include "nook/log.h"
 #include "nook/namespaces.h"
+#include "nook/net_devices.h"
 #include "nook/procfs.h"
 #include "nook/rootfs.h"
 #include "nook/security.h"
@@ -338,6 +341,19 @@ static int wait_until_ready(struct nook_container *c, struct nook_error *err)
 	return nook_sync_wait(c->sync_fd, &w, err);
 }
 
+/* linux.intelRdt: the init joins its resctrl group before it runs; the
+ * group goes in nook_container_destroy. */
+static int apply_intel_rdt(struct nook_container *c, struct nook_error *err)
+{
+	char root[PATH_MAX];
+
+	if (!c->spec.linux.intel_rdt.present)
+		return 0;
+	if (nook_rdt_find_root(root, sizeof(root), err) < 0)
+		return -1;
+	return nook_rdt_apply(root, &c->spec.linux.intel_rdt, c->id, c->pid, err);
+}
+
 static int create_steps(const struct nook_create_opts *o, struct nook_container *c,
                         struct nook_error *err)
 {
@@ -374,9 +390,13 @@ static int create_steps(const struct nook_create_opts *o, struct nook_container 
 	 * affinity (runc, crun; execCPUAffinity is not the init's, config.md). */
 	if (nook_cgroup_attach_init(&c->spec, c->id, &c->cgroup, c->pid, c->in_unified_cgroup,
 	                            err) < 0 ||
-	    nook_cpu_affinity_reset(c->pid, err) < 0)
+	    nook_cpu_affinity_reset(c->pid, err) < 0 || apply_intel_rdt(c, err) < 0)
 		return -1;
 	if (nook_ns_write_id_maps(&c->spec, c->pid, err) < 0 || send_hook_state(c, err) < 0)
+		return -1;
+	/* linux.netDevices: into the init's network namespace before GO, so the
+	 * hooks and the workload find them there. */
+	if (nook_net_devices_move(&c->spec, c->pid, err) < 0)
 		return -1;
 	if (nook_sync_send(c->sync_fd, NOOK_SYNC_GO, NULL, -1, err) < 0) {
 		/* The init died before GO: its own report is the better one. */

@@ -5,6 +5,7 @@
 #include "nook/container.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "nook/cleanup.h"
+#include "nook/intel_rdt.h"
 #include "nook/log.h"
 #include "nook/state.h"
 
@@ -90,6 +92,19 @@ static int kill_init(struct nook_container *c, struct nook_error *err)
 	return 0;
 }
 
+/* linux.intelRdt: the groups nook_rdt_apply made; without a resctrl
+ * mount there is none. */
+static int remove_intel_rdt(struct nook_container *c, struct nook_error *err)
+{
+	char root[PATH_MAX];
+	struct nook_error none;
+
+	if (!c->have_spec || !c->spec.linux.intel_rdt.present ||
+	    nook_rdt_find_root(root, sizeof(root), &none) < 0)
+		return 0;
+	return nook_rdt_remove(root, &c->spec.linux.intel_rdt, c->id, err);
+}
+
 /* A failure leaves the rest (cgroups, state directory) as it is, so that
  * the container is still there for `delete --force` to finish later. */
 int nook_container_destroy(struct nook_container *c, struct nook_error *err)
@@ -102,6 +117,8 @@ int nook_container_destroy(struct nook_container *c, struct nook_error *err)
 		nook_cgroup_free(&c->cgroup);
 		c->have_cgroup = false;
 	}
+	if (remove_intel_rdt(c, err) < 0)
+		return nook_error_prefix(err, "container \"%s\" is kept", c->id);
 	if (c->have_state_dir || c->state_dirfd >= 0) {
 		if (nook_state_dir_remove(c->root, c->id, err) < 0)
 			return -1;

@@ -7,7 +7,7 @@
  * (tests/unit/test_features.c compiles a filter with each of them;
  * SCMP_ACT_NOTIFY with linux.seccomp.listenerPath, which features-linux.md
  * has no field for); what src/spec/support.c refuses is reported as not
- * enabled (idmap mounts, netDevices, intelRdt); the memoryPolicy
+ * enabled (idmap mounts); netDevices is src/linux/net_devices.c; the memoryPolicy
  * modes and flags are the tables of src/spec/mempolicy_args.c. */
 #include "nook/features.h"
 
@@ -180,11 +180,17 @@ static void linux_features(struct nook_gen *g)
 	key_enabled(g, "apparmor", true);
 	key_enabled(g, "selinux", true);
 	memory_policy(g);
-	key_enabled(g, "intelRdt", false);
+	/* linux.intelRdt: src/linux/intel_rdt.c, schemata and enableMonitoring
+	 * included; a host without resctrl refuses it at create. */
+	nook_gen_open_map(g, "intelRdt");
+	nook_gen_key_bool(g, "enabled", true);
+	nook_gen_key_bool(g, "schemata", true);
+	nook_gen_key_bool(g, "monitoring", true);
+	nook_gen_close_map(g);
 	nook_gen_open_map(g, "mountExtensions");
 	key_enabled(g, "idmap", false);
 	nook_gen_close_map(g);
-	key_enabled(g, "netDevices", false);
+	key_enabled(g, "netDevices", true);
 	nook_gen_close_map(g);
 }
 

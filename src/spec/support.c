@@ -6,7 +6,9 @@
  * The checks below are the whole list, in document order: delete a line
  * when the runtime learns the feature. What would change the host instead
  * of the container is refused by src/spec/ns_policy.c, called from here. */
+#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -131,10 +133,72 @@ static int check_seccomp(const struct nook_seccomp *sc, struct nook_error *err)
 	return 0;
 }
 
+/* A network interface name as the kernel takes it (dev_valid_name): 1 to
+ * IFNAMSIZ-1 bytes, not "." or "..", no '/', ':' or white space. */
+static bool valid_ifname(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len >= 16 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return false;
+	for (const char *p = name; *p != '\0'; p++)
+		if (*p == '/' || *p == ':' || isspace((unsigned char)*p))
+			return false;
+	return true;
+}
+
+/* linux.netDevices (config-linux.md, "Network Devices"): moved into the
+ * container's network namespace, so there must be one (new or by path, as
+ * runc asks); two devices may not take the same name there (the second move
+ * would fail after the first was done); a "%d" template may repeat. */
+static int check_net_devices(const struct nook_linux *l, struct nook_error *err)
+{
+	bool netns = false;
+
+	if (l->n_net_devices == 0)
+		return 0;
+	for (size_t i = 0; i < l->n_namespaces; i++)
+		netns = netns || l->namespaces[i].type == NOOK_NS_NETWORK;
+	if (!netns)
+		return nook_fail(err, EINVAL,
+		                 "linux.netDevices: needs a network namespace in "
+		                 "linux.namespaces (the devices are moved into it)");
+	for (size_t i = 0; i < l->n_net_devices; i++) {
+		const struct nook_net_device *d = &l->net_devices[i];
+		const char *name = d->name != NULL ? d->name : d->host_name;
+
+		if (!valid_ifname(d->host_name))
+			return nook_fail(
+			    err, EINVAL,
+			    "linux.netDevices[\"%s\"]: not a valid interface name "
+			    "(1 to 15 bytes, not \".\" or \"..\", no '/', ':' or space)",
+			    d->host_name);
+		if (d->name != NULL && !valid_ifname(d->name))
+			return nook_fail(
+			    err, EINVAL,
+			    "linux.netDevices[\"%s\"].name: \"%s\": not a valid interface "
+			    "name (1 to 15 bytes, not \".\" or \"..\", no '/', ':' or space)",
+			    d->host_name, d->name);
+		if (strchr(name, '%') != NULL)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			const struct nook_net_device *o = &l->net_devices[j];
+			if (strcmp(o->name != NULL ? o->name : o->host_name, name) == 0)
+				return nook_fail(
+				    err, EINVAL,
+				    "linux.netDevices[\"%s\"].name: \"%s\" is also the "
+				    "name of linux.netDevices[\"%s\"] in the container",
+				    d->host_name, name, o->host_name);
+		}
+	}
+	return 0;
+}
+
 static int check_linux(const struct nook_linux *l, const struct nook_host_facts *host,
                        struct nook_error *err)
 {
-	REFUSE_IF(l->net_devices != NULL, "linux.netDevices", NOT_YET);
+	if (check_net_devices(l, err) < 0)
+		return -1;
 	/* linux.cgroupsPath and linux.resources: the files of src/linux/cgroup/; what a
 	 * host lacks (a controller, a file) is refused when it is applied. */
 	if (check_seccomp(&l->seccomp, err) < 0)
@@ -143,7 +207,17 @@ static int check_linux(const struct nook_linux *l, const struct nook_host_facts 
 	if (l->mount_label != NULL && !nook_spec_mount_label_valid(l->mount_label))
 		return nook_fail(err, 0, "linux.mountLabel: \"%s\": must be a label without '\"'",
 		                 l->mount_label);
-	REFUSE_IF(l->intel_rdt.present, "linux.intelRdt", NOT_YET);
+	/* linux.intelRdt: src/linux/intel_rdt.c; a host without resctrl is
+	 * refused there, before the init runs. closID names one directory of
+	 * the resctrl root, or "/" for the root itself. */
+	const char *clos = l->intel_rdt.clos_id;
+	if (clos != NULL && strcmp(clos, "/") != 0 &&
+	    (clos[0] == '\0' || strchr(clos, '/') != NULL || strcmp(clos, ".") == 0 ||
+	     strcmp(clos, "..") == 0))
+		return nook_fail(err, EINVAL,
+		                 "linux.intelRdt.closID: \"%s\": must be \"/\" or one directory "
+		                 "name (not empty, \".\" or \"..\", no '/')",
+		                 clos);
 	if (l->memory_policy.present &&
 	    nook_mempolicy_from_spec(&l->memory_policy, &(struct nook_mempolicy){0}, err) < 0)
 		return -1;

@@ -115,8 +115,10 @@ static void cgroup_and_others(void **unused)
 	/* the systemd driver (--systemd-cgroup); not yet said for a user manager */
 	assert_true(YAJL_IS_TRUE(GET(yajl_t_true, "linux", "cgroup", "systemd")));
 	assert_true(YAJL_IS_FALSE(GET(yajl_t_false, "linux", "cgroup", "systemdUser")));
-	assert_true(YAJL_IS_FALSE(GET(yajl_t_false, "linux", "intelRdt", "enabled")));
-	assert_true(YAJL_IS_FALSE(GET(yajl_t_false, "linux", "netDevices", "enabled")));
+	assert_true(YAJL_IS_TRUE(GET(yajl_t_true, "linux", "intelRdt", "enabled")));
+	assert_true(YAJL_IS_TRUE(GET(yajl_t_true, "linux", "intelRdt", "schemata")));
+	assert_true(YAJL_IS_TRUE(GET(yajl_t_true, "linux", "intelRdt", "monitoring")));
+	assert_true(YAJL_IS_TRUE(GET(yajl_t_true, "linux", "netDevices", "enabled")));
 	assert_true(
 	    YAJL_IS_FALSE(GET(yajl_t_false, "linux", "mountExtensions", "idmap", "enabled")));
 	/* The runtime's support, whatever the host (features-linux.md). */

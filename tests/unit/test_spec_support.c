@@ -126,7 +126,6 @@ static void test_unsupported(void **state)
 	         "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],"
 	         "\"gidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}]"),
 	     "not supported: mounts[1].uidMappings: id-mapped mounts are not implemented yet"},
-	    {LINUX("\"netDevices\":{\"eth0\":{}}"), "not supported: linux.netDevices: "},
 	    {LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_NOTIFY\",\"listenerPath\":\"/s\"}"),
 	     "not supported: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY as the default"},
 	    {LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
@@ -137,11 +136,58 @@ static void test_unsupported(void **state)
 	           "\"syscalls\":[{\"names\":[\"open\",\"sendmsg\"],\"action\":"
 	           "\"SCMP_ACT_NOTIFY\"}]}"),
 	     "not supported: linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY for sendmsg"},
-	    {LINUX("\"intelRdt\":{\"closID\":\"x\"}"), "not supported: linux.intelRdt: "},
+	    {LINUX("\"intelRdt\":{\"closID\":\"a/b\"}"),
+	     "linux.intelRdt.closID: \"a/b\": must be \"/\" or one directory name"},
+	    {LINUX("\"intelRdt\":{\"closID\":\"..\"}"),
+	     "linux.intelRdt.closID: \"..\": must be \"/\" or one directory name"},
+	    {LINUX("\"intelRdt\":{\"closID\":\"\"}"),
+	     "linux.intelRdt.closID: \"\": must be \"/\" or one directory name"},
 	    {LINUX("\"memoryPolicy\":{\"mode\":\"MPOL_BIND\"}"),
 	     "linux.memoryPolicy.nodes: MPOL_BIND needs at least one node"},
 	};
 	ASSERT_REFUSED(cases, &all_lsm);
+}
+
+/* linux.netDevices (config-linux.md, "Network Devices"): checked before
+ * anything is made; the devices themselves are src/linux/net_devices.c's. */
+#define NETNS "\"namespaces\":[{\"type\":\"network\"}],"
+static void test_net_devices_checked(void **state)
+{
+	static const struct refusal cases[] = {
+	    {LINUX("\"netDevices\":{\"eth0\":{}}"),
+	     "linux.netDevices: needs a network namespace in linux.namespaces"},
+	    {LINUX(NETNS "\"netDevices\":{\"eth0\":{\"name\":\"a/b\"}}"),
+	     "linux.netDevices[\"eth0\"].name: \"a/b\": not a valid interface name"},
+	    {LINUX(NETNS "\"netDevices\":{\"eth0\":{\"name\":\"..\"}}"),
+	     "linux.netDevices[\"eth0\"].name: \"..\": not a valid interface name"},
+	    {LINUX(NETNS "\"netDevices\":{\"eth0\":{\"name\":\"a b\"}}"),
+	     "linux.netDevices[\"eth0\"].name: \"a b\": not a valid interface name"},
+	    {LINUX(NETNS "\"netDevices\":{\"eth0\":{\"name\":\"0123456789abcdef\"}}"),
+	     "linux.netDevices[\"eth0\"].name: \"0123456789abcdef\": not a valid"},
+	    {LINUX(NETNS "\"netDevices\":{\"a:1\":{}}"),
+	     "linux.netDevices[\"a:1\"]: not a valid interface name"},
+	    {LINUX(NETNS "\"netDevices\":{\"eth0\":{\"name\":\"x\"},\"eth1\":{\"name\":\"x\"}}"),
+	     "linux.netDevices[\"eth1\"].name: \"x\" is also the name of "
+	     "linux.netDevices[\"eth0\"] in the container"},
+	    {LINUX(NETNS "\"netDevices\":{\"eth0\":{\"name\":\"eth1\"},\"eth1\":{}}"),
+	     "linux.netDevices[\"eth1\"].name: \"eth1\" is also the name of "
+	     "linux.netDevices[\"eth0\"]"},
+	};
+	static const char *const ok[] = {
+	    LINUX(NETNS "\"netDevices\":{\"eth0\":{}}"),
+	    LINUX(NETNS "\"netDevices\":{\"eth0\":{\"name\":\"012345678901234\"}}"),
+	    /* a template may repeat: the kernel makes the names unique */
+	    LINUX(NETNS "\"netDevices\":{\"a\":{\"name\":\"e%d\"},\"b\":{\"name\":\"e%d\"}}"),
+	    LINUX("\"intelRdt\":{\"closID\":\"/\"}"),
+	    LINUX("\"intelRdt\":{\"closID\":\"gold\",\"memBwSchema\":\"MB:0=20\"}"),
+	    LINUX("\"namespaces\":[{\"type\":\"network\",\"path\":\"/n\"}],"
+	          "\"netDevices\":{\"eth0\":{}}"),
+	};
+	struct nook_error err;
+
+	ASSERT_REFUSED(cases, &all_lsm);
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		assert_int_equal(check(ok[i], &all_lsm, &err), 0);
 }
 
 /* config-linux.md: listenerPath "is ignored" without SCMP_ACT_NOTIFY; with
@@ -186,6 +232,7 @@ int main(void)
 	    cmocka_unit_test(test_unsupported),
 	    cmocka_unit_test(test_hooks_supported),
 	    cmocka_unit_test(test_seccomp_listener_accepted),
+	    cmocka_unit_test(test_net_devices_checked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
