@@ -76,11 +76,20 @@ int nook_lsm_key_label(const struct nook_process *proc, struct nook_lsm *lsm, bo
 
 	if (!lsm->opened || lsm->key_fd < 0 || proc->selinux_label == NULL)
 		return 0;
-	if (write_attr(lsm->key_fd, label, strlen(label)) < 0)
+	if (write_attr(lsm->key_fd, label, strlen(label)) < 0) {
+		/* the keyring is labelled before the exec attribute is written:
+		 * this is where a label the policy does not know shows first */
+		if (errno == EINVAL && set)
+			return nook_fail(
+			    err, 0,
+			    "process.selinuxLabel: \"%s\" is not a valid label for the "
+			    "loaded SELinux policy (write /proc/thread-self/attr/keycreate)",
+			    label);
 		return nook_fail(err, errno,
 		                 "process.selinuxLabel: %s the label of the session keyring "
 		                 "(write /proc/thread-self/attr/keycreate)",
 		                 set ? "set" : "reset");
+	}
 	return 0;
 }
 

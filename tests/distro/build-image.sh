@@ -1,7 +1,13 @@
 #!/bin/bash
 # Build (or reuse) the Debian 12 image the distro stage boots: a stock
 # bookworm with systemd as PID 1, AppArmor, podman, conmon, containerd and
-# Debian's cloud kernel, made with mmdebstrap from Debian's archive.
+# Debian's cloud kernel, made with mmdebstrap from Debian's archive. It also
+# holds Debian's SELinux reference policy (selinux-policy-default), set to
+# permissive: booted with "security=selinux selinux=1" (tests/distro/run.sh,
+# DISTRO_LSM=selinux) the same image runs under SELinux instead of AppArmor
+# (one major LSM at a time on Debian 12's kernel). Its files are not
+# labelled (unlabeled_t): permissive mode allows it, and the labels the
+# tests check are those nook sets on processes and mounts.
 #   tests/distro/build-image.sh [CACHE_DIR]     (default tests/.work/distro)
 # Prints the image's directory, CACHE_DIR/image-KEY, holding rootfs.ext4,
 # vmlinuz and initrd.img; KEY is a hash of the package list and of this
@@ -24,10 +30,12 @@ MIRROR=${DISTRO_MIRROR:-http://deb.debian.org/debian}
 SIZE_MB=${DISTRO_IMAGE_MB:-3072}
 
 # The packages: what the guest tests drive (podman, conmon, containerd,
-# runc as the reference runtime, apparmor), what they use (busybox-static
+# runc as the reference runtime, apparmor, selinux-policy-default with
+# its selinux-utils and policycoreutils), what they use (busybox-static
 # for the containers' rootfs, jq, iproute2), and the libraries nook links.
 PACKAGES="systemd-sysv apparmor dbus linux-image-cloud-amd64 initramfs-tools
 podman conmon containerd runc busybox-static iproute2 jq kmod udev procps
+selinux-policy-default selinux-utils policycoreutils
 libyajl2 libseccomp2 libcap2 libcgroup2 libapparmor1 libselinux1 libsystemd0"
 
 fail3() {
@@ -96,6 +104,18 @@ for u in systemd-firstboot.service serial-getty@ttyS0.service getty@tty1.service
 	ln -sf /dev/null "$root/etc/systemd/system/$u"
 done
 
+# --- SELinux, for the boots with "security=selinux selinux=1": permissive,
+# Debian's reference policy (systemd loads it from
+# /etc/selinux/default/policy/ early in boot)
+cat >"$root/etc/selinux/config" <<'SECFG'
+SELINUX=permissive
+SELINUXTYPE=default
+SECFG
+ls "$root"/etc/selinux/default/policy/policy.* >/dev/null || {
+	echo "selinux-policy-default left no /etc/selinux/default/policy/policy.*" >&2
+	exit 1
+}
+
 # --- containerd: the runc shim with the systemd cgroup driver, nook as its
 # binary (what kubeadm sets up for the CRI; ctr passes the same options as
 # flags: --runc-binary, --runc-systemd-cgroup)
@@ -149,7 +169,9 @@ cat >"$root/usr/local/sbin/nook-tests-boot" <<'BOOT'
 # Run the tests of the second disk, then power off (tests/distro/run.sh).
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 up=$(cut -d' ' -f1 /proc/uptime)
-echo "DISTRO-INFO booted to multi-user in ${up}s ($(uname -r), $(cat /sys/module/apparmor/parameters/enabled 2>/dev/null | sed 's/Y/AppArmor on/;s/N/AppArmor off/'))"
+lsm=$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null | sed 's/Y/AppArmor on/;s/N/AppArmor off/')
+if [ -e /sys/fs/selinux/enforce ]; then lsm="SELinux $(getenforce 2>/dev/null)"; fi
+echo "DISTRO-INFO booted to multi-user in ${up}s ($(uname -r), $lsm)"
 d=/run/nook-tests
 mkdir -p $d
 if ! mount -o ro /dev/vdb $d; then
