@@ -1,6 +1,5 @@
 /* nook_cgroup_destroy: kill what is left in the directories nook made, wait
  * until they are empty, remove them deepest first; and nook_cgroup_free. */
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -72,29 +71,21 @@ static int wait_empty(const struct nook_cgroup *cg, struct nook_error *err)
 	return nook_fail(err, EBUSY, "cgroup: processes are left after SIGKILL");
 }
 
+static int remove_below(const char *dir, struct nook_error *err);
+
+static int remove_tree(const char *sub, void *unused, struct nook_error *err)
+{
+	if (remove_below(sub, err) < 0)
+		return -1;
+	if (rmdir(sub) < 0 && errno != ENOENT)
+		return nook_fail(err, errno, "cgroup: remove %s", sub);
+	return 0;
+}
+
 /* The cgroups below dir, deepest first (runc's RemovePath, crun). */
 static int remove_below(const char *dir, struct nook_error *err)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int rc = 0;
-
-	if (d == NULL)
-		return errno == ENOENT ? 0 : nook_fail(err, errno, "cgroup: open %s", dir);
-	while (rc == 0 && (e = readdir(d)) != NULL) {
-		char sub[4096];
-		if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 ||
-		    strcmp(e->d_name, "..") == 0)
-			continue;
-		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name) >= sizeof(sub))
-			rc = nook_fail(err, ENAMETOOLONG, "cgroup: %s/%s", dir, e->d_name);
-		else if (remove_below(sub, err) < 0)
-			rc = -1;
-		else if (rmdir(sub) < 0 && errno != ENOENT)
-			rc = nook_fail(err, errno, "cgroup: remove %s", sub);
-	}
-	closedir(d);
-	return rc;
+	return nook_cg_each_child(dir, remove_tree, NULL, err);
 }
 
 /* The leaf with what is below it, then the parents nook made for it; a

@@ -1,6 +1,7 @@
 /* Reading and writing cgroupfs files, and finding a controller's directory.
  * Errors name the config path and the file, because a cgroup write fails
  * with a bare EINVAL or ENOENT that says nothing by itself. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -168,4 +169,28 @@ int nook_cg_check_usage(const char *dir, const char *usage_file, int64_t limit,
 		                 " is below the current usage %" PRIu64,
 		                 limit, usage);
 	return 0;
+}
+
+int nook_cg_each_child(const char *dir,
+                       int (*fn)(const char *sub, void *ctx, struct nook_error *err), void *ctx,
+                       struct nook_error *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int rc = 0;
+
+	if (d == NULL)
+		return errno == ENOENT ? 0 : nook_fail(err, errno, "cgroup: open %s", dir);
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		char sub[4096];
+		if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0)
+			continue;
+		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name) >= sizeof(sub))
+			rc = nook_fail(err, ENAMETOOLONG, "cgroup: %s/%s", dir, e->d_name);
+		else
+			rc = fn(sub, ctx, err);
+	}
+	closedir(d);
+	return rc;
 }

@@ -46,6 +46,13 @@ int nook_cg_writef(const char *dir, const char *file, const char *cfg, struct no
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 int nook_cg_read(const char *dir, const char *file, char *buf, size_t size, struct nook_error *err);
 bool nook_cg_has_file(const char *dir, const char *file);
+
+/* fn(child) for every cgroup directly below dir (a dir that is gone has
+ * none); stops at the first failure. The sub-cgroups of a container's
+ * directory: made by the workload or for `exec --cgroup`. */
+int nook_cg_each_child(const char *dir,
+                       int (*fn)(const char *sub, void *ctx, struct nook_error *err), void *ctx,
+                       struct nook_error *err);
 /* No process in dir nor in any cgroup below it (or dir is gone). */
 bool nook_cg_tree_empty(const char *dir);
 /* "key N" from a flat keyed file (memory.events, cgroup.events, oom_control). */

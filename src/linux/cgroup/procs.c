@@ -1,5 +1,4 @@
 /* The processes of a container's cgroup: list, signal, freeze. */
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,29 +26,28 @@ static const struct nook_cgroup_dir *freezer_dir(const struct nook_cgroup *cg)
 	return d;
 }
 
+struct pid_list {
+	pid_t *v;
+	size_t n;
+};
+
 static int pids_of(const char *dir, bool top, pid_t **pids, size_t *n, struct nook_error *err);
+
+static int pids_of_child(const char *sub, void *ctx, struct nook_error *err)
+{
+	struct pid_list *l = ctx;
+	return pids_of(sub, false, &l->v, &l->n, err);
+}
 
 /* The sub-cgroups' too (`exec --cgroup`, or made by the container itself),
  * as runc's GetAllPids. */
 static int pids_below(const char *dir, pid_t **pids, size_t *n, struct nook_error *err)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int rc = 0;
+	struct pid_list l = {*pids, *n};
+	int rc = nook_cg_each_child(dir, pids_of_child, &l, err);
 
-	if (d == NULL)
-		return errno == ENOENT ? 0 : nook_fail(err, errno, "cgroup: open %s", dir);
-	while (rc == 0 && (e = readdir(d)) != NULL) {
-		char sub[4096];
-		if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 ||
-		    strcmp(e->d_name, "..") == 0)
-			continue;
-		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name) >= sizeof(sub))
-			rc = nook_fail(err, ENAMETOOLONG, "cgroup: %s/%s", dir, e->d_name);
-		else
-			rc = pids_of(sub, false, pids, n, err);
-	}
-	closedir(d);
+	*pids = l.v;
+	*n = l.n;
 	return rc;
 }
 
