@@ -33,9 +33,12 @@ SIZE_MB=${DISTRO_IMAGE_MB:-3072}
 # runc as the reference runtime, apparmor, selinux-policy-default with
 # its selinux-utils and policycoreutils), what they use (busybox-static
 # for the containers' rootfs, jq, iproute2), and the libraries nook links.
+# Rootless (issue 12): uidmap (newuidmap, newgidmap) and dbus-user-session
+# (the user's bus at /run/user/UID/bus, which rootless podman and the
+# systemd driver of an unprivileged caller talk to).
 PACKAGES="systemd-sysv apparmor dbus linux-image-cloud-amd64 initramfs-tools
 podman conmon containerd runc busybox-static iproute2 jq kmod udev procps
-selinux-policy-default selinux-utils policycoreutils
+selinux-policy-default selinux-utils policycoreutils uidmap dbus-user-session
 libyajl2 libseccomp2 libcap2 libcgroup2 libapparmor1 libselinux1 libsystemd0"
 
 fail3() {
@@ -115,6 +118,18 @@ ls "$root"/etc/selinux/default/policy/policy.* >/dev/null || {
 	echo "selinux-policy-default left no /etc/selinux/default/policy/policy.*" >&2
 	exit 1
 }
+
+# --- rootless (issue 12, tests/distro/guest/test_rootless.sh): the user
+# nookuser (uid 1000) with subordinate ids for newuidmap/newgidmap and
+# lingering, so that logind starts user@1000.service (its systemd, its
+# delegated cgroup, its bus /run/user/1000/bus) at boot with no login;
+# nookother (uid 1001), another unprivileged user, neither
+chroot "$root" useradd -m -u 1000 -U -s /bin/bash nookuser
+chroot "$root" useradd -m -u 1001 -U -s /bin/bash nookother
+echo "nookuser:100000:65536" >"$root/etc/subuid"
+echo "nookuser:100000:65536" >"$root/etc/subgid"
+mkdir -p "$root/var/lib/systemd/linger"
+touch "$root/var/lib/systemd/linger/nookuser"
 
 # --- containerd: the runc shim with the systemd cgroup driver, nook as its
 # binary (what kubeadm sets up for the CRI; ctr passes the same options as
