@@ -41,4 +41,12 @@ int nook_id_maps_check(const struct nook_spec *spec, struct nook_error *err);
  * newuidmap / newgidmap. */
 int nook_ns_write_id_maps(const struct nook_spec *spec, pid_t pid, struct nook_error *err);
 
+/* exec by an unprivileged caller (`flags`: the CLONE_NEW* of the
+ * container's namespaces that are not ours): joining the container's pid
+ * namespace needs CAP_SYS_ADMIN over it, which the caller has only inside
+ * the container's user namespace (it owns it). So the runtime joins that
+ * user namespace first, for good (it keeps its uid, files it writes are
+ * still the caller's), and CLONE_NEWUSER leaves `flags`. */
+int nook_userns_join_for_exec(int pidfd, int *flags, struct nook_error *err);
+
 #endif

@@ -3,6 +3,7 @@
  * utils_linux.go and main.go), behaviour only. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,5 +81,15 @@ int nook_state_root_default(char *buf, size_t size, struct nook_error *err)
 		                 "XDG_RUNTIME_DIR=%s: cannot make the state root %s in it "
 		                 "(pass --root for another)",
 		                 xdg, buf);
+	return 0;
+}
+
+int nook_userns_join_for_exec(int pidfd, int *flags, struct nook_error *err)
+{
+	if (geteuid() == 0 || !(*flags & CLONE_NEWUSER))
+		return 0;
+	if (setns(pidfd, CLONE_NEWUSER) < 0)
+		return nook_fail(err, errno, "exec: join the container's user namespace");
+	*flags &= ~CLONE_NEWUSER;
 	return 0;
 }
