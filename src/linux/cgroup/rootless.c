@@ -12,29 +12,62 @@
 #include <unistd.h>
 
 #include "linux/cgroup/internal.h"
+#include "nook/cleanup.h"
 
-const char *nook_cgroup_first_limit(const struct nook_resources *r)
+/* Each limit with the controller that sets it (v2 names; "" the v2
+ * directory itself for unified). */
+static const struct {
+	const char *json, *ctl;
+} limits[] = {
+    {"linux.resources.memory", "memory"},
+    {"linux.resources.cpu", "cpu"},
+    {"linux.resources.pids", "pids"},
+    {"linux.resources.blockIO", "io"},
+    {"linux.resources.hugepageLimits", "hugetlb"},
+    {"linux.resources.network", "net_cls"},
+    {"linux.resources.rdma", "rdma"},
+    {"linux.resources.unified", ""},
+};
+
+static bool sets(const struct nook_resources *r, size_t i)
 {
 	const struct nook_cpu *c = &r->cpu;
 
-	if (r->memory.present)
-		return "linux.resources.memory";
-	if (c->has_shares || c->has_quota || c->has_period || c->has_burst || c->has_idle ||
-	    c->has_realtime_period || c->has_realtime_runtime || c->cpus != NULL || c->mems != NULL)
-		return "linux.resources.cpu";
-	if (r->has_pids_limit)
-		return "linux.resources.pids";
-	if (r->block_io.present)
-		return "linux.resources.blockIO";
-	if (r->n_hugepage_limits > 0)
-		return "linux.resources.hugepageLimits";
-	if (r->network.present)
-		return "linux.resources.network";
-	if (r->n_rdma > 0)
-		return "linux.resources.rdma";
-	if (r->unified.n > 0)
-		return "linux.resources.unified";
-	return NULL;
+	switch (i) {
+	case 0:
+		return r->memory.present;
+	case 1:
+		return c->has_shares || c->has_quota || c->has_period || c->has_burst ||
+		       c->has_idle || c->has_realtime_period || c->has_realtime_runtime ||
+		       c->cpus != NULL || c->mems != NULL;
+	case 2:
+		return r->has_pids_limit;
+	case 3:
+		return r->block_io.present;
+	case 4:
+		return r->n_hugepage_limits > 0;
+	case 5:
+		return r->network.present;
+	case 6:
+		return r->n_rdma > 0;
+	default:
+		return r->unified.n > 0;
+	}
+}
+
+static int first_limit(const struct nook_resources *r)
+{
+	for (size_t i = 0; i < NOOK_ARRAY_SIZE(limits); i++)
+		if (sets(r, i))
+			return (int)i;
+	return -1;
+}
+
+const char *nook_cgroup_first_limit(const struct nook_resources *r)
+{
+	int i = first_limit(r);
+
+	return i < 0 ? NULL : limits[i].json;
 }
 
 /* The directory itself if it exists (its cgroup.procs must be writable to
@@ -59,29 +92,38 @@ static int writable(const char *dir, char *which, size_t size)
 	return faccessat(AT_FDCWD, buf, W_OK | X_OK, AT_EACCESS);
 }
 
+static int refuse(const char *limit, const char *dir, const char *which, struct nook_error *err)
+{
+	const char *what = strrchr(limit, '.') + 1;
+
+	return nook_fail(err, errno,
+	                 "%s: cannot set %s limit: container could not join or create cgroup "
+	                 "%s (rootless: %s is not writable by uid %u, no cgroup is delegated to "
+	                 "the user; remove linux.resources, or use a cgroup v2 subtree "
+	                 "delegated to the user)",
+	                 limit, what, dir, which, (unsigned)geteuid());
+}
+
 int nook_cgroup_rootless_check(const struct nook_spec *spec, const char *id, bool systemd,
                                struct nook_error *err)
 {
-	const char *limit = nook_cgroup_first_limit(&spec->linux.resources);
+	int i = first_limit(&spec->linux.resources);
 	struct nook_cgroup cg = {.systemd = systemd, .rootless = true};
+	char which[4200];
 	int rc = 0;
 
 	/* The systemd driver asks the user's systemd, which knows. */
-	if (limit == NULL || systemd)
+	if (i < 0 || systemd)
 		return 0;
 	if (nook_cgroup_plan(spec, id, &cg, err) < 0)
 		return -1;
-	for (size_t i = 0; i < cg.n_dirs && rc == 0; i++) {
-		char which[4200];
-		if (writable(cg.dirs[i].path, which, sizeof(which)) == 0)
-			continue;
-		rc = nook_fail(err, errno,
-		               "%s: cannot set limits in a rootless container: container could not "
-		               "join or create cgroup %s (%s is not writable by uid %u: no cgroup "
-		               "delegated to the user; remove linux.resources, or use a cgroup v2 "
-		               "subtree delegated to the user)",
-		               limit, cg.dirs[i].path, which, (unsigned)geteuid());
-	}
+	/* The limit's own hierarchy first, so that the error names it. */
+	const struct nook_cgroup_dir *own = nook_cgroup_dir_for(&cg, limits[i].ctl);
+	if (own != NULL && writable(own->path, which, sizeof(which)) < 0)
+		rc = refuse(limits[i].json, own->path, which, err);
+	for (size_t d = 0; d < cg.n_dirs && rc == 0; d++)
+		if (writable(cg.dirs[d].path, which, sizeof(which)) < 0)
+			rc = refuse(limits[i].json, cg.dirs[d].path, which, err);
 	nook_cgroup_free(&cg);
 	return rc;
 }
