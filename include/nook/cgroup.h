@@ -47,6 +47,9 @@ struct nook_cgroup {
 	 * saved, and dirs[0] its v2 directory. NULL: the cgroupfs driver. */
 	bool systemd;
 	char *unit;
+	/* Rootless (set before plan, not saved): no device rules are applied
+	 * (a user namespace may not), as runc's rootless manager. */
+	bool rootless;
 };
 
 /* What mode this host is in (from /proc/self/mountinfo). */
@@ -131,6 +134,16 @@ int nook_cgroup_sub_view(const struct nook_cgroup *cg, char *const *args, size_t
                          struct nook_cgroup *out, struct nook_error *err);
 
 void nook_cgroup_free(struct nook_cgroup *cg);
+
+/* Rootless (src/linux/cgroup/rootless.c): the JSON path of the first limit
+ * linux.resources sets ("linux.resources.memory"; devices are not limits),
+ * or NULL. */
+const char *nook_cgroup_first_limit(const struct nook_resources *r);
+/* Before anything is made: a config with limits needs cgroup directories
+ * the caller may make or join; the error says which is not writable and
+ * what is missing (delegation). */
+int nook_cgroup_rootless_check(const struct nook_spec *spec, const char *id, bool systemd,
+                               struct nook_error *err);
 
 /* The directory of the hierarchy that holds controller ("memory", "hugetlb";
  * "" for the v2 directory itself), or NULL. v2 names: "io" finds a v1

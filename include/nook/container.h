@@ -31,6 +31,7 @@ struct nook_create_opts {
 	bool no_new_keyring;
 	bool relay_terminal; /* foreground run: keep the pty master to relay it */
 	bool systemd_cgroup; /* --systemd-cgroup: the cgroup is a systemd scope unit */
+	bool rootless;       /* --rootless / nook_rootless_decide (nook/userns.h) */
 };
 
 struct nook_container {

@@ -25,8 +25,7 @@ int nook_ns_open_path(const struct nook_spec *spec, size_t index, struct nook_er
  * namespace we are in (the runtime's), as the config checks found them. */
 int nook_ns_join_paths(const struct nook_spec *spec, int skip, int foreign, struct nook_error *err);
 
-/* Write /proc/<pid>/uid_map and gid_map from linux.uidMappings/gidMappings. */
-int nook_ns_write_id_maps(const struct nook_spec *spec, pid_t pid, struct nook_error *err);
+/* nook_ns_write_id_maps: in nook/userns.h. */
 
 /* In a new network namespace: bring the loopback interface up. */
 int nook_ns_loopback_up(struct nook_error *err);

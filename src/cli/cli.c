@@ -11,6 +11,7 @@
 
 #include "cli/cli_util.h"
 #include "nook/log.h"
+#include "nook/userns.h"
 
 static const struct nook_command commands[] = {
     {"create", "create a container; its process waits for start", nook_cmd_create},
@@ -38,28 +39,26 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\nglobal options:\n"
-	             "  --root DIR              state directory (default /run/nook; for a "
-	             "non-root\n"
-	             "                          caller $XDG_RUNTIME_DIR/nook)\n"
+	             "  --root DIR              state directory (default /run/nook; "
+	             "rootless:\n"
+	             "                          $XDG_RUNTIME_DIR/nook)\n"
 	             "  --log FILE              write diagnostics to FILE\n"
 	             "  --log-format FORMAT     text or json\n"
 	             "  --debug                 more diagnostics\n"
 	             "  --systemd-cgroup        the container's cgroup is a systemd scope;\n"
 	             "                          linux.cgroupsPath is \"slice:prefix:name\"\n"
 	             "  --rootless auto|true|false\n"
+	             "                          rootless cgroup handling (auto: when not "
+	             "root,\n"
+	             "                          or root in a user namespace)\n"
 	             "  --version, --help\n\n"
 	             "nook COMMAND --help tells about a command.\n");
 }
 
-static const char *default_root(void)
+/* Commands that keep no state need no state root. */
+static bool needs_root(const char *command)
 {
-	static char buf[4096];
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-
-	if (geteuid() == 0 || xdg == NULL || xdg[0] == '\0')
-		return "/run/nook";
-	snprintf(buf, sizeof(buf), "%s/nook", xdg);
-	return buf;
+	return strcmp(command, "spec") != 0 && strcmp(command, "features") != 0;
 }
 
 /* The global flags as given; checked once the log is open, so that a wrong
@@ -132,7 +131,8 @@ int nook_cli_main(int argc, char **argv)
 	    CLI_FLAG("help", 'h'),
 	    {0},
 	};
-	struct nook_globals g = {.root = default_root()};
+	struct nook_globals g = {0};
+	static char default_root[4096];
 	struct raw_globals raw = {0};
 	struct nook_error err;
 	int c;
@@ -161,6 +161,14 @@ int nook_cli_main(int argc, char **argv)
 		return 1;
 	}
 	const char *name = argv[optind];
+	g.rootless = nook_rootless_decide(raw.rootless);
+	if (g.root == NULL && needs_root(name)) {
+		if (nook_state_root_default(default_root, sizeof(default_root), &err) < 0) {
+			nook_log_error(&err);
+			return 1;
+		}
+		g.root = default_root;
+	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(commands[i].name, name) == 0) {
 			argv += optind;

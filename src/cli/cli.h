@@ -12,6 +12,7 @@ struct nook_globals {
 	bool log_json;    /* --log-format json */
 	bool debug;
 	bool systemd_cgroup; /* --systemd-cgroup: create makes a systemd scope */
+	bool rootless;       /* --rootless, else as runc decides (nook/userns.h) */
 };
 
 struct nook_command {

@@ -79,6 +79,7 @@ int cli_parse_create(const struct nook_globals *g, const char *command, int argc
 	out->opts.root = g->root;
 	out->opts.bundle = ".";
 	out->opts.systemd_cgroup = g->systemd_cgroup;
+	out->opts.rootless = g->rootless;
 	while ((ch = cli_getopt(command, argc, argv, run ? "+b:dh" : "+b:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'b':

@@ -13,8 +13,14 @@
 
 static int need_cgroup(const struct nook_container *c, struct nook_error *err)
 {
+	/* A rootless container where the user may not make cgroups (no
+	 * delegation) runs without one (docs/design.md, "Rootless"). */
 	if (!c->have_cgroup)
-		return nook_fail(err, 0, "container \"%s\" has no cgroup", c->id);
+		return nook_fail(err, 0,
+		                 "container \"%s\" has no cgroup (a rootless container gets "
+		                 "one only where the user may make it: a cgroup v2 subtree "
+		                 "delegated to the user); the freezer, limits and stats need it",
+		                 c->id);
 	return 0;
 }
 

@@ -36,6 +36,7 @@
 #include "nook/security.h"
 #include "nook/state.h"
 #include "nook/sync.h"
+#include "nook/userns.h"
 
 void nook_container_clear(struct nook_container *c)
 {
@@ -174,16 +175,45 @@ static int make_state_dir(struct nook_container *c, struct nook_error *err)
 }
 
 /* The container's cgroup: made and limited before the init exists, and
- * recorded in state.json before any directory of it exists. */
-static int make_cgroup(struct nook_container *c, struct nook_error *err)
+ * recorded in state.json before any directory of it exists. Rootless
+ * without limits, a cgroup the caller may not make is done without (as
+ * runc's rootless cgroupfs manager): the container then has none. */
+static int make_cgroup(struct nook_container *c, bool rootless, struct nook_error *err)
 {
+	c->cgroup.rootless = rootless;
 	if (nook_cgroup_plan(&c->spec, c->id, &c->cgroup, err) < 0)
 		return -1;
 	c->have_cgroup = true;
-	if (save_state(c, NOOK_CREATING, err) < 0 ||
-	    nook_cgroup_realize(&c->spec, &c->cgroup, err) < 0)
+	if (save_state(c, NOOK_CREATING, err) < 0)
 		return -1;
+	if (nook_cgroup_realize(&c->spec, &c->cgroup, err) < 0) {
+		bool denied = err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS;
+		if (!rootless || !denied || c->cgroup.systemd ||
+		    nook_cgroup_first_limit(&c->spec.linux.resources) != NULL)
+			return -1;
+		char text[NOOK_ERROR_MSG_MAX + 64];
+		nook_debug("rootless: no cgroup for the container: %s",
+		           nook_error_text(err, text, sizeof(text)));
+		nook_cgroup_free(&c->cgroup);
+		c->have_cgroup = false;
+	}
 	return save_state(c, NOOK_CREATING, err);
+}
+
+/* Rootless: what would need privileges the caller lacks is refused now,
+ * before anything is made. */
+static int check_rootless(const struct nook_container *c, const struct nook_create_opts *o,
+                          struct nook_error *err)
+{
+	if (nook_id_maps_check(&c->spec, err) < 0)
+		return -1;
+	if (!o->rootless)
+		return 0;
+	if (nook_spec_namespace(&c->spec, NOOK_NS_USER) == NULL && geteuid() != 0)
+		return nook_fail(err, 0,
+		                 "linux.namespaces: a rootless container requires a user "
+		                 "namespace (nook spec --rootless writes one)");
+	return nook_cgroup_rootless_check(&c->spec, c->id, o->systemd_cgroup, err);
 }
 
 /* CLONE_NEW* of the namespaces joined by path that were not the runtime's
@@ -361,13 +391,14 @@ static int create_steps(const struct nook_create_opts *o, struct nook_container 
 
 	if (nook_id_check(o->id, err) < 0 || load_config(o, c, err) < 0)
 		return -1;
-	if (check_runnable(&c->spec, o, err) < 0 || find_rootfs(c, err) < 0)
+	if (check_runnable(&c->spec, o, err) < 0 || find_rootfs(c, err) < 0 ||
+	    check_rootless(c, o, err) < 0)
 		return -1;
 	if (make_state_dir(c, err) < 0 ||
 	    nook_state_pin_config(c->state_dirfd, c->config, c->config_len, err) < 0)
 		return -1;
 	c->cgroup.systemd = o->systemd_cgroup;
-	if (make_cgroup(c, err) < 0)
+	if (make_cgroup(c, o->rootless, err) < 0)
 		return -1;
 	/* oomScoreAdj: inherited from us at clone, as runc's nsexec sets it
 	 * before the user namespace; from inside, a user namespace or a

@@ -37,6 +37,7 @@
 #include "nook/security.h"
 #include "nook/state.h"
 #include "nook/sync.h"
+#include "nook/userns.h"
 
 struct exec_run {
 	int pidfd;
@@ -91,7 +92,8 @@ static int spawn(struct nook_container *c, const struct nook_spec *view,
 	struct nook_ns_saved saved;
 	int flags, sync_fd;
 
-	if (nook_ns_of_process(c->pid, &flags, err) < 0)
+	if (nook_ns_of_process(c->pid, &flags, err) < 0 ||
+	    nook_userns_join_for_exec(r->pidfd, &flags, err) < 0)
 		return -1;
 	/* The container shares our mount namespace: its root is only the
 	 * init's chroot, which setns does not give; the child chroots there. */

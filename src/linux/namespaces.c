@@ -145,42 +145,6 @@ int nook_ns_join_paths(const struct nook_spec *spec, int skip, int foreign, stru
 	return rc;
 }
 
-static int write_map(pid_t pid, const char *file, const struct nook_id_mapping *maps, size_t n,
-                     const char *json_path, struct nook_error *err)
-{
-	char path[64];
-	char buf[4096];
-	size_t len = 0;
-	autoclose int fd = -1;
-
-	if (n == 0)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		int w = snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", maps[i].container_id,
-		                 maps[i].host_id, maps[i].size);
-		if (w < 0 || (size_t)w >= sizeof(buf) - len)
-			return nook_fail(err, 0, "%s: too many mappings", json_path);
-		len += (size_t)w;
-	}
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return nook_fail(err, errno, "%s: open %s", json_path, path);
-	if (write(fd, buf, len) != (ssize_t)len)
-		return nook_fail(err, errno, "%s: write %s (\"%.*s\")", json_path, path,
-		                 (int)strcspn(buf, "\n"), buf);
-	return 0;
-}
-
-int nook_ns_write_id_maps(const struct nook_spec *spec, pid_t pid, struct nook_error *err)
-{
-	if (write_map(pid, "uid_map", spec->linux.uid_mappings, spec->linux.n_uid_mappings,
-	              "linux.uidMappings", err) < 0)
-		return -1;
-	return write_map(pid, "gid_map", spec->linux.gid_mappings, spec->linux.n_gid_mappings,
-	                 "linux.gidMappings", err);
-}
-
 int nook_ns_loopback_up(struct nook_error *err)
 {
 	autoclose int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -307,6 +271,11 @@ int nook_ns_prepare_for_children(const struct nook_spec *spec, int foreign,
 			continue;
 		bool is_pid = ns->type == NOOK_NS_PID;
 		int *slot = is_pid ? &saved->pid_fd : &saved->time_fd;
+		/* A new pid namespace comes from the clone flag: ours is not
+		 * left, and not returned to (setns would need CAP_SYS_ADMIN,
+		 * which a rootless runtime lacks). */
+		if (is_pid && ns->path == NULL)
+			continue;
 		if (save_own_ns(nook_ns_proc_name(ns->type), slot, err) < 0)
 			return -1;
 		if (ns->path != NULL) {
@@ -314,8 +283,6 @@ int nook_ns_prepare_for_children(const struct nook_spec *spec, int foreign,
 				return -1;
 			continue;
 		}
-		if (is_pid)
-			continue; /* a new pid namespace comes from the clone flag */
 		/* A new time namespace: make it here so the offsets can be written
 		 * before its first member (the init) exists. */
 		if (unshare(CLONE_NEWTIME) < 0)

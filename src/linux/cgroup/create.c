@@ -271,6 +271,13 @@ static int apply_all(const struct nook_spec *spec, const struct nook_cgroup *cg,
 	struct nook_resources with_defaults = spec->linux.resources;
 	autofree struct nook_device_cgroup *rules = NULL;
 
+	/* Rootless: device rules are left out (runc ignores the devices
+	 * controller's errors there; the user namespace refuses mknod). */
+	if (cg->rootless) {
+		with_defaults.devices = NULL;
+		with_defaults.n_devices = 0;
+		return nook_cg_apply_fs(cg, &with_defaults, err);
+	}
 	if (nook_cg_container_device_rules(spec, &rules, &with_defaults.n_devices, err) < 0)
 		return -1;
 	if (rules != NULL)
