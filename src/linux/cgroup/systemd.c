@@ -15,6 +15,7 @@
  *
  * pause, resume, events, kill --all and exec act on the scope's directory
  * as on any v2 directory. cgroup v2 only (a v1 or hybrid host is refused). */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@
 #include "linux/cgroup/systemd.h"
 #include "nook/cleanup.h"
 #include "nook/file.h"
+#include "nook/userns.h"
 
 #define SD_DEST          "org.freedesktop.systemd1"
 #define SD_PATH          "/org/freedesktop/systemd1"
@@ -36,26 +38,127 @@
 #define DRIVER           "systemd cgroup driver"
 #define JOB_TIMEOUT_USEC (90ULL * 1000000)
 
+/* Where the user's manager is reached: $DBUS_SESSION_BUS_ADDRESS (set:
+ * that, as runc and crun), else $XDG_RUNTIME_DIR/bus (dbus-user-session's
+ * bus, where rootless podman's runtime finds it: podman passes
+ * XDG_RUNTIME_DIR but no DBUS_SESSION_BUS_ADDRESS), else the manager's own
+ * $XDG_RUNTIME_DIR/systemd/private when there is no bus at all. */
+struct user_bus {
+	char address[4200]; /* a D-Bus address, or "" when none is known */
+	char path[4096];    /* its socket, when nook chose it */
+	char what[4200];    /* how errors name it */
+	bool direct;        /* the manager's own socket, no bus daemon */
+};
+
+/* A D-Bus address value escapes all but [-0-9A-Za-z_/.\\*] as %XX (the
+ * D-Bus specification, "Server Addresses"). */
+static void escape_address(const char *in, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *in != '\0' && n + 4 < size; in++) {
+		unsigned char c = (unsigned char)*in;
+		if (isalnum(c) || strchr("-_/.\\*", c) != NULL)
+			out[n++] = (char)c;
+		else
+			n += (size_t)snprintf(out + n, size - n, "%%%02x", c);
+	}
+	out[n] = '\0';
+}
+
+static void find_user_bus(struct user_bus *u)
+{
+	const char *env = getenv("DBUS_SESSION_BUS_ADDRESS");
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	char bus[4096], private[4096], esc[4096];
+
+	memset(u, 0, sizeof(*u));
+	if (env != NULL && env[0] != '\0') {
+		snprintf(u->address, sizeof(u->address), "%s", env);
+		snprintf(u->what, sizeof(u->what), "the user bus DBUS_SESSION_BUS_ADDRESS=%s", env);
+		return;
+	}
+	if (xdg == NULL || xdg[0] == '\0') {
+		snprintf(
+		    u->what, sizeof(u->what),
+		    "the user bus: neither DBUS_SESSION_BUS_ADDRESS nor XDG_RUNTIME_DIR is set "
+		    "(the user's systemd is reached at $XDG_RUNTIME_DIR/bus)");
+		return;
+	}
+	snprintf(bus, sizeof(bus), "%s/bus", xdg);
+	snprintf(private, sizeof(private), "%s/systemd/private", xdg);
+	u->direct = access(bus, F_OK) != 0 && access(private, F_OK) == 0;
+	snprintf(u->path, sizeof(u->path), "%s", u->direct ? private : bus);
+	escape_address(u->path, esc, sizeof(esc));
+	snprintf(u->address, sizeof(u->address), "unix:path=%s", esc);
+	snprintf(u->what, sizeof(u->what), "the user's %s %s (XDG_RUNTIME_DIR=%s)",
+	         u->direct ? "systemd at" : "bus", u->path, xdg);
+}
+
+/* The user's manager, not the system's: a caller that is not root of the
+ * initial user namespace (runc's shouldUseRootlessCgroupManager). Root of
+ * another user namespace with no user bus in sight is taken as having a
+ * systemd of its own (a container running systemd), as runc takes an
+ * OwnerUID it cannot read as 0. Decided once per process. */
 static bool user_manager(void)
 {
-	return geteuid() != 0;
+	static int cached = -1;
+
+	if (cached < 0) {
+		struct user_bus u;
+		find_user_bus(&u);
+		if (geteuid() != 0)
+			cached = 1;
+		else if (nook_in_initial_userns())
+			cached = 0;
+		else
+			cached = u.address[0] != '\0' &&
+			         (u.path[0] == '\0' || access(u.path, F_OK) == 0);
+	}
+	return cached == 1;
+}
+
+/* Connect to the user's manager and finish the handshake here (a bus
+ * client's Hello), so that a refused or absent bus is told with its
+ * address rather than at the first call. */
+static int user_bus_open(sd_bus **bus, struct nook_error *err)
+{
+	struct user_bus u;
+	sd_bus *b = NULL;
+	const char *step = "connect";
+	int r;
+
+	find_user_bus(&u);
+	if (u.address[0] == '\0')
+		return nook_fail(err, 0, DRIVER ": cannot reach %s", u.what);
+	r = sd_bus_new(&b);
+	if (r >= 0)
+		r = sd_bus_set_address(b, u.address);
+	if (r >= 0 && !u.direct)
+		r = sd_bus_set_bus_client(b, 1);
+	if (r >= 0)
+		r = sd_bus_start(b);
+	if (r >= 0 && !u.direct) {
+		const char *unique;
+		step = "authenticate and say Hello on";
+		r = sd_bus_get_unique_name(b, &unique);
+	}
+	if (r < 0) {
+		sd_bus_unref(b);
+		return nook_fail(err, -r, DRIVER ": cannot %s %s", step, u.what);
+	}
+	*bus = b;
+	return 0;
 }
 
 /* Root: systemd's private socket (no dbus-daemon needed), else the system
- * bus; a non-root caller: its user manager. */
+ * bus; any other caller: its user manager. */
 static int bus_open(sd_bus **bus, struct nook_error *err)
 {
 	int r;
 
-	if (user_manager()) {
-		r = sd_bus_open_user(bus);
-		if (r < 0)
-			return nook_fail(err, -r,
-			                 DRIVER
-			                 ": cannot connect to systemd over D-Bus: the user "
-			                 "bus ($DBUS_SESSION_BUS_ADDRESS, $XDG_RUNTIME_DIR/bus)");
-		return 0;
-	}
+	if (user_manager())
+		return user_bus_open(bus, err);
 	sd_bus *b = NULL;
 	if (access("/run/systemd/private", F_OK) == 0 && sd_bus_new(&b) >= 0) {
 		if (sd_bus_set_address(b, "unix:path=/run/systemd/private") >= 0 &&
