@@ -213,6 +213,13 @@ static int check_rootless(const struct nook_container *c, const struct nook_crea
 		return nook_fail(err, 0,
 		                 "linux.namespaces: a rootless container requires a user "
 		                 "namespace (nook spec --rootless writes one)");
+	/* runc and crun leave networking to the caller (slirp4netns, pasta). */
+	if (c->spec.linux.n_net_devices > 0)
+		return nook_fail(err, 0,
+		                 "linux.netDevices: a rootless container cannot take a host "
+		                 "network interface (that needs CAP_NET_ADMIN in the host's "
+		                 "network namespace); its networking is the caller's job "
+		                 "(slirp4netns, pasta)");
 	return nook_cgroup_rootless_check(&c->spec, c->id, o->systemd_cgroup, err);
 }
 

@@ -1,0 +1,359 @@
+#!/bin/bash
+# Rootless (issue 12; docs/design.md, "Rootless"): nook run by a real
+# unprivileged user that each test makes (useradd, with the /etc/subuid and
+# /etc/subgid ranges useradd grants) and removes again, restoring the /etc
+# files byte for byte. The user runs nook through setpriv with its own
+# $XDG_RUNTIME_DIR ($T/xdg): its state root is $T/xdg/nook, checked empty
+# at the end of each test besides the harness's own checks (which look at
+# root's $STATE, processes and cgroups named $ID).
+# Peers: runc's shouldUseRootlessCgroupManager / shouldHonorXDGRuntimeDir,
+# runc's and crun's use of newuidmap; config-linux.md "User namespace mappings".
+# shellcheck source=tests/lib/harness.sh
+source "$(dirname "$0")/../lib/harness.sh"
+
+nook_specific test_rootless_no_subuid_entry test_rootless_no_newuidmap \
+	test_rootless_limits_refused_without_delegation test_rootless_xdg_runtime_dir_errors \
+	test_rootless_pause_without_cgroup
+
+RL_ETC=(passwd group shadow gshadow subuid subgid passwd- group- shadow- gshadow- subuid- subgid-)
+
+# rl_user: make the user $RL (with subordinate ranges), its bundle ($BUNDLE,
+# owned by it, from `nook spec --rootless`) and $T/xdg; undo at the end.
+rl_user() {
+	command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
+	if [ "$(cat /proc/sys/kernel/unprivileged_userns_clone 2>/dev/null || echo 1)" = 0 ]; then
+		skip "kernel.unprivileged_userns_clone is 0: no user namespaces for unprivileged users"
+	fi
+	mkdir "$T/etc"
+	local f
+	for f in "${RL_ETC[@]}"; do
+		if [ -e "/etc/$f" ]; then cp -a "/etc/$f" "$T/etc/$f"; fi
+	done
+	RL=nookrl$$
+	on_exit rl_remove_user
+	useradd -M -s /usr/sbin/nologin "$RL"
+	RL_UID=$(id -u "$RL")
+	RL_GID=$(id -g "$RL")
+	mkdir -m 0700 "$T/xdg"
+	chown "$RL_UID:$RL_GID" "$T/xdg"
+	chown -R "$RL_UID:$RL_GID" "$BUNDLE"
+	rm -f "$BUNDLE/config.json"
+	as_user "$NOOK" spec --rootless --bundle "$BUNDLE"
+	assert_ok
+	on_exit rl_check_user_state
+}
+
+# Restore every /etc file exactly as it was (useradd and userdel rewrite
+# them and their "-" backups); remove those that were not there.
+rl_remove_user() {
+	userdel "$RL" 2>/dev/null || true
+	local f
+	for f in "${RL_ETC[@]}"; do
+		if [ -e "$T/etc/$f" ]; then
+			cmp -s "$T/etc/$f" "/etc/$f" || cat "$T/etc/$f" >"/etc/$f"
+		else
+			rm -f "/etc/$f"
+		fi
+	done
+}
+
+# The user's own state root holds nothing once a test is done; what is
+# left is deleted (as the user) and reported.
+rl_check_user_state() {
+	local left
+	left=$(ls -A "$T/xdg/nook" 2>/dev/null || true)
+	if [ -n "$left" ]; then
+		echo "leftover state in the user's state root $T/xdg/nook: $left" >&2
+		local id
+		for id in $left; do as_user "$NOOK" delete --force "$id" || true; done
+		return 1
+	fi
+}
+
+# as_user CMD...: run CMD as $RL with a clean environment (stdin /dev/null,
+# a timeout); sets RC, OUT, ERR. RL_ENV: more VAR=VALUE for env.
+as_user() {
+	RC=0
+	timeout -k 5 "$HARNESS_TIMEOUT" setpriv --reuid="$RL_UID" --regid="$RL_GID" --clear-groups \
+		env -i PATH="${RL_PATH:-/usr/sbin:/usr/bin:/sbin:/bin}" HOME="$T" USER="$RL" \
+		XDG_RUNTIME_DIR="$T/xdg" ${RL_ENV:-} "$@" </dev/null >"$T/u.out" 2>"$T/u.err" || RC=$?
+	OUT=$(cat "$T/u.out")
+	ERR=$(cat "$T/u.err")
+	echo "as $RL: $*: exit $RC${OUT:+; stdout: $OUT}${ERR:+; stderr: $ERR}" >&2
+}
+
+# The user's subordinate range: RL_SUBUID / RL_SUBGID (first id).
+rl_subids() {
+	RL_SUBUID=$(awk -F: -v u="$RL" '$1 == u {print $2; exit}' /etc/subuid)
+	RL_SUBGID=$(awk -F: -v u="$RL" '$1 == u {print $2; exit}' /etc/subgid)
+	[ -n "$RL_SUBUID" ] && [ -n "$RL_SUBGID" ] || fail "useradd granted no subordinate ids"
+}
+
+# The config maps container ids 0 (the user) and 1..65536 (its range).
+rl_full_range() {
+	command -v newuidmap >/dev/null || skip "newuidmap is not installed (Debian package uidmap)"
+	rl_subids
+	cfg '.linux.uidMappings = [{containerID: 0, hostID: $u, size: 1},
+	                           {containerID: 1, hostID: $su, size: 65536}]
+	   | .linux.gidMappings = [{containerID: 0, hostID: $g, size: 1},
+	                           {containerID: 1, hostID: $sg, size: 65536}]' \
+		--argjson u "$RL_UID" --argjson g "$RL_GID" \
+		--argjson su "$RL_SUBUID" --argjson sg "$RL_SUBGID"
+}
+
+rl_args() {
+	cfg '.process.args = $a | .process.terminal = false' --argjson a "$(json_array "$@")"
+}
+
+# Nothing of container $ID anywhere: no state dir in the user's root or in
+# /run/nook, no cgroup (the harness also looks for processes).
+rl_nothing_left() {
+	[ ! -e "$T/xdg/nook/$ID" ] || fail "state directory $T/xdg/nook/$ID left"
+	[ ! -e "/run/nook/$ID" ] || fail "state directory /run/nook/$ID left"
+	[ -z "$(harness_cgroups)" ] || fail "cgroup left: $(harness_cgroups)"
+}
+
+# ------------------------------------------------------------------ tests
+
+test_rootless_spec_and_run() {
+	rl_user
+	jq -e '.linux.uidMappings == [{containerID: 0, hostID: '"$RL_UID"', size: 1}]' \
+		"$BUNDLE/config.json" >/dev/null || fail "spec --rootless: uidMappings"
+	rl_args sh -c 'id -u; cat /proc/self/uid_map; [ -c /dev/null ] && echo null-ok; echo x >/dev/null && echo write-ok'
+	as_user "$NOOK" run --bundle "$BUNDLE" "$ID"
+	assert_ok
+	assert_match "$OUT" '^0
+ +0 +'"$RL_UID"' +1
+null-ok
+write-ok$' "the container's uid and uid_map"
+	# the state went to $XDG_RUNTIME_DIR/nook: made, and empty again
+	[ -d "$T/xdg/nook" ] || fail "no state root $T/xdg/nook"
+	rl_nothing_left
+}
+
+test_rootless_detached_exec_list_ps_kill_delete() {
+	rl_user
+	rl_args sh -c 'touch /tmp/ready; while :; do sleep 0.05; done'
+	as_user "$NOOK" run --detach --bundle "$BUNDLE" "$ID"
+	assert_ok
+	on_exit 'as_user "$NOOK" delete --force "$ID"'
+	[ -d "$T/xdg/nook/$ID" ] || fail "state not under \$XDG_RUNTIME_DIR/nook"
+	as_user "$NOOK" state "$ID"
+	assert_ok
+	local pid
+	pid=$(jq -r .pid <<<"$OUT")
+	assert_eq "$RL_UID" "$(stat -c %u "/proc/$pid")" "owner of the init"
+	as_user "$NOOK" list -q
+	assert_ok
+	assert_eq "$ID" "$OUT" "list"
+	as_user "$NOOK" ps --format json "$ID"
+	assert_ok
+	assert_contains "$OUT" "$pid" "ps"
+	as_user "$NOOK" exec "$ID" sh -c 'id -u; cat /proc/self/uid_map'
+	assert_ok
+	assert_match "$OUT" '^0
+ +0 +'"$RL_UID"' +1$' "exec: uid and uid_map"
+	# another user: its own state root shows nothing; ours it may not open;
+	# the init it may not signal
+	RC=0
+	setpriv --reuid=65534 --regid=65534 --clear-groups env -i XDG_RUNTIME_DIR="$T/other" \
+		"$NOOK" list -q >"$T/o.out" 2>"$T/o.err" || RC=$?
+	assert_ne 0 "$RC" "list as nobody without its own XDG_RUNTIME_DIR"
+	mkdir -m 0700 "$T/other" && chown 65534:65534 "$T/other"
+	OUT=$(setpriv --reuid=65534 --regid=65534 --clear-groups env -i XDG_RUNTIME_DIR="$T/other" \
+		"$NOOK" list -q)
+	assert_eq "" "$OUT" "list as another user"
+	RC=0
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$NOOK" --root "$T/xdg/nook" \
+		kill "$ID" KILL 2>"$T/o.err" || RC=$?
+	assert_ne 0 "$RC" "kill by another user"
+	assert_contains "$(cat "$T/o.err")" "Permission denied"
+	kill -0 "$pid" || fail "the init died of another user's kill"
+	as_user "$NOOK" kill "$ID" KILL
+	assert_ok
+	local i
+	for ((i = 0; i < 100; i++)); do
+		as_user "$NOOK" state "$ID"
+		[ "$(jq -r .status <<<"$OUT")" = stopped ] && break
+		sleep 0.05
+	done
+	as_user "$NOOK" delete "$ID"
+	assert_ok
+	rl_nothing_left
+}
+
+test_rootless_root_flag_wins() {
+	rl_user
+	mkdir "$T/myroot" && chown "$RL_UID" "$T/myroot"
+	rl_args sh -c 'sleep 30'
+	as_user "$NOOK" --root "$T/myroot" run --detach --bundle "$BUNDLE" "$ID"
+	assert_ok
+	on_exit 'as_user "$NOOK" --root "$T/myroot" delete --force "$ID"'
+	[ -d "$T/myroot/$ID" ] || fail "--root not used"
+	[ ! -e "$T/xdg/nook/$ID" ] || fail "state in \$XDG_RUNTIME_DIR despite --root"
+	as_user "$NOOK" --root "$T/myroot" delete --force "$ID"
+	assert_ok
+	[ ! -e "$T/myroot/$ID" ] || fail "state left in --root"
+}
+
+test_rootless_pause_without_cgroup() {
+	rl_user
+	rl_args sh -c 'sleep 30'
+	as_user "$NOOK" run --detach --bundle "$BUNDLE" "$ID"
+	assert_ok
+	on_exit 'as_user "$NOOK" delete --force "$ID"'
+	# this host delegates no cgroup: the container has none, and says so
+	as_user "$NOOK" pause "$ID"
+	assert_failed
+	assert_error_line 'has no cgroup' 'delegated'
+	as_user "$NOOK" delete --force "$ID"
+	assert_ok
+	rl_nothing_left
+}
+
+test_rootless_rootless_false_wins() {
+	rl_user
+	# runc's --rootless false: the cgroup errors are not tolerated
+	as_user "$NOOK" --rootless false run --bundle "$BUNDLE" "$ID"
+	assert_failed
+	assert_contains "$ERR" "cgroup"
+	assert_contains "$ERR" "Permission denied"
+	rl_nothing_left
+}
+
+test_rootless_full_range_newuidmap() {
+	rl_user
+	rl_full_range
+	rl_args sh -c 'cat /proc/self/uid_map /proc/self/gid_map; touch /tmp/f && chown 1000:1000 /tmp/f && echo chown-ok'
+	set_caps CAP_CHOWN
+	as_user "$NOOK" run --bundle "$BUNDLE" "$ID"
+	assert_ok
+	assert_match "$OUT" '^ +0 +'"$RL_UID"' +1
+ +1 +'"$RL_SUBUID"' +65536
+ +0 +'"$RL_GID"' +1
+ +1 +'"$RL_SUBGID"' +65536
+chown-ok$' "uid_map and gid_map written by newuidmap and newgidmap"
+	# container uid 1000 is host uid subuid+999
+	assert_eq "$((RL_SUBUID + 999)):$((RL_SUBGID + 999))" "$(stat -c %u:%g "$ROOTFS/tmp/f")" \
+		"host owner of a file chowned to 1000 inside"
+	rl_nothing_left
+}
+
+test_rootless_in_userns_like_podman() {
+	rl_user
+	command -v unshare >/dev/null || skip "unshare (util-linux) is not installed"
+	# As rootless podman runs its runtime: uid 0 in a user namespace whose
+	# uid_map is "0 <uid> 1", USER unset, no --root.
+	mkdir "$T/u" && chown "$RL_UID" "$T/u"
+	cat >"$T/inside.sh" <<EOF
+set -e
+cat /proc/self/uid_map
+rm -f "$BUNDLE/config.json"
+"$NOOK" spec --rootless --bundle "$BUNDLE"
+jq '.process.args = ["sh", "-c", "cat /proc/self/uid_map; sleep 30"]' "$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+"$NOOK" run --detach --bundle "$BUNDLE" "$ID" >"$T/u/podman.out"
+test -d "$T/xdg/nook/$ID" && echo state-in-xdg
+"$NOOK" list -q
+"$NOOK" exec "$ID" id -u
+"$NOOK" delete --force "$ID"
+EOF
+	chmod 0644 "$T/inside.sh"
+	as_user env -u USER unshare --user --map-root-user bash "$T/inside.sh"
+	on_exit 'as_user "$NOOK" delete --force "$ID"'
+	assert_ok
+	assert_match "$OUT" '^ +0 +'"$RL_UID"' +1
+state-in-xdg
+'"$ID"'
+0$' "as uid 0 of a user namespace"
+	assert_match "$(cat "$T/u/podman.out")" '^ +0 +0 +1$' "the container's uid_map (nested)"
+	rl_nothing_left
+}
+
+test_rootless_no_subuid_entry() {
+	rl_user
+	rl_full_range
+	# the user's line goes from /etc/subuid (restored with the rest)
+	grep -v "^$RL:" /etc/subuid >"$T/subuid.new" || true
+	cat "$T/subuid.new" >/etc/subuid
+	as_user "$NOOK" run --bundle "$BUNDLE" "$ID"
+	assert_failed
+	assert_error_line 'linux\.uidMappings\[1\]' "host ids $RL_SUBUID-" '/etc/subuid'
+	rl_nothing_left
+}
+
+test_rootless_no_newuidmap() {
+	rl_user
+	rl_full_range
+	# no newuidmap in $PATH (nook needs nothing else from it)
+	mkdir "$T/bin"
+	RL_PATH=$T/bin as_user "$NOOK" run --bundle "$BUNDLE" "$ID"
+	assert_failed
+	assert_error_line 'linux\.uidMappings' 'newuidmap' 'install' 'uidmap'
+	rl_nothing_left
+	# a newuidmap that refuses: its own words reach the user
+	printf '#!/bin/sh\necho "newuidmap: fake refusal" >&2\nexit 1\n' >"$T/bin/newuidmap"
+	cp "$(command -v newgidmap)" "$T/bin/newgidmap"
+	chmod 0755 "$T/bin/newuidmap"
+	RL_PATH=$T/bin as_user "$NOOK" run --bundle "$BUNDLE" "$ID"
+	assert_failed
+	assert_error_line 'linux\.uidMappings' 'fake refusal'
+	rl_nothing_left
+}
+
+test_rootless_limits_refused_without_delegation() {
+	rl_user
+	# only where the user may make the cgroup can limits be set: here no
+	# cgroup is writable by it
+	local dir
+	dir=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3}' /proc/self/cgroup)
+	if [ -n "$dir" ]; then
+		as_user test -w "/sys/fs/cgroup/memory$dir"
+		[ "$RC" -ne 0 ] || skip "the user may write its memory cgroup /sys/fs/cgroup/memory$dir"
+	fi
+	cfg '.linux.resources = {memory: {limit: 100000000}}'
+	as_user "$NOOK" run --bundle "$BUNDLE" "$ID"
+	assert_failed
+	assert_error_line 'linux\.resources\.memory: cannot set memory limit: container could not join or create cgroup' \
+		'delegated'
+	rl_nothing_left
+	cfg '.linux.resources = {pids: {limit: 10}}'
+	as_user "$NOOK" run --bundle "$BUNDLE" "$ID"
+	assert_failed
+	assert_error_line 'linux\.resources\.pids: cannot set pids limit'
+	rl_nothing_left
+	# device rules are not limits: the container runs without a cgroup
+	cfg '.linux.resources = {devices: [{allow: false, access: "rwm"}]}'
+	as_user "$NOOK" run --bundle "$BUNDLE" "$ID"
+	assert_ok
+	rl_nothing_left
+}
+
+test_rootless_xdg_runtime_dir_errors() {
+	rl_user
+	RC=0
+	setpriv --reuid="$RL_UID" --regid="$RL_GID" --clear-groups env -i PATH=/usr/bin:/bin \
+		"$NOOK" run --bundle "$BUNDLE" "$ID" </dev/null >"$T/u.out" 2>"$T/u.err" || RC=$?
+	ERR=$(cat "$T/u.err")
+	assert_failed
+	assert_error_line 'XDG_RUNTIME_DIR is not set' '--root'
+	RC=0
+	setpriv --reuid="$RL_UID" --regid="$RL_GID" --clear-groups env -i PATH=/usr/bin:/bin \
+		XDG_RUNTIME_DIR="$T/missing" "$NOOK" run --bundle "$BUNDLE" "$ID" \
+		</dev/null >"$T/u.out" 2>"$T/u.err" || RC=$?
+	ERR=$(cat "$T/u.err")
+	assert_failed
+	assert_error_line "XDG_RUNTIME_DIR=$T/missing" 'No such file'
+	mkdir -m 0555 "$T/ro"
+	chown "$RL_UID" "$T/ro"
+	RC=0
+	setpriv --reuid="$RL_UID" --regid="$RL_GID" --clear-groups env -i PATH=/usr/bin:/bin \
+		XDG_RUNTIME_DIR="$T/ro" "$NOOK" run --bundle "$BUNDLE" "$ID" \
+		</dev/null >"$T/u.out" 2>"$T/u.err" || RC=$?
+	ERR=$(cat "$T/u.err")
+	assert_failed
+	assert_error_line "XDG_RUNTIME_DIR=$T/ro" "cannot make the state root $T/ro/nook" 'Permission denied'
+	[ -z "$(ls -A "$T/ro")" ] || fail "something made in the read-only XDG_RUNTIME_DIR"
+	rl_nothing_left
+}
+
+harness_main "$@"
