@@ -103,7 +103,7 @@ static void cgroup(struct nook_gen *g)
 	nook_gen_key_bool(g, "v1", true);
 	nook_gen_key_bool(g, "v2", true);
 	nook_gen_key_bool(g, "systemd", true);
-	nook_gen_key_bool(g, "systemdUser", false);
+	nook_gen_key_bool(g, "systemdUser", true);
 	nook_gen_key_bool(g, "rdma", true);
 	nook_gen_close_map(g);
 }

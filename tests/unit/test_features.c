@@ -112,9 +112,9 @@ static void namespaces_and_capabilities(void **unused)
 static void cgroup_and_others(void **unused)
 {
 	assert_true(YAJL_IS_TRUE(GET(yajl_t_true, "linux", "cgroup", "v2")));
-	/* the systemd driver (--systemd-cgroup); not yet said for a user manager */
+	/* the systemd driver (--systemd-cgroup), also with a user manager */
 	assert_true(YAJL_IS_TRUE(GET(yajl_t_true, "linux", "cgroup", "systemd")));
-	assert_true(YAJL_IS_FALSE(GET(yajl_t_false, "linux", "cgroup", "systemdUser")));
+	assert_true(YAJL_IS_TRUE(GET(yajl_t_true, "linux", "cgroup", "systemdUser")));
 	assert_true(YAJL_IS_TRUE(GET(yajl_t_true, "linux", "intelRdt", "enabled")));
 	assert_true(YAJL_IS_TRUE(GET(yajl_t_true, "linux", "intelRdt", "schemata")));
 	assert_true(YAJL_IS_TRUE(GET(yajl_t_true, "linux", "intelRdt", "monitoring")));
