@@ -14,7 +14,7 @@ source "$(dirname "$0")/../lib/harness.sh"
 
 nook_specific test_malformed_cgroups_path_refused test_bad_property_annotation_refused \
 	test_without_systemd_refused test_features_say_systemd test_fake_manager_scope_lifecycle \
-	test_fake_manager_failures_leave_nothing
+	test_fake_manager_failures_leave_nothing test_fake_user_manager_rootless
 
 # sd_run: `nook --systemd-cgroup run` of the bundle; RC, OUT, ERR.
 sd_run() {
@@ -105,10 +105,12 @@ fail() { echo "FAILED: $*" >&2; exit 1; }
 mount -t tmpfs tmpfs /run/systemd
 umount -l /sys/fs/cgroup
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
-"$T/fake_systemd" /run/systemd/private /sys/fs/cgroup "$T/fake.log" &
+# FAKE_SOCKET and FAKE_USER_ROOT: the fake as a user's manager instead
+"$T/fake_systemd" "${FAKE_SOCKET:-/run/systemd/private}" /sys/fs/cgroup "$T/fake.log" \
+	${FAKE_USER_ROOT:+"$FAKE_USER_ROOT"} &
 FAKE_PID=$!
 trap 'kill "$FAKE_PID"; wait "$FAKE_PID" 2>/dev/null || true' EXIT
-for _ in $(seq 100); do [ -S /run/systemd/private ] && break; sleep 0.05; done
+for _ in $(seq 100); do [ -S "${FAKE_SOCKET:-/run/systemd/private}" ] && break; sleep 0.05; done
 N() { "$NOOK" --root "$STATE" "$@"; }
 # sdn CMD...: nook --systemd-cgroup CMD; RC and ERR (stderr)
 sdn() {
@@ -122,7 +124,7 @@ not_logged() { ! grep -qF -- "$1" "$T/fake.log" || fail "the fake manager got '$
 no_state() { [ -z "$(ls -A "$STATE" 2>/dev/null)" ] || fail "state left: $(ls -A "$STATE")"; }
 LIB
 	RC=0
-	OUT=$(export T NOOK STATE BUNDLE ID
+	OUT=$(export T NOOK STATE BUNDLE ID FAKE_SOCKET FAKE_USER_ROOT
 		unshare -m --propagation private bash -c '. "$T/fake_lib.sh"; . "$0"' "$1" 2>&1) || RC=$?
 	echo "$OUT"
 	echo "--- fake.log:"
@@ -246,6 +248,85 @@ sdn run --bundle "$BUNDLE" "$ID"
 no_state
 EOF2
 	fake_ns "$T/scenario.sh"
+}
+
+# An unprivileged caller's --systemd-cgroup goes to its own manager (issue
+# 12; docs/design.md, "Rootless: the user's systemd"): the fake plays the
+# user manager of uid 65534 on $XDG_RUNTIME_DIR/systemd/private (no bus
+# daemon: nook connects directly), its units below user@65534.service and
+# the user's. Then the same as uid 0 of a user namespace of that user with
+# no user namespace in the config, as rootless podman runs its runtime
+# (euid 0 but rootless: the user's manager, devices bound, not made). With
+# no manager to reach, the error names $XDG_RUNTIME_DIR/bus and nothing is
+# left.
+test_fake_user_manager_rootless() {
+	command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
+	command -v unshare >/dev/null || skip "no unshare"
+	local uid=65534
+	mkdir -p "$T/xdg/systemd" "$T/xdg-none"
+	chmod 0700 "$T/xdg" "$T/xdg-none"
+	chown -R "$uid:$uid" "$T/xdg" "$T/xdg-none" "$BUNDLE"
+	rm -f "$BUNDLE/config.json"
+	setpriv --reuid=$uid --regid=$uid --clear-groups "$NOOK" spec --rootless --bundle "$BUNDLE" ||
+		fail "spec --rootless as uid $uid"
+	cfg '.linux.cgroupsPath = $p | .process.args = ["sleep", "1000"] | .process.terminal = false' \
+		--arg p "user.slice:nook:$ID"
+	cat >"$T/scenario.sh" <<'EOF2'
+uid=65534
+root=/user.slice/user-$uid.slice/user@$uid.service
+unit=nook-$ID.scope
+dir=/sys/fs/cgroup$root/user.slice/$unit
+# U [unshare...] CMD...: as the user, its XDG_RUNTIME_DIR only
+U() { setpriv --reuid=$uid --regid=$uid --clear-groups env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XDG_RUNTIME_DIR="${XDG:-$T/xdg}" "$@"; }
+# P CMD...: as uid 0 of a user namespace of the user (podman's "0 65534 1")
+P() { U unshare --user --map-root-user "$@"; }
+urun() { # WHO run -d...: RC, ERR
+	RC=0
+	"$@" >"$T/out" 2>"$T/err" </dev/null || RC=$?
+	ERR=$(cat "$T/err")
+}
+for who in U P; do
+	urun $who "$NOOK" --systemd-cgroup run -d --bundle "$BUNDLE" "$ID"
+	[ "$RC" -eq 0 ] || fail "$who: run -d: $ERR"
+	pid=$($who "$NOOK" state "$ID" | jq -r .pid)
+	# the user manager's unit, in its user.slice, below user@65534.service
+	grep -qx "$pid" "$dir/cgroup.procs" || fail "$who: the init $pid is not in $dir"
+	logged "start $unit Slice=user.slice"
+	[ "$(stat -c %u "$dir")" = "$uid" ] || fail "$dir is not the user's"
+	jq -e --arg d "$dir" '.nookCgroup.dirs[0].path == $d' "$T/xdg/nook/$ID/state.json" >/dev/null ||
+		fail "$who: state.json: $(cat "$T/xdg/nook/$ID/state.json")"
+	[ "$($who "$NOOK" state "$ID" | jq -r .status)" = running ] || fail "$who: not running"
+	urun $who "$NOOK" delete --force "$ID"
+	[ "$RC" -eq 0 ] || fail "$who: delete --force: $ERR"
+	logged "stop $unit"
+	[ ! -d "$dir" ] || fail "$who: $dir left"
+	[ -z "$(ls -A "$T/xdg/nook")" ] || fail "$who: state left: $(ls -A "$T/xdg/nook")"
+	: >"$T/fake.log"
+	# rootless podman's config has no user namespace: the runtime's is used
+	jq 'del(.linux.uidMappings, .linux.gidMappings) | .linux.namespaces -= [{"type": "user"}]' \
+		"$BUNDLE/config.json" >"$BUNDLE/c.new" && mv "$BUNDLE/c.new" "$BUNDLE/config.json"
+done
+# no manager in $XDG_RUNTIME_DIR: one line naming the bus, nothing left;
+# as root of a user namespace the system's manager is tried too (a
+# container with its own systemd), and the error names both
+XDG=$T/xdg-none urun P "$NOOK" --systemd-cgroup run -d --bundle "$BUNDLE" "$ID"
+[ "$RC" -ne 0 ] || fail "ran with no user manager (P)"
+[[ $ERR == "nook: systemd cgroup driver: cannot connect to systemd over D-Bus: as root of a user namespace"*"the user's bus $T/xdg-none/bus (XDG_RUNTIME_DIR=$T/xdg-none), then the system's"* ]] ||
+	fail "error (P): $ERR"
+[ "$(grep -c . <<<"$ERR")" = 1 ] || fail "not one line: $ERR"
+jq '.linux.uidMappings = [{containerID: 0, hostID: 65534, size: 1}]
+  | .linux.gidMappings = .linux.uidMappings | .linux.namespaces += [{"type": "user"}]' \
+	"$BUNDLE/config.json" >"$BUNDLE/c.new" && mv "$BUNDLE/c.new" "$BUNDLE/config.json"
+XDG=$T/xdg-none urun U "$NOOK" --systemd-cgroup run -d --bundle "$BUNDLE" "$ID"
+[ "$RC" -ne 0 ] || fail "ran with no user manager (U)"
+[ "$ERR" = "nook: systemd cgroup driver: cannot connect the user's bus $T/xdg-none/bus (XDG_RUNTIME_DIR=$T/xdg-none): No such file or directory" ] ||
+	fail "error (U): $ERR"
+[ -z "$(ls -A "$T/xdg-none/nook" 2>/dev/null)" ] || fail "state left: $(ls -A "$T/xdg-none/nook")"
+not_logged "start"
+EOF2
+	FAKE_SOCKET=$T/xdg/systemd/private FAKE_USER_ROOT=/user.slice/user-$uid.slice/user@$uid.service \
+		fake_ns "$T/scenario.sh"
+	[ ! -d /sys/fs/cgroup/unified/user.slice/user-$uid.slice ] || fail "the fake's user root is left"
 }
 
 harness_main "$@"

@@ -18,8 +18,17 @@
  *
  * Every property it gets is logged, one "start|set UNIT NAME=VALUE" line
  * each, to the log file.
- *   fake_systemd SOCKET CGROUP2_MOUNT LOG */
+ *
+ * With USER_ROOT (e.g. "/user.slice/user-1000.slice/user@1000.service") it
+ * plays a user's manager (systemd --user, issue 12): USER_ROOT is made at
+ * start and removed at SIGTERM, units go below it, the socket is open to
+ * all, and a started scope's directory and files are chowned to the
+ * client's uid and gid (SO_PEERCRED), as everything below user@UID.service
+ * belongs to the user.
+ *   fake_systemd SOCKET CGROUP2_MOUNT LOG [USER_ROOT] */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -45,6 +54,9 @@ struct unit {
 
 static struct unit units[MAX_UNITS];
 static const char *mount_point;
+static const char *user_root = ""; /* "" the system manager */
+static struct ucred peer;          /* the connected client */
+static volatile sig_atomic_t stopping;
 static FILE *logf_;
 static unsigned job_id;
 
@@ -166,9 +178,10 @@ static int job_done(sd_bus_message *m, const char *unit, const char *result)
  * "/a.slice/a-b.slice"; mkdir each, remembering the new ones. */
 static int make_cgroup(struct unit *u, const char *slice)
 {
-	char rel[1024] = "", dir[2048];
+	char rel[1024], dir[2048];
 	size_t plen = strlen(slice) - strlen(".slice");
 
+	snprintf(rel, sizeof(rel), "%s", user_root);
 	if (strcmp(slice, "-.slice") != 0)
 		for (size_t i = 0; i <= plen; i++) {
 			if (i < plen && slice[i] != '-')
@@ -183,6 +196,27 @@ static int make_cgroup(struct unit *u, const char *slice)
 	snprintf(u->cgroup, sizeof(u->cgroup), "%s/%s", rel, u->name);
 	snprintf(dir, sizeof(dir), "%s%s", mount_point, u->cgroup);
 	return mkdir(dir, 0755) < 0 ? -errno : 0;
+}
+
+/* A user manager's scope is the user's: the directory and its files. */
+static int give_to_user(const struct unit *u)
+{
+	char dir[2048];
+	struct dirent *e;
+
+	if (user_root[0] == '\0')
+		return 0;
+	snprintf(dir, sizeof(dir), "%s%s", mount_point, u->cgroup);
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return -errno;
+	int rc = fchown(dirfd(d), peer.uid, peer.gid) < 0 ? -errno : 0;
+	while (rc == 0 && (e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.' &&
+		    fchownat(dirfd(d), e->d_name, peer.uid, peer.gid, AT_SYMLINK_NOFOLLOW) < 0)
+			rc = -errno;
+	closedir(d);
+	return rc;
 }
 
 static int write_pid(const struct unit *u, int pid)
@@ -222,7 +256,7 @@ static int start_unit(sd_bus_message *m, void *userdata, sd_bus_error *e)
 		u->failed = true;
 		return job_done(m, name, "failed");
 	}
-	if ((r = make_cgroup(u, slice)) < 0) {
+	if ((r = make_cgroup(u, slice)) < 0 || (r = give_to_user(u)) < 0) {
 		u->loaded = false;
 		return r;
 	}
@@ -335,14 +369,18 @@ static int control_group(sd_bus *bus, const char *path, const char *interface, c
 	return sd_bus_message_append(reply, "s", units[i].cgroup);
 }
 
+/* Unprivileged: as a user's manager its client is not root (sd-bus refuses
+ * other methods to a client without CAP_SYS_ADMIN; systemd --user runs as
+ * its client's uid, which sd-bus lets in). */
 static const sd_bus_vtable manager[] = {
     SD_BUS_VTABLE_START(0),
-    SD_BUS_METHOD("StartTransientUnit", "ssa(sv)a(sa(sv))", "o", start_unit, 0),
-    SD_BUS_METHOD("StopUnit", "ss", "o", stop_unit, 0),
-    SD_BUS_METHOD("ResetFailedUnit", "s", "", reset_failed, 0),
-    SD_BUS_METHOD("SetUnitProperties", "sba(sv)", "", set_props, 0),
-    SD_BUS_METHOD("Subscribe", "", "", subscribe, 0),
-    SD_BUS_METHOD("GetUnit", "s", "o", get_unit, 0),
+    SD_BUS_METHOD("StartTransientUnit", "ssa(sv)a(sa(sv))", "o", start_unit,
+                  SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("StopUnit", "ss", "o", stop_unit, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("ResetFailedUnit", "s", "", reset_failed, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("SetUnitProperties", "sba(sv)", "", set_props, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("Subscribe", "", "", subscribe, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("GetUnit", "s", "o", get_unit, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_SIGNAL("JobRemoved", "uoss", 0),
     SD_BUS_VTABLE_END,
 };
@@ -364,7 +402,10 @@ static void serve(int fd)
 {
 	sd_bus *bus = NULL;
 	sd_id128_t id = {{0}};
+	socklen_t len = sizeof(peer);
 
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) < 0)
+		peer = (struct ucred){0};
 	if (sd_bus_new(&bus) < 0 || sd_bus_set_fd(bus, fd, fd) < 0 ||
 	    sd_bus_set_server(bus, 1, id) < 0 || sd_bus_set_anonymous(bus, 1) < 0 ||
 	    sd_bus_add_object_vtable(bus, NULL, "/org/freedesktop/systemd1",
@@ -378,7 +419,7 @@ static void serve(int fd)
 		sd_bus_unref(bus);
 		return;
 	}
-	for (;;) {
+	while (!stopping) {
 		int r = sd_bus_process(bus, NULL);
 		if (r < 0)
 			break;
@@ -390,28 +431,67 @@ static void serve(int fd)
 	sd_bus_flush_close_unref(bus);
 }
 
+static void on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* USER_ROOT's directories, made at start and removed at the end */
+static int user_root_dirs(bool make)
+{
+	char path[2048];
+	size_t len = strlen(mount_point);
+
+	snprintf(path, sizeof(path), "%s%s", mount_point, user_root);
+	if (!make) {
+		while (strlen(path) > len && rmdir(path) == 0)
+			*strrchr(path, '/') = '\0';
+		return 0;
+	}
+	for (char *p = path + len + 1; *p != '\0'; p++)
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(path, 0755) < 0 && errno != EEXIST)
+				return -1;
+			*p = '/';
+		}
+	return mkdir(path, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	struct sigaction sa = {.sa_handler = on_term};
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: fake_systemd SOCKET CGROUP2_MOUNT LOG\n");
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: fake_systemd SOCKET CGROUP2_MOUNT LOG [USER_ROOT]\n");
 		return 2;
 	}
 	mount_point = argv[2];
+	if (argc == 5)
+		user_root = argv[4];
 	logf_ = fopen(argv[3], "a");
 	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s", argv[1]);
 	unlink(argv[1]);
 	if (logf_ == NULL || s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-	    listen(s, 8) < 0) {
+	    listen(s, 8) < 0 || (user_root[0] != '\0' && chmod(argv[1], 0666) < 0) ||
+	    (user_root[0] != '\0' && user_root_dirs(true) < 0)) {
 		perror("fake_systemd");
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	for (;;) {
+	sigaction(SIGTERM, &sa, NULL); /* no SA_RESTART: accept and waits end */
+	while (!stopping) {
 		int c = accept4(s, NULL, NULL, SOCK_CLOEXEC);
 		if (c >= 0)
 			serve(c);
 	}
+	for (int i = 0; i < MAX_UNITS; i++)
+		if (units[i].loaded && !units[i].failed)
+			empty_and_remove(&units[i]);
+	if (user_root[0] != '\0')
+		user_root_dirs(false);
+	return 0;
 }

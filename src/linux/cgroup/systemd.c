@@ -169,6 +169,16 @@ static int bus_open(sd_bus **bus, struct nook_error *err)
 		sd_bus_unref(b);
 	}
 	r = sd_bus_open_system(bus);
+	if (r < 0 && !nook_in_initial_userns()) {
+		/* root of a user namespace with no user bus: say both */
+		struct user_bus u;
+		find_user_bus(&u);
+		return nook_fail(err, -r,
+		                 DRIVER ": cannot connect to systemd over D-Bus: as root of a "
+		                        "user namespace, not the initial one, nook looked for %s, "
+		                        "then the system's (/run/systemd/private, the system bus)",
+		                 u.what);
+	}
 	if (r < 0)
 		return nook_fail(err, -r,
 		                 DRIVER ": cannot connect to systemd over D-Bus "
