@@ -32,6 +32,7 @@
 #include "nook/cpu_affinity.h"
 #include "nook/file.h"
 #include "nook/host_facts.h"
+#include "nook/log.h"
 #include "nook/exec_child.h"
 #include "nook/namespaces.h"
 #include "nook/security.h"
@@ -47,6 +48,7 @@ struct exec_run {
 	struct nook_cgroup cgroup; /* the container's, or --cgroup's sub-cgroups */
 	bool own_cgroup;           /* cgroup is --cgroup's copy, to free */
 	bool into_cgroup;
+	bool outside_cgroup; /* rootless, not allowed into it (cgroup_denied) */
 	bool reaped;
 };
 
@@ -86,6 +88,23 @@ static int check_request(struct nook_container *c, const struct nook_exec_opts *
 	return 0;
 }
 
+/* A rootless caller outside the subtree that holds the container's cgroup
+ * (a login session's scope, while the cgroup is below user@UID.service) may
+ * not move a process into it: the kernel wants write access to the common
+ * parent's cgroup.procs. The process then stays where the caller is, as
+ * runc's rootless exec does (it ignores the join's error). */
+static bool cgroup_denied(struct nook_error *err)
+{
+	if ((err->errnum != EACCES && err->errnum != EPERM) ||
+	    (geteuid() == 0 && nook_in_initial_userns()))
+		return false;
+	char text[NOOK_ERROR_MSG_MAX + 64];
+	nook_debug("rootless exec: not in the container's cgroup: %s",
+	           nook_error_text(err, text, sizeof(text)));
+	nook_error_clear(err);
+	return true;
+}
+
 static int spawn(struct nook_container *c, const struct nook_spec *view,
                  const struct nook_exec_opts *o, struct exec_run *r, struct nook_error *err)
 {
@@ -116,6 +135,10 @@ static int spawn(struct nook_container *c, const struct nook_spec *view,
 		return -1;
 	}
 	pid_t pid = nook_clone_synced(0, cgroup_fd, &r->into_cgroup, &sync_fd, err);
+	if (pid < 0 && cgroup_fd >= 0 && cgroup_denied(err)) {
+		r->outside_cgroup = true;
+		pid = nook_clone_synced(0, -1, &r->into_cgroup, &sync_fd, err);
+	}
 	if (pid == 0) {
 		const struct nook_exec_child_args args = {
 		    .spec = view,
@@ -181,7 +204,8 @@ static int start_process(struct nook_container *c, const struct nook_spec *view,
 	const struct nook_exec_cpu_affinity *aff = &view->process.exec_cpu_affinity;
 	if (nook_exec_cpu_affinity_initial(r->pid, aff, err) < 0)
 		return -1;
-	if (c->have_cgroup && nook_cgroup_attach(&r->cgroup, r->pid, r->into_cgroup, err) < 0)
+	if (c->have_cgroup && !r->outside_cgroup &&
+	    nook_cgroup_attach(&r->cgroup, r->pid, r->into_cgroup, err) < 0 && !cgroup_denied(err))
 		return -1;
 	if (nook_exec_cpu_affinity_final(r->pid, aff, err) < 0)
 		return -1;

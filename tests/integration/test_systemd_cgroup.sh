@@ -296,6 +296,14 @@ for who in U P; do
 	jq -e --arg d "$dir" '.nookCgroup.dirs[0].path == $d' "$T/xdg/nook/$ID/state.json" >/dev/null ||
 		fail "$who: state.json: $(cat "$T/xdg/nook/$ID/state.json")"
 	[ "$($who "$NOOK" state "$ID" | jq -r .status)" = running ] || fail "$who: not running"
+	# exec from outside the user's subtree: it may not join the scope (the
+	# common parent's cgroup.procs is root's), and runs outside it, as
+	# runc's. (Not for P: each P is a user namespace of its own, where
+	# podman keeps one; the VM's test_rootless.sh runs podman exec.)
+	if [ $who = U ]; then
+		urun U "$NOOK" exec "$ID" echo from-outside
+		[ "$RC" -eq 0 ] && [ "$(cat "$T/out")" = from-outside ] || fail "exec: $RC $ERR"
+	fi
 	urun $who "$NOOK" delete --force "$ID"
 	[ "$RC" -eq 0 ] || fail "$who: delete --force: $ERR"
 	logged "stop $unit"

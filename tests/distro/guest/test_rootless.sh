@@ -270,6 +270,11 @@ test_rootless_bundle_systemd_scope() {
 	out=$(UM "$RT" exec "$id" sh -c 'cat /proc/self/cgroup /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max')
 	echo "$out"
 	assert_eq "exec inside" "$(printf '0::/\n67108864\n20')" "$out"
+	# exec from outside the user's subtree (a login session's scope, here
+	# a system service) runs, as runc's: moving into the scope is not
+	# allowed there, and a rootless runtime does without (runc ignores it)
+	out=$(U "$RT" exec "$id" echo from-outside)
+	assert_eq "exec from outside the user's subtree" from-outside "$out"
 	[ -d "$(rl_state_root)/$id" ] || fail "no state $(rl_state_root)/$id"
 	rl_others_blind "$id"
 	run_ok U "$RT" kill "$id" TERM
