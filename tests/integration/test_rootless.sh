@@ -304,6 +304,21 @@ test_rootless_rlimits_only_lowered() {
 	rl_nothing_left
 }
 
+test_rootless_in_userns_config_without_userns() {
+	rl_user
+	command -v unshare >/dev/null || skip "unshare (util-linux) is not installed"
+	# rootless podman's usual config: no user namespace of its own, the
+	# runtime already uid 0 of one; devices are then bound, not made
+	cfg 'del(.linux.uidMappings, .linux.gidMappings)
+	   | .linux.namespaces |= map(select(.type != "user"))'
+	rl_args sh -c 'id -u; [ -c /dev/null ] && echo x >/dev/null && echo null-ok'
+	as_user env -u USER unshare --user --map-root-user "$NOOK" run --bundle "$BUNDLE" "$ID"
+	assert_ok
+	assert_eq "0
+null-ok" "$OUT" "uid and /dev/null"
+	rl_nothing_left
+}
+
 test_rootless_no_subuid_entry() {
 	rl_user
 	rl_full_range
