@@ -71,12 +71,12 @@ rl_check_user_state() {
 }
 
 # as_user CMD...: run CMD as $RL with a clean environment (stdin /dev/null,
-# a timeout); sets RC, OUT, ERR. RL_ENV: more VAR=VALUE for env.
+# a timeout); sets RC, OUT, ERR. RL_PATH: its $PATH.
 as_user() {
 	RC=0
 	timeout -k 5 "$HARNESS_TIMEOUT" setpriv --reuid="$RL_UID" --regid="$RL_GID" --clear-groups \
 		env -i PATH="${RL_PATH:-/usr/sbin:/usr/bin:/sbin:/bin}" HOME="$T" USER="$RL" \
-		XDG_RUNTIME_DIR="$T/xdg" ${RL_ENV:-} "$@" </dev/null >"$T/u.out" 2>"$T/u.err" || RC=$?
+		XDG_RUNTIME_DIR="$T/xdg" "$@" </dev/null >"$T/u.out" 2>"$T/u.err" || RC=$?
 	OUT=$(cat "$T/u.out")
 	ERR=$(cat "$T/u.err")
 	echo "as $RL: $*: exit $RC${OUT:+; stdout: $OUT}${ERR:+; stderr: $ERR}" >&2
@@ -86,7 +86,7 @@ as_user() {
 rl_subids() {
 	RL_SUBUID=$(awk -F: -v u="$RL" '$1 == u {print $2; exit}' /etc/subuid)
 	RL_SUBGID=$(awk -F: -v u="$RL" '$1 == u {print $2; exit}' /etc/subgid)
-	[ -n "$RL_SUBUID" ] && [ -n "$RL_SUBGID" ] || fail "useradd granted no subordinate ids"
+	if [ -z "$RL_SUBUID" ] || [ -z "$RL_SUBGID" ]; then fail "useradd granted no subordinate ids"; fi
 }
 
 # The config maps container ids 0 (the user) and 1..65536 (its range).
