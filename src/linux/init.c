@@ -51,6 +51,7 @@
 #include "nook/rootfs.h"
 #include "nook/security.h"
 #include "nook/sync.h"
+#include "nook/userns.h"
 
 __attribute__((noreturn)) static void init_fail(const struct nook_init_args *a,
                                                 struct nook_error *err)
@@ -180,7 +181,10 @@ static int build_filesystem(const struct nook_init_args *a, struct nook_error *e
 	    .mount_label = a->spec->linux.mount_label,
 	    .rootfs = a->rootfs,
 	    .bundle = a->bundle,
-	    .in_user_ns = in_user_namespace(a),
+	    /* also when the runtime's own user namespace is not the initial
+	     * one (rootless podman runs nook as its uid 0, with configs that
+	     * have no user namespace): devices are bound, not made (runc) */
+	    .in_user_ns = in_user_namespace(a) || !nook_in_initial_userns(),
 	    .no_pivot = a->no_pivot,
 	    .before_pivot = hooks_before_pivot,
 	    .ctx = (void *)a,

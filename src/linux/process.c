@@ -141,13 +141,16 @@ static int set_rlimit(size_t i, const struct nook_rlimit *rl, struct nook_error 
 		return nook_fail(err, errno, "process.rlimits[%zu]: get %s", i, rl->type_name);
 	if (prlimit(0, (__rlimit_resource_t)rl->resource, &want, NULL) == 0)
 		return 0;
-	if (errno == EPERM && want.rlim_max > old.rlim_max && !have_sys_resource())
+	if (errno == EPERM && want.rlim_max > old.rlim_max)
 		return nook_fail(
-		    err, errno,
-		    "process.rlimits[%zu]: %s hard limit %s is above the current %s and "
-		    "nook lacks CAP_SYS_RESOURCE",
+		    err, errno, "process.rlimits[%zu]: %s hard limit %s is above the current %s %s",
 		    i, rl->type_name, rlim_text(rl->hard, a, sizeof(a)),
-		    rlim_text(old.rlim_max, b, sizeof(b)));
+		    rlim_text(old.rlim_max, b, sizeof(b)),
+		    /* In a user namespace (rootless) its CAP_SYS_RESOURCE is
+		     * not the host's: a hard limit can only be lowered. */
+		    have_sys_resource() ? "and a user namespace cannot raise a hard limit "
+		                          "(rootless: only lowering is possible)"
+		                        : "and nook lacks CAP_SYS_RESOURCE");
 	return nook_fail(err, errno, "process.rlimits[%zu]: set %s to soft %s hard %s", i,
 	                 rl->type_name, rlim_text(rl->soft, a, sizeof(a)),
 	                 rlim_text(rl->hard, b, sizeof(b)));

@@ -22,8 +22,10 @@ bool nook_in_initial_userns(void)
 	/* No /proc: assume the initial one, as runc does. */
 	if (f == NULL)
 		return true;
+	/* Empty: a user namespace whose map is not written yet
+	 * (user_namespaces(7)), not the initial one. */
 	if (fscanf(f, "%llu %llu %llu", &inside, &outside, &count) != 3)
-		return true;
+		return false;
 	if (fscanf(f, "%7s", extra) == 1)
 		return false; /* more than one line */
 	return inside == 0 && outside == 0 && count == 4294967295ULL;

@@ -13,7 +13,7 @@ source "$(dirname "$0")/../lib/harness.sh"
 
 nook_specific test_rootless_no_subuid_entry test_rootless_no_newuidmap \
 	test_rootless_limits_refused_without_delegation test_rootless_xdg_runtime_dir_errors \
-	test_rootless_pause_without_cgroup
+	test_rootless_pause_without_cgroup test_rootless_rlimits_only_lowered
 
 RL_ETC=(passwd group shadow gshadow subuid subgid passwd- group- shadow- gshadow- subuid- subgid-)
 
@@ -71,12 +71,12 @@ rl_check_user_state() {
 }
 
 # as_user CMD...: run CMD as $RL with a clean environment (stdin /dev/null,
-# a timeout); sets RC, OUT, ERR. RL_ENV: more VAR=VALUE for env.
+# a timeout); sets RC, OUT, ERR. RL_PATH: its $PATH.
 as_user() {
 	RC=0
 	timeout -k 5 "$HARNESS_TIMEOUT" setpriv --reuid="$RL_UID" --regid="$RL_GID" --clear-groups \
 		env -i PATH="${RL_PATH:-/usr/sbin:/usr/bin:/sbin:/bin}" HOME="$T" USER="$RL" \
-		XDG_RUNTIME_DIR="$T/xdg" ${RL_ENV:-} "$@" </dev/null >"$T/u.out" 2>"$T/u.err" || RC=$?
+		XDG_RUNTIME_DIR="$T/xdg" "$@" </dev/null >"$T/u.out" 2>"$T/u.err" || RC=$?
 	OUT=$(cat "$T/u.out")
 	ERR=$(cat "$T/u.err")
 	echo "as $RL: $*: exit $RC${OUT:+; stdout: $OUT}${ERR:+; stderr: $ERR}" >&2
@@ -86,7 +86,7 @@ as_user() {
 rl_subids() {
 	RL_SUBUID=$(awk -F: -v u="$RL" '$1 == u {print $2; exit}' /etc/subuid)
 	RL_SUBGID=$(awk -F: -v u="$RL" '$1 == u {print $2; exit}' /etc/subgid)
-	[ -n "$RL_SUBUID" ] && [ -n "$RL_SUBGID" ] || fail "useradd granted no subordinate ids"
+	if [ -z "$RL_SUBUID" ] || [ -z "$RL_SUBGID" ]; then fail "useradd granted no subordinate ids"; fi
 }
 
 # The config maps container ids 0 (the user) and 1..65536 (its range).
@@ -266,6 +266,56 @@ state-in-xdg
 '"$ID"'
 0$' "as uid 0 of a user namespace"
 	assert_match "$(cat "$T/u/podman.out")" '^ +0 +0 +1$' "the container's uid_map (nested)"
+	rl_nothing_left
+}
+
+test_rootless_own_netns_gets_sysfs_and_only_lo() {
+	rl_user
+	# with a network namespace of its own the container may mount sysfs
+	# (the kernel allows it to the owner of the netns): only its lo shows
+	cfg '.linux.namespaces += [{type: "network"}]
+	   | .mounts |= map(if .destination == "/sys"
+	                    then {destination: "/sys", type: "sysfs", source: "sysfs",
+	                          options: ["nosuid", "noexec", "nodev", "ro"]}
+	                    else . end)'
+	rl_args sh -c 'ls /sys/class/net; grep " /sys " /proc/self/mounts | cut -d" " -f3'
+	as_user "$NOOK" run --bundle "$BUNDLE" "$ID"
+	assert_ok
+	assert_eq "lo
+sysfs" "$OUT" "interfaces and the /sys filesystem"
+	rl_nothing_left
+}
+
+test_rootless_rlimits_only_lowered() {
+	rl_user
+	local hard
+	hard=$(setpriv --reuid="$RL_UID" --regid="$RL_GID" --clear-groups sh -c 'ulimit -Hn')
+	[ "$hard" != unlimited ] || skip "RLIMIT_NOFILE hard limit is unlimited"
+	cfg '.process.rlimits = [{type: "RLIMIT_NOFILE", hard: 512, soft: 256}]'
+	rl_args sh -c 'ulimit -Hn; ulimit -Sn'
+	as_user "$NOOK" run --bundle "$BUNDLE" "$ID"
+	assert_ok
+	assert_eq "512
+256" "$OUT" "lowered limits"
+	cfg '.process.rlimits = [{type: "RLIMIT_NOFILE", hard: $h, soft: 256}]' --argjson h "$((hard + 1))"
+	as_user "$NOOK" run --bundle "$BUNDLE" "$ID"
+	assert_failed
+	assert_error_line 'process\.rlimits\[0\]: RLIMIT_NOFILE hard limit' 'user namespace cannot raise'
+	rl_nothing_left
+}
+
+test_rootless_in_userns_config_without_userns() {
+	rl_user
+	command -v unshare >/dev/null || skip "unshare (util-linux) is not installed"
+	# rootless podman's usual config: no user namespace of its own, the
+	# runtime already uid 0 of one; devices are then bound, not made
+	cfg 'del(.linux.uidMappings, .linux.gidMappings)
+	   | .linux.namespaces |= map(select(.type != "user"))'
+	rl_args sh -c 'id -u; [ -c /dev/null ] && echo x >/dev/null && echo null-ok'
+	as_user env -u USER unshare --user --map-root-user "$NOOK" run --bundle "$BUNDLE" "$ID"
+	assert_ok
+	assert_eq "0
+null-ok" "$OUT" "uid and /dev/null"
 	rl_nothing_left
 }
 
