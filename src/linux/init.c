@@ -45,7 +45,6 @@
 #include "linux/child.h"
 #include "linux/fds.h"
 #include "nook/cleanup.h"
-#include "nook/userns.h"
 #include "nook/hooks.h"
 #include "nook/namespaces.h"
 #include "nook/rootfs.h"
@@ -132,13 +131,9 @@ static int hooks_before_pivot(void *ctx, struct nook_error *err)
 	return nook_hooks_run(&h->create_container, "createContainer", hook_state.creating, err);
 }
 
-/* A user namespace of the container's own, or the runtime's when it is not
- * the initial one (rootless podman runs the runtime as uid 0 of its user
- * namespace and gives the container none: mknod is refused there too, as
- * runc's RootlessEUID || RunningInUserNS). */
 static bool in_user_namespace(const struct nook_init_args *a)
 {
-	return nook_spec_namespace(a->spec, NOOK_NS_USER) != NULL || !nook_in_initial_userns();
+	return nook_spec_namespace(a->spec, NOOK_NS_USER) != NULL;
 }
 
 /* No mount namespace of the container's own (config-linux.md: it keeps the
