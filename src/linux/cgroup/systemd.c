@@ -104,16 +104,14 @@ static bool user_manager(void)
 {
 	static int cached = -1;
 
-	if (cached < 0) {
+	if (cached < 0 && geteuid() != 0)
+		cached = 1;
+	else if (cached < 0 && nook_in_initial_userns())
+		cached = 0;
+	else if (cached < 0) {
 		struct user_bus u;
 		find_user_bus(&u);
-		if (geteuid() != 0)
-			cached = 1;
-		else if (nook_in_initial_userns())
-			cached = 0;
-		else
-			cached = u.address[0] != '\0' &&
-			         (u.path[0] == '\0' || access(u.path, F_OK) == 0);
+		cached = u.address[0] != '\0' && (u.path[0] == '\0' || access(u.path, F_OK) == 0);
 	}
 	return cached == 1;
 }
