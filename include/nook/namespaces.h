@@ -27,6 +27,10 @@ int nook_ns_join_paths(const struct nook_spec *spec, int skip, int foreign, stru
 
 /* Write /proc/<pid>/uid_map and gid_map from linux.uidMappings/gidMappings. */
 int nook_ns_write_id_maps(const struct nook_spec *spec, pid_t pid, struct nook_error *err);
+/* One of them: /proc/<pid>/`file` ("uid_map", "gid_map") from `maps`;
+ * `json_path` starts the error message. Nothing for n == 0. */
+int nook_ns_write_map(pid_t pid, const char *file, const struct nook_id_mapping *maps, size_t n,
+                      const char *json_path, struct nook_error *err);
 
 /* In a new network namespace: bring the loopback interface up. */
 int nook_ns_loopback_up(struct nook_error *err);

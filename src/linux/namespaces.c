@@ -145,8 +145,8 @@ int nook_ns_join_paths(const struct nook_spec *spec, int skip, int foreign, stru
 	return rc;
 }
 
-static int write_map(pid_t pid, const char *file, const struct nook_id_mapping *maps, size_t n,
-                     const char *json_path, struct nook_error *err)
+int nook_ns_write_map(pid_t pid, const char *file, const struct nook_id_mapping *maps, size_t n,
+                      const char *json_path, struct nook_error *err)
 {
 	char path[64];
 	char buf[4096];
@@ -174,10 +174,10 @@ static int write_map(pid_t pid, const char *file, const struct nook_id_mapping *
 
 int nook_ns_write_id_maps(const struct nook_spec *spec, pid_t pid, struct nook_error *err)
 {
-	if (write_map(pid, "uid_map", spec->linux.uid_mappings, spec->linux.n_uid_mappings,
+	if (nook_ns_write_map(pid, "uid_map", spec->linux.uid_mappings, spec->linux.n_uid_mappings,
 	              "linux.uidMappings", err) < 0)
 		return -1;
-	return write_map(pid, "gid_map", spec->linux.gid_mappings, spec->linux.n_gid_mappings,
+	return nook_ns_write_map(pid, "gid_map", spec->linux.gid_mappings, spec->linux.n_gid_mappings,
 	                 "linux.gidMappings", err);
 }
 

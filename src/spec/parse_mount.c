@@ -12,6 +12,29 @@ int spec_parse_id_mapping(struct jctx *c, yajl_val v, void *out)
 	return 0;
 }
 
+/* A mapping of an id-mapped mount (config.md "Mounts", uidMappings: "the
+ * format is the same as user namespace mappings"): the kernel takes no
+ * empty range, and none past the last 32-bit id (user_namespaces(7)). */
+static int parse_mount_id_mapping(struct jctx *c, yajl_val v, void *out)
+{
+	struct nook_id_mapping *m = out;
+
+	if (spec_parse_id_mapping(c, v, out) < 0)
+		return -1;
+	if (m->size == 0) {
+		j_push_key(c, "size");
+		return j_error(c, "expected a number of ids >= 1, got 0");
+	}
+	if ((uint64_t)m->container_id + m->size > 1ULL << 32 ||
+	    (uint64_t)m->host_id + m->size > 1ULL << 32) {
+		j_push_key(c, "size");
+		return j_error(c, "expected the range to end at id 4294967295 at most, got %u ids "
+		                  "from containerID %u, hostID %u",
+		               m->size, m->container_id, m->host_id);
+	}
+	return 0;
+}
+
 /* A relative destination is allowed: "it MUST be interpreted as relative
  * to /" (config.md), which is the runtime's business. */
 int spec_parse_mount(struct jctx *c, yajl_val v, void *out)
@@ -23,15 +46,27 @@ int spec_parse_mount(struct jctx *c, yajl_val v, void *out)
 	    j_str(c, v, "source", false, &m->source) < 0 ||
 	    j_strv(c, v, "options", NULL, &m->options) < 0 ||
 	    j_arr(c, v, "uidMappings", sizeof(*m->uid_mappings), &m->uid_mappings,
-	          &m->n_uid_mappings, spec_parse_id_mapping) < 0 ||
+	          &m->n_uid_mappings, parse_mount_id_mapping) < 0 ||
 	    j_arr(c, v, "gidMappings", sizeof(*m->gid_mappings), &m->gid_mappings,
-	          &m->n_gid_mappings, spec_parse_id_mapping) < 0)
+	          &m->n_gid_mappings, parse_mount_id_mapping) < 0)
 		return -1;
 	/* "If specified, it MUST be specified along with gidMappings." */
 	if ((m->uid_mappings != NULL) != (m->gid_mappings != NULL)) {
 		j_push_key(c, m->uid_mappings != NULL ? "uidMappings" : "gidMappings");
 		return j_error(c, "set without %s",
 		               m->uid_mappings != NULL ? "gidMappings" : "uidMappings");
+	}
+	/* An empty list maps nothing: runc refuses it ("id-mapped mounts must
+	 * have both uid and gid mappings specified"), the kernel would too. */
+	if (m->uid_mappings != NULL && (m->n_uid_mappings == 0 || m->n_gid_mappings == 0)) {
+		j_push_key(c, m->n_uid_mappings == 0 ? "uidMappings" : "gidMappings");
+		return j_error(c, "expected at least one mapping, got an empty list");
+	}
+	/* The kernel takes at most 340 lines in a uid_map (user_namespaces(7)). */
+	if (m->n_uid_mappings > 340 || m->n_gid_mappings > 340) {
+		j_push_key(c, m->n_uid_mappings > 340 ? "uidMappings" : "gidMappings");
+		return j_error(c, "expected at most 340 mappings, got %zu",
+		               m->n_uid_mappings > 340 ? m->n_uid_mappings : m->n_gid_mappings);
 	}
 	return 0;
 }
