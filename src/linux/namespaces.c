@@ -175,10 +175,10 @@ int nook_ns_write_map(pid_t pid, const char *file, const struct nook_id_mapping 
 int nook_ns_write_id_maps(const struct nook_spec *spec, pid_t pid, struct nook_error *err)
 {
 	if (nook_ns_write_map(pid, "uid_map", spec->linux.uid_mappings, spec->linux.n_uid_mappings,
-	              "linux.uidMappings", err) < 0)
+	                      "linux.uidMappings", err) < 0)
 		return -1;
-	return nook_ns_write_map(pid, "gid_map", spec->linux.gid_mappings, spec->linux.n_gid_mappings,
-	                 "linux.gidMappings", err);
+	return nook_ns_write_map(pid, "gid_map", spec->linux.gid_mappings,
+	                         spec->linux.n_gid_mappings, "linux.gidMappings", err);
 }
 
 int nook_ns_loopback_up(struct nook_error *err)

@@ -28,10 +28,34 @@ static int parse_mount_id_mapping(struct jctx *c, yajl_val v, void *out)
 	if ((uint64_t)m->container_id + m->size > 1ULL << 32 ||
 	    (uint64_t)m->host_id + m->size > 1ULL << 32) {
 		j_push_key(c, "size");
-		return j_error(c, "expected the range to end at id 4294967295 at most, got %u ids "
-		                  "from containerID %u, hostID %u",
+		return j_error(c,
+		               "expected the range to end at id 4294967295 at most, got %u ids "
+		               "from containerID %u, hostID %u",
 		               m->size, m->container_id, m->host_id);
 	}
+	return 0;
+}
+
+/* The kernel refuses a map whose ranges overlap, on either side
+ * (user_namespaces(7)): said here with the JSON path. */
+static int no_overlap(struct jctx *c, const char *key, const struct nook_id_mapping *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = 0; j < i; j++) {
+			bool in =
+			    (uint64_t)v[i].container_id < (uint64_t)v[j].container_id + v[j].size &&
+			    (uint64_t)v[j].container_id < (uint64_t)v[i].container_id + v[i].size;
+			bool out = (uint64_t)v[i].host_id < (uint64_t)v[j].host_id + v[j].size &&
+			           (uint64_t)v[j].host_id < (uint64_t)v[i].host_id + v[i].size;
+			if (!in && !out)
+				continue;
+			j_push_key(c, key);
+			j_push_index(c, i);
+			return j_error(c,
+			               "expected ranges that do not overlap, got %s that overlap "
+			               "%s[%zu]'s",
+			               in ? "containerIDs" : "hostIDs", key, j);
+		}
 	return 0;
 }
 
@@ -68,6 +92,9 @@ int spec_parse_mount(struct jctx *c, yajl_val v, void *out)
 		return j_error(c, "expected at most 340 mappings, got %zu",
 		               m->n_uid_mappings > 340 ? m->n_uid_mappings : m->n_gid_mappings);
 	}
+	if (no_overlap(c, "uidMappings", m->uid_mappings, m->n_uid_mappings) < 0 ||
+	    no_overlap(c, "gidMappings", m->gid_mappings, m->n_gid_mappings) < 0)
+		return -1;
 	return 0;
 }
 

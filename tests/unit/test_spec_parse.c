@@ -279,11 +279,13 @@ static void test_bad_configs_refused(void **state)
 
 /* ---- values at the edges that must be accepted ---- */
 
-#define DOC(x)     "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"rootfs\"}," x "}"
-#define PROC(x)    DOC("\"process\":{\"cwd\":\"/\"," x "}")
-#define LINUX(x)   DOC("\"linux\":{" x "}")
-#define RES(x)     LINUX("\"resources\":{" x "}")
-#define SECCOMP(x) LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\"," x "}")
+#define DOC(x)         "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"rootfs\"}," x "}"
+#define IDMAP_MOUNT(x) DOC("\"mounts\":[{\"destination\":\"/a\"," x "}]")
+#define ONE            "[{\"containerID\":0,\"hostID\":1,\"size\":1}]"
+#define PROC(x)        DOC("\"process\":{\"cwd\":\"/\"," x "}")
+#define LINUX(x)       DOC("\"linux\":{" x "}")
+#define RES(x)         LINUX("\"resources\":{" x "}")
+#define SECCOMP(x)     LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\"," x "}")
 
 static void test_integer_edges_accepted(void **state)
 {
@@ -489,6 +491,28 @@ static const struct bad_case bad_cases[] = {
      "config.json: mounts[0].destination: required field is missing"},
     {DOC("\"mounts\":[{\"destination\":\"/a\",\"uidMappings\":[]}]"),
      "config.json: mounts[0].uidMappings: set without gidMappings"},
+    /* id-mapped mounts (config.md "Mounts"; the kernel's rules on maps) */
+    {IDMAP_MOUNT("\"gidMappings\":" ONE),
+     "config.json: mounts[0].gidMappings: set without uidMappings"},
+    {IDMAP_MOUNT("\"uidMappings\":[],\"gidMappings\":[]"),
+     "config.json: mounts[0].uidMappings: expected at least one mapping, got an empty list"},
+    {IDMAP_MOUNT("\"uidMappings\":" ONE ",\"gidMappings\":[]"),
+     "config.json: mounts[0].gidMappings: expected at least one mapping, got an empty list"},
+    {IDMAP_MOUNT("\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":0}],"
+                 "\"gidMappings\":" ONE),
+     "config.json: mounts[0].uidMappings[0].size: expected a number of ids >= 1, got 0"},
+    {IDMAP_MOUNT("\"uidMappings\":" ONE ",\"gidMappings\":[{\"containerID\":4294967295,"
+                 "\"hostID\":1,\"size\":2}]"),
+     "config.json: mounts[0].gidMappings[0].size: expected the range to end at id 4294967295 "
+     "at most, got 2 ids from containerID 4294967295, hostID 1"},
+    {IDMAP_MOUNT("\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":10},"
+                 "{\"containerID\":5,\"hostID\":100,\"size\":1}],\"gidMappings\":" ONE),
+     "config.json: mounts[0].uidMappings[1]: expected ranges that do not overlap, got "
+     "containerIDs that overlap uidMappings[0]'s"},
+    {IDMAP_MOUNT("\"uidMappings\":" ONE ",\"gidMappings\":[{\"containerID\":0,"
+                 "\"hostID\":1,\"size\":1},{\"containerID\":1,\"hostID\":1,\"size\":1}]"),
+     "config.json: mounts[0].gidMappings[1]: expected ranges that do not overlap, got "
+     "hostIDs that overlap gidMappings[0]'s"},
     {LINUX("\"devices\":[{\"type\":\"c\",\"path\":\"/dev/x\",\"minor\":1}]"),
      "config.json: linux.devices[0].major: required field is missing"},
     {LINUX("\"maskedPaths\":[\"/proc/kcore\",\"proc/keys\"]"),

@@ -65,7 +65,8 @@ static int userns_of(const struct nook_mount *m, size_t idx, struct nook_error *
 	if (pid < 0) {
 		close(hold[1]);
 		return nook_fail(err, clone_errno,
-		                 "mounts[%zu]: make a user namespace for the mount's mappings", idx);
+		                 "mounts[%zu]: make a user namespace for the mount's mappings",
+		                 idx);
 	}
 	snprintf(what_u, sizeof(what_u), "mounts[%zu].uidMappings", idx);
 	snprintf(what_g, sizeof(what_g), "mounts[%zu].gidMappings", idx);
@@ -86,8 +87,7 @@ static int userns_of(const struct nook_mount *m, size_t idx, struct nook_error *
 /* In the helper, in the init's mount namespace: the detached, id-mapped
  * clone of `src_fd`, or -1 with err. */
 static int clone_mapped(int src_fd, int userns, const struct nook_mount *m, size_t idx,
-                        const char *src, bool rbind, enum nook_idmap kind,
-                        struct nook_error *err)
+                        const char *src, bool rbind, enum nook_idmap kind, struct nook_error *err)
 {
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns};
 	int tree = open_tree(src_fd, "",
@@ -135,16 +135,17 @@ int nook_idmap_tree(pid_t init_pid, int src_fd, const struct nook_mount *m, size
 		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)init_pid);
 		userns = open(path, O_RDONLY | O_CLOEXEC);
 		if (userns < 0)
-			nook_fail(err, errno, "mounts[%zu]: the container's user namespace: open %s",
-			          idx, path);
+			nook_fail(err, errno,
+			          "mounts[%zu]: the container's user namespace: open %s", idx,
+			          path);
 	}
 	if (userns < 0)
 		return -1;
 	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)init_pid);
 	mnt_ns = open(path, O_RDONLY | O_CLOEXEC);
 	if (mnt_ns < 0)
-		return nook_fail(err, errno, "mounts[%zu]: the container's mount namespace: open %s",
-		                 idx, path);
+		return nook_fail(
+		    err, errno, "mounts[%zu]: the container's mount namespace: open %s", idx, path);
 
 	pid_t pid = nook_clone_synced(0, -1, &into, &sock, err);
 	if (pid < 0)
@@ -152,7 +153,8 @@ int nook_idmap_tree(pid_t init_pid, int src_fd, const struct nook_mount *m, size
 	if (pid == 0) {
 		struct nook_error e = {0}, send_err;
 		if (setns(mnt_ns, CLONE_NEWNS) < 0)
-			nook_fail(&e, errno, "mounts[%zu]: join the container's mount namespace", idx);
+			nook_fail(&e, errno, "mounts[%zu]: join the container's mount namespace",
+			          idx);
 		else
 			tree = clone_mapped(src_fd, userns, m, idx, src, rbind, kind, &e);
 		if (tree >= 0)
