@@ -84,6 +84,15 @@ static int check_idmap(const struct nook_spec *s, const struct nook_mount *m, si
 		                 "of type %s: only bind mounts (type \"bind\", or option bind or "
 		                 "rbind) can be id-mapped",
 		                 i, m->destination, m->type != NULL ? m->type : "(none)");
+	/* A remount changes a mount already attached, which the kernel does
+	 * not id-map (only a detached clone). */
+	for (size_t o = 0; o < m->options.n; o++)
+		if (strcmp(m->options.v[o], "remount") == 0)
+			return nook_fail(
+			    err, 0,
+			    "not supported: mounts[%zu] (destination %s): an id-mapped "
+			    "remount: only a new bind mount can be id-mapped",
+			    i, m->destination);
 	if (m->uid_mappings == NULL && nook_spec_namespace(s, NOOK_NS_USER) == NULL)
 		return nook_fail(err, 0,
 		                 "mounts[%zu].options: \"%s\" without uidMappings and gidMappings "

@@ -56,6 +56,14 @@ test_idmap_without_userns() {
 	assert_eq 1000:1000 "$(stat -c %u:%g "$T/data/f")" "f on the host, unchanged"
 }
 
+# A file can be id-mapped too.
+test_idmap_file_bind() {
+	host_data
+	idmap_mount /etc/f "$T/data/f" '["bind", "ro", "idmap"]' "$(map 1000 0)"
+	run_ok 'stat -c "%u:%g %F" /etc/f'
+	assert_eq "0:0 regular empty file" "$OUT" "owner and type of /etc/f inside"
+}
+
 # Mappings without "idmap" or "ridmap" make an id-mapped mount too (runc).
 test_mappings_without_option() {
 	host_data

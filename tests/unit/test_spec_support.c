@@ -152,6 +152,11 @@ static void test_unsupported(void **state)
 	    {DOC("\"mounts\":[{\"destination\":\"/b\",\"type\":\"bind\",\"source\":\"/s\","
 	         "\"options\":[\"idmap\"]}]"),
 	     "mounts[0].options: \"idmap\" without uidMappings"},
+	    {DOC("\"mounts\":[{\"destination\":\"/b\",\"type\":\"bind\",\"source\":\"/s\","
+	         "\"options\":[\"bind\",\"remount\",\"ro\"],\"uidMappings\":" MAP1
+	         ",\"gidMappings\":" MAP1 "}]"),
+	     "not supported: mounts[0] (destination /b): an id-mapped remount: only a new bind "
+	     "mount can be id-mapped"},
 	    {LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_NOTIFY\",\"listenerPath\":\"/s\"}"),
 	     "not supported: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY as the default"},
 	    {LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
