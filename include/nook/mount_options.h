@@ -24,8 +24,8 @@ struct nook_mount_options {
 };
 
 /* Parse `options` (index `idx` for messages: "mounts[3]: options[0]: ...").
- * "idmap"/"ridmap" change nothing here (nook_spec_mount_idmap reads them).
- * Fails on crun's inline "idmap=..." mappings and on an empty option. */
+ * "idmap"/"ridmap" and crun's "idmap=..." change nothing here
+ * (nook_spec_mount_idmap reads them). Fails on an empty option. */
 int nook_mount_options_parse(const struct nook_strv *options, size_t idx,
                              struct nook_mount_options *out, struct nook_error *err);
 void nook_mount_options_free(struct nook_mount_options *opts);

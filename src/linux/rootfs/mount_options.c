@@ -152,16 +152,10 @@ int nook_mount_options_parse(const struct nook_strv *options, size_t idx,
 			return nook_fail(err, EINVAL, "mounts[%zu]: options[%zu]: empty option",
 			                 idx, i);
 		}
-		/* "idmap=uids=...;gids=..." (crun's inline mappings): as data of
-		 * a bind mount it would be dropped without a word. */
-		if (strncmp(name, "idmap=", 6) == 0 || strncmp(name, "ridmap=", 7) == 0) {
-			nook_mount_options_free(out);
-			return nook_fail(err, 0,
-			                 "mounts[%zu]: option \"%s\": not supported (inline "
-			                 "mappings are crun's; give the mount uidMappings and "
-			                 "gidMappings)",
-			                 idx, name);
-		}
+		/* crun's "idmap=uids=...;gids=...": mappings, which the parser
+		 * read (src/spec/parse_mount.c), not filesystem data. */
+		if (strncmp(name, "idmap=", 6) == 0 || strncmp(name, "ridmap=", 7) == 0)
+			continue;
 		if (strcmp(name, "tmpcopyup") == 0) {
 			out->tmpcopyup = true;
 			continue;
