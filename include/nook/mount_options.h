@@ -23,8 +23,9 @@ struct nook_mount_options {
 	char *data;     /* "mode=755,size=65536k" or NULL; free with nook_mount_options_free */
 };
 
-/* Parse `options` (index `idx` for messages: "mounts[3]: option "idmap": ...").
- * Fails on idmap/ridmap (not supported) and on an empty option. */
+/* Parse `options` (index `idx` for messages: "mounts[3]: options[0]: ...").
+ * "idmap"/"ridmap" and crun's "idmap=..." change nothing here
+ * (nook_spec_mount_idmap reads them). Fails on an empty option. */
 int nook_mount_options_parse(const struct nook_strv *options, size_t idx,
                              struct nook_mount_options *out, struct nook_error *err);
 void nook_mount_options_free(struct nook_mount_options *opts);
@@ -36,8 +37,7 @@ void nook_mount_flags_to_attr(unsigned long flags, unsigned long clear_flags, ui
 
 /* The i-th option name nook's table knows ("ro", "rbind", "rprivate", ...),
  * NULL past the last: what `nook features` lists. Not in the table, so not
- * listed: "tmpcopyup" (accepted but not implemented) and "idmap"/"ridmap"
- * (refused). */
+ * listed: "tmpcopyup" (accepted but not implemented). */
 const char *nook_mount_option_name(size_t i);
 
 /* "private" / "rslave" ... → MS_* propagation, 0 if not one of them. */

@@ -34,7 +34,8 @@ struct nook_rootfs_opts {
 	bool runtime_netns; /* no "network" entry: the runtime's namespace is kept */
 	/* Per mounts[i]: the bind source the runtime opened with its own
 	 * credentials (O_PATH, in the init's mount namespace), else -1; or
-	 * NULL for none. mount_bind() clones the mount from it. */
+	 * NULL for none. mount_bind() clones the mount from it; for an
+	 * id-mapped bind it is the clone, mapped, that mount_bind() moves. */
 	const int *source_fds;
 	/* The container's cgroup directories (host paths), for a "cgroup"
 	 * mount; NULL: the init's own, from /proc/self/cgroup. */
@@ -56,6 +57,10 @@ struct nook_rootfs_opts {
 int nook_mount_sources_request(int sock, const struct nook_spec *spec, int **fds,
                                struct nook_error *err);
 void nook_mount_sources_free(int *fds, size_t n);
+/* Whether a bind of the config is id-mapped: then the init asks for the
+ * sources, in a user namespace or not, and the runtime sends that bind as
+ * its clone, id-mapped (src/linux/rootfs/mount_idmap.c). */
+bool nook_mount_sources_idmapped(const struct nook_spec *spec);
 int nook_mount_sources_send(int sock, pid_t init_pid, const struct nook_spec *spec,
                             const char *bundle, struct nook_error *err);
 /* A relative host path (bind source, overlay dir) starts at the bundle. */

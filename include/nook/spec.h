@@ -458,6 +458,15 @@ bool nook_spec_mount_takes_label(const struct nook_mount *m);
 bool nook_spec_mount_label_valid(const char *label);
 char *nook_spec_mount_label_data(const char *data, const char *label);
 
+/* Id-mapped mounts (src/spec/mount_idmap.c): whether `m` is one, and
+ * recursively ("ridmap": every mount of an rbind) or not ("idmap", or
+ * mappings without either option, as runc; crun's inline "idmap=..." and
+ * "ridmap=..." count as the option, their mappings read by the parser);
+ * whether `m` is a bind (type "bind", or option bind/rbind). */
+enum nook_idmap { NOOK_IDMAP_NONE, NOOK_IDMAP, NOOK_IDMAP_RECURSIVE };
+enum nook_idmap nook_spec_mount_idmap(const struct nook_mount *m);
+bool nook_spec_mount_is_bind(const struct nook_mount *m);
+
 /* Lookups that the runtime needs. */
 const struct nook_namespace *nook_spec_namespace(const struct nook_spec *spec,
                                                  enum nook_ns_type type);

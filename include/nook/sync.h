@@ -7,7 +7,7 @@
  *   ------------------------------------------------------------------
  *   hooks' state, one per hook kind     HOOK_STATE  -->             (1)
  *   id maps written, cgroup joined      GO          -->
- *   bind sources, in a user namespace           <-- MOUNTS_REQUEST  (2)
+ *   bind sources (user ns, id-mapped binds)     <-- MOUNTS_REQUEST  (2)
  *     one reply per bind source         MOUNTS_REPLY -->  (fd or none)
  *   the terminal's master                       <-- PTY             (3)
  *   mounts done, about to pivot_root            <-- HOOKS_REQUEST   (4)
@@ -30,7 +30,8 @@
  *     itself: first the "creating" state, then the "created" one.
  * (2) the runtime opens the bind sources as host root and passes each
  *     O_PATH fd (none: the init opens it itself), see
- *     src/linux/rootfs/mount_sources.c.
+ *     src/linux/rootfs/mount_sources.c; an id-mapped bind's is its clone,
+ *     mapped (src/linux/rootfs/mount_idmap.c).
  * (3) with process.terminal; without a mount namespace of its own the init
  *     sends it before HOOKS_REQUEST.
  * (4) only with prestart or createRuntime hooks.

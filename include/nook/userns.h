@@ -41,6 +41,13 @@ int nook_id_maps_check(const struct nook_spec *spec, struct nook_error *err);
  * newuidmap / newgidmap. */
 int nook_ns_write_id_maps(const struct nook_spec *spec, pid_t pid, struct nook_error *err);
 
+/* One map written directly by a privileged runtime: /proc/<pid>/`file`
+ * ("uid_map", "gid_map") from `maps`; `json_path` starts the error
+ * message. Nothing for n == 0. Id-mapped mounts' throwaway user
+ * namespaces use it too (src/linux/rootfs/mount_idmap.c). */
+int nook_ns_write_map(pid_t pid, const char *file, const struct nook_id_mapping *maps, size_t n,
+                      const char *json_path, struct nook_error *err);
+
 /* exec by an unprivileged caller (`flags`: the CLONE_NEW* of the
  * container's namespaces that are not ours): joining the container's pid
  * namespace needs CAP_SYS_ADMIN over it, which the caller has only inside

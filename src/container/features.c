@@ -6,8 +6,9 @@
  * src/spec/seccomp_names.c, all of which src/linux/seccomp.c compiles
  * (tests/unit/test_features.c compiles a filter with each of them;
  * SCMP_ACT_NOTIFY with linux.seccomp.listenerPath, which features-linux.md
- * has no field for); what src/spec/support.c refuses is reported as not
- * enabled (idmap mounts); netDevices is src/linux/net_devices.c; the memoryPolicy
+ * has no field for); id-mapped bind mounts (mountExtensions.idmap, the
+ * "idmap"/"ridmap" options) are src/linux/rootfs/mount_idmap.c; netDevices
+ * is src/linux/net_devices.c; the memoryPolicy
  * modes and flags are the tables of src/spec/mempolicy_args.c. */
 #include "nook/features.h"
 
@@ -187,8 +188,11 @@ static void linux_features(struct nook_gen *g)
 	nook_gen_key_bool(g, "schemata", true);
 	nook_gen_key_bool(g, "monitoring", true);
 	nook_gen_close_map(g);
+	/* mounts[].uidMappings/gidMappings, "idmap", "ridmap": bind mounts
+	 * only, which features-linux.md allows ("partial implementations ...
+	 * MUST still set this value to true"). */
 	nook_gen_open_map(g, "mountExtensions");
-	key_enabled(g, "idmap", false);
+	key_enabled(g, "idmap", true);
 	nook_gen_close_map(g);
 	key_enabled(g, "netDevices", true);
 	nook_gen_close_map(g);

@@ -165,19 +165,27 @@ static int write_proc(pid_t pid, const char *file, const char *buf, size_t len,
 	return 0;
 }
 
-static int write_direct(pid_t pid, const struct map_kind *k, struct nook_error *err)
+int nook_ns_write_map(pid_t pid, const char *file, const struct nook_id_mapping *maps, size_t n,
+                      const char *json_path, struct nook_error *err)
 {
 	char buf[4096];
 	size_t len = 0;
 
-	for (size_t i = 0; i < k->n; i++) {
-		int w = snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n",
-		                 k->maps[i].container_id, k->maps[i].host_id, k->maps[i].size);
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", maps[i].container_id,
+		                 maps[i].host_id, maps[i].size);
 		if (w < 0 || (size_t)w >= sizeof(buf) - len)
-			return nook_fail(err, 0, "%s: too many mappings", k->json);
+			return nook_fail(err, 0, "%s: too many mappings", json_path);
 		len += (size_t)w;
 	}
-	return write_proc(pid, k->file, buf, len, k->json, err);
+	return write_proc(pid, file, buf, len, json_path, err);
+}
+
+static int write_direct(pid_t pid, const struct map_kind *k, struct nook_error *err)
+{
+	return nook_ns_write_map(pid, k->file, k->maps, k->n, k->json, err);
 }
 
 /* Run `helper PID C H S ...`; its stderr becomes the error. */

@@ -166,8 +166,9 @@ static int build_filesystem(const struct nook_init_args *a, struct nook_error *e
 	if (!a->own_mount_ns)
 		return enter_rootfs_without_mount_ns(a, err);
 	/* As the mapped root we may not reach every bind source: the runtime
-	 * opens them for us (src/linux/rootfs/mount_sources.c). */
-	if (in_user_namespace(a) &&
+	 * opens them for us (src/linux/rootfs/mount_sources.c); an id-mapped
+	 * bind only the runtime can make. */
+	if ((in_user_namespace(a) || nook_mount_sources_idmapped(a->spec)) &&
 	    nook_mount_sources_request(a->sync_fd, a->spec, &source_fds, err) < 0)
 		return -1;
 	const struct nook_rootfs_opts opts = {

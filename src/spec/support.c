@@ -65,6 +65,43 @@ static int check_process(const struct nook_process *p, const struct nook_host_fa
 	return 0;
 }
 
+/* Id-mapped mounts (config.md "Mounts"). Only binds, as runc
+ * (checkIDMapMounts: "id-mapped mounts are only supported for
+ * bind-mounts"): the mapping goes on a clone of the source. "idmap" or
+ * "ridmap" without mappings of the mount's own takes the container's user
+ * namespace, and without one "an error MUST be returned". */
+static int check_idmap(const struct nook_spec *s, const struct nook_mount *m, size_t i,
+                       struct nook_error *err)
+{
+	enum nook_idmap kind = nook_spec_mount_idmap(m);
+	const char *opt = kind == NOOK_IDMAP_RECURSIVE ? "ridmap" : "idmap";
+
+	if (kind == NOOK_IDMAP_NONE)
+		return 0;
+	if (!nook_spec_mount_is_bind(m))
+		return nook_fail(err, 0,
+		                 "not supported: mounts[%zu] (destination %s): an id-mapped mount "
+		                 "of type %s: only bind mounts (type \"bind\", or option bind or "
+		                 "rbind) can be id-mapped",
+		                 i, m->destination, m->type != NULL ? m->type : "(none)");
+	/* A remount changes a mount already attached, which the kernel does
+	 * not id-map (only a detached clone). */
+	for (size_t o = 0; o < m->options.n; o++)
+		if (strcmp(m->options.v[o], "remount") == 0)
+			return nook_fail(
+			    err, 0,
+			    "not supported: mounts[%zu] (destination %s): an id-mapped "
+			    "remount: only a new bind mount can be id-mapped",
+			    i, m->destination);
+	if (m->uid_mappings == NULL && nook_spec_namespace(s, NOOK_NS_USER) == NULL)
+		return nook_fail(err, 0,
+		                 "mounts[%zu].options: \"%s\" without uidMappings and gidMappings "
+		                 "takes the container's user namespace, and linux.namespaces has "
+		                 "no user namespace: give the mount uidMappings and gidMappings",
+		                 i, opt);
+	return 0;
+}
+
 static int check_mounts(const struct nook_spec *s, const struct nook_host_facts *host,
                         struct nook_error *err)
 {
@@ -81,10 +118,8 @@ static int check_mounts(const struct nook_spec *s, const struct nook_host_facts 
 			                 "on this host (mounts[%zu], %s on %s, would take it)",
 			                 i, m->type, m->destination);
 
-		if (m->uid_mappings != NULL || m->gid_mappings != NULL)
-			return nook_fail(
-			    err, 0, "not supported: mounts[%zu].%s: id-mapped mounts are " NOT_YET,
-			    i, m->uid_mappings != NULL ? "uidMappings" : "gidMappings");
+		if (check_idmap(s, m, i, err) < 0)
+			return -1;
 	}
 	/* runc's masking tmpfs of a directory takes it too; which masked
 	 * path is a directory shows only in the container. */

@@ -94,21 +94,25 @@ static void test_bind_and_propagation(void **state)
 	assert_int_equal(nook_propagation_from_name("bogus"), 0);
 }
 
-static void test_idmap_refused(void **state)
+/* "idmap" and "ridmap" are not mount(2)'s (config.md: "SHOULD NOT be
+ * passed to the underlying mount(2) call"): no flag, no data. */
+static void test_idmap_not_passed_on(void **state)
 {
-	const char *opts[] = {"rbind", "idmap"};
-	const char *r[] = {"ridmap"};
+	const char *opts[] = {"rbind", "idmap", "ridmap", "ro"};
 	struct nook_mount_options o;
 	struct nook_error err;
 
-	assert_int_equal(parse(opts, 2, &o, &err), -1);
-	assert_string_equal(err.msg, "mounts[7]: option \"idmap\": not supported");
-	assert_int_equal(parse(r, 1, &o, &err), -1);
-	/* crun's inline form would otherwise be a bind's ignored data */
-	const char *inline_maps[] = {"bind", "idmap=uids=0-1-100;gids=0-1-100"};
-	assert_int_equal(parse(inline_maps, 2, &o, &err), -1);
-	assert_string_equal(err.msg,
-	                    "mounts[7]: option \"idmap=uids=0-1-100;gids=0-1-100\": not supported");
+	assert_int_equal(parse(opts, 4, &o, &err), 0);
+	assert_null(o.data);
+	assert_int_equal(o.flags, MS_BIND | MS_REC | MS_RDONLY);
+	assert_int_equal(o.rec_attr_set | o.rec_attr_clr, 0);
+	nook_mount_options_free(&o);
+	/* nor crun's inline mappings, which the parser took */
+	const char *inline_maps[] = {"bind", "idmap=uids=0-1-100;gids=0-1-100",
+	                             "ridmap=gids=0-1-1"};
+	assert_int_equal(parse(inline_maps, 3, &o, &err), 0);
+	assert_null(o.data);
+	assert_int_equal(o.flags, MS_BIND);
 }
 
 static void test_empty_option_refused(void **state)
@@ -152,7 +156,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_flags_and_data),      cmocka_unit_test(test_later_option_wins),
 	    cmocka_unit_test(test_all_known_options),   cmocka_unit_test(test_bind_and_propagation),
-	    cmocka_unit_test(test_idmap_refused),       cmocka_unit_test(test_empty_option_refused),
+	    cmocka_unit_test(test_idmap_not_passed_on), cmocka_unit_test(test_empty_option_refused),
 	    cmocka_unit_test(test_overlay_data_passed), cmocka_unit_test(test_flags_to_attr),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -279,11 +279,13 @@ static void test_bad_configs_refused(void **state)
 
 /* ---- values at the edges that must be accepted ---- */
 
-#define DOC(x)     "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"rootfs\"}," x "}"
-#define PROC(x)    DOC("\"process\":{\"cwd\":\"/\"," x "}")
-#define LINUX(x)   DOC("\"linux\":{" x "}")
-#define RES(x)     LINUX("\"resources\":{" x "}")
-#define SECCOMP(x) LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\"," x "}")
+#define DOC(x)         "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"rootfs\"}," x "}"
+#define IDMAP_MOUNT(x) DOC("\"mounts\":[{\"destination\":\"/a\"," x "}]")
+#define ONE            "[{\"containerID\":0,\"hostID\":1,\"size\":1}]"
+#define PROC(x)        DOC("\"process\":{\"cwd\":\"/\"," x "}")
+#define LINUX(x)       DOC("\"linux\":{" x "}")
+#define RES(x)         LINUX("\"resources\":{" x "}")
+#define SECCOMP(x)     LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\"," x "}")
 
 static void test_integer_edges_accepted(void **state)
 {
@@ -307,6 +309,33 @@ static void test_integer_edges_accepted(void **state)
 	assert_int_equal(parse(json, &s, &err), 0);
 	assert_true(s.linux.resources.memory.limit == INT64_MIN);
 	assert_true(s.linux.resources.memory.swap == INT64_MAX);
+	nook_spec_free(&s);
+}
+
+/* Id-mapped mounts: the spec's mappings, and crun's inline option read
+ * into the same fields; a range may end at the last id. */
+static void test_mount_mappings_read(void **state)
+{
+	struct nook_spec s;
+	struct nook_error err;
+	const char *json = IDMAP_MOUNT(
+	    "\"options\":[\"rbind\",\"ridmap=uids=0-1000-10#10-2000-5;gids=7-4294967286-10\"]");
+
+	assert_int_equal(parse(json, &s, &err), 0);
+	assert_int_equal(s.mounts[0].n_uid_mappings, 2);
+	assert_int_equal(s.mounts[0].uid_mappings[1].container_id, 10);
+	assert_int_equal(s.mounts[0].uid_mappings[1].host_id, 2000);
+	assert_int_equal(s.mounts[0].uid_mappings[1].size, 5);
+	assert_int_equal(s.mounts[0].n_gid_mappings, 1);
+	assert_true(s.mounts[0].gid_mappings[0].host_id == 4294967286U);
+	assert_int_equal(nook_spec_mount_idmap(&s.mounts[0]), NOOK_IDMAP_RECURSIVE);
+	nook_spec_free(&s);
+
+	json = IDMAP_MOUNT("\"uidMappings\":[{\"containerID\":4294967295,\"hostID\":0,"
+	                   "\"size\":1}],\"gidMappings\":" ONE);
+	assert_int_equal(parse(json, &s, &err), 0);
+	assert_true(s.mounts[0].uid_mappings[0].container_id == UINT32_MAX);
+	assert_int_equal(nook_spec_mount_idmap(&s.mounts[0]), NOOK_IDMAP);
 	nook_spec_free(&s);
 }
 
@@ -489,6 +518,57 @@ static const struct bad_case bad_cases[] = {
      "config.json: mounts[0].destination: required field is missing"},
     {DOC("\"mounts\":[{\"destination\":\"/a\",\"uidMappings\":[]}]"),
      "config.json: mounts[0].uidMappings: set without gidMappings"},
+    /* id-mapped mounts (config.md "Mounts"; the kernel's rules on maps) */
+    {IDMAP_MOUNT("\"gidMappings\":" ONE),
+     "config.json: mounts[0].gidMappings: set without uidMappings"},
+    {IDMAP_MOUNT("\"uidMappings\":[],\"gidMappings\":[]"),
+     "config.json: mounts[0].uidMappings: expected at least one mapping, got an empty list"},
+    {IDMAP_MOUNT("\"uidMappings\":" ONE ",\"gidMappings\":[]"),
+     "config.json: mounts[0].gidMappings: expected at least one mapping, got an empty list"},
+    {IDMAP_MOUNT("\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":0}],"
+                 "\"gidMappings\":" ONE),
+     "config.json: mounts[0].uidMappings[0].size: expected a number of ids >= 1, got 0"},
+    {IDMAP_MOUNT("\"uidMappings\":" ONE ",\"gidMappings\":[{\"containerID\":4294967295,"
+                 "\"hostID\":1,\"size\":2}]"),
+     "config.json: mounts[0].gidMappings[0].size: expected the range to end at id 4294967295 "
+     "at most, got 2 ids from containerID 4294967295, hostID 1"},
+    {IDMAP_MOUNT("\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":10},"
+                 "{\"containerID\":5,\"hostID\":100,\"size\":1}],\"gidMappings\":" ONE),
+     "config.json: mounts[0].uidMappings[1]: expected ranges that do not overlap, got "
+     "containerIDs that overlap uidMappings[0]'s"},
+    {IDMAP_MOUNT("\"uidMappings\":" ONE ",\"gidMappings\":[{\"containerID\":0,"
+                 "\"hostID\":1,\"size\":1},{\"containerID\":1,\"hostID\":1,\"size\":1}]"),
+     "config.json: mounts[0].gidMappings[1]: expected ranges that do not overlap, got "
+     "hostIDs that overlap gidMappings[0]'s"},
+    /* crun's inline form: the same rules, one of the two ways only */
+    {IDMAP_MOUNT("\"options\":[\"bind\",\"idmap=uids=0-1-1;gids=0-1\"]"),
+     "config.json: mounts[0].options[1]: expected \"<fs id>-<host id>-<size>\" lists joined "
+     "by \"#\" after uids= and gids=, got \"0-1\""},
+    {IDMAP_MOUNT("\"options\":[\"idmap=uids=0-1-1#\"]"),
+     "config.json: mounts[0].options[0]: expected \"<fs id>-<host id>-<size>\" lists joined "
+     "by \"#\" after uids= and gids=, got \"0-1-1#\""},
+    {IDMAP_MOUNT("\"options\":[\"idmap=uids=0-1-1\"]"),
+     "config.json: mounts[0].options[0]: expected both uids= and gids=, got only uids"},
+    {IDMAP_MOUNT("\"options\":[\"ridmap=uids=0-1-1;users=0-1-1\"]"),
+     "config.json: mounts[0].options[0]: expected uids=... and gids=... joined by \";\", got "
+     "\"users=0-1-1\""},
+    {IDMAP_MOUNT("\"options\":[\"idmap=uids=0-1-1;uids=0-1-1\"]"),
+     "config.json: mounts[0].options[0]: uids given twice"},
+    {IDMAP_MOUNT("\"options\":[\"idmap=uids=@0-1-1;gids=0-1-1\"]"),
+     "config.json: mounts[0].options[0]: relative (\"@\") inline mappings are not supported"},
+    {IDMAP_MOUNT("\"options\":[\"idmap=uids=0-1-1;gids=0-1-4294967296\"]"),
+     "config.json: mounts[0].options[0]: expected \"<fs id>-<host id>-<size>\""},
+    {IDMAP_MOUNT("\"options\":[\"idmap=uids=0-1-1#1-1-1;gids=0-1-1\"]"),
+     "config.json: mounts[0].options[0].uids[1]: expected ranges that do not overlap, got "
+     "hostIDs that overlap uids[0]'s"},
+    {IDMAP_MOUNT("\"options\":[\"idmap=uids=0-1-0;gids=0-1-1\"]"),
+     "config.json: mounts[0].options[0].uids[0].size: expected a number of ids >= 1, got 0"},
+    {IDMAP_MOUNT("\"uidMappings\":" ONE ",\"gidMappings\":" ONE
+                 ",\"options\":[\"idmap=uids=0-1-1;gids=0-1-1\"]"),
+     "config.json: mounts[0].options[0]: inline mappings and uidMappings: give one of the two"},
+    {IDMAP_MOUNT("\"options\":[\"idmap=uids=0-1-1;gids=0-1-1\",\"ridmap=uids=0-1-1\"]"),
+     "config.json: mounts[0].options[1]: inline mappings and another inline option: give one "
+     "of the two"},
     {LINUX("\"devices\":[{\"type\":\"c\",\"path\":\"/dev/x\",\"minor\":1}]"),
      "config.json: linux.devices[0].major: required field is missing"},
     {LINUX("\"maskedPaths\":[\"/proc/kcore\",\"proc/keys\"]"),
@@ -700,6 +780,7 @@ int main(void)
 	    ON_FIXTURES(test_netdevice_and_rdma_values),
 	    ON_FIXTURES(test_bad_configs_refused),
 	    cmocka_unit_test(test_integer_edges_accepted),
+	    cmocka_unit_test(test_mount_mappings_read),
 	    cmocka_unit_test(test_unknown_keys_and_null_ignored),
 	    cmocka_unit_test(test_versions),
 	    cmocka_unit_test(test_malformed_inputs),

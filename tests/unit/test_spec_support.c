@@ -15,6 +15,7 @@
 #define PROC(x)  DOC("\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"]," x "}")
 #define LINUX(x) DOC("\"linux\":{" x "}")
 #define RES(x)   LINUX("\"resources\":{" x "}")
+#define MAP1     "[{\"containerID\":0,\"hostID\":1,\"size\":1}]"
 
 static const struct nook_host_facts no_lsm = {.apparmor = false, .selinux = false};
 static const struct nook_host_facts all_lsm = {.apparmor = true, .selinux = true};
@@ -47,6 +48,18 @@ static void test_supported(void **state)
 	          "\"timeOffsets\":{\"monotonic\":{\"secs\":1}},"
 	          "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":"
 	          "[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}]},\"resources\":{}"),
+	    /* id-mapped binds: own mappings with or without a user namespace
+	     * (and without idmap/ridmap: runc's rule), the container's with one;
+	     * a range may end at the last id */
+	    DOC("\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/y\","
+	        "\"options\":[\"idmap\"],\"uidMappings\":" MAP1 ",\"gidMappings\":" MAP1 "},"
+	        "{\"destination\":\"/z\",\"source\":\"/y\",\"options\":[\"rbind\"],"
+	        "\"uidMappings\":[{\"containerID\":4294967294,\"hostID\":0,\"size\":2}],"
+	        "\"gidMappings\":" MAP1 "}],\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}"),
+	    DOC("\"mounts\":[{\"destination\":\"/x\",\"source\":\"/y\",\"options\":[\"bind\","
+	        "\"ridmap\"]}],\"linux\":{\"namespaces\":[{\"type\":\"user\"},"
+	        "{\"type\":\"mount\"}],"
+	        "\"uidMappings\":" MAP1 ",\"gidMappings\":" MAP1 "}"),
 	    /* cgroups: every section is accepted; the host decides when applied */
 	    LINUX("\"cgroupsPath\":\"/a\",\"resources\":{\"devices\":[],\"memory\":{},"
 	          "\"cpu\":{\"shares\":2},\"pids\":{\"limit\":5},\"blockIO\":{},"
@@ -122,10 +135,28 @@ static void test_unsupported(void **state)
 	     "not supported: process.rlimits[1].type: RLIMIT_FOO is not a Linux resource limit"},
 	    {PROC("\"scheduler\":{\"policy\":\"SCHED_ISO\"}"),
 	     "not supported: process.scheduler.policy: Linux has no SCHED_ISO policy"},
+	    /* id-mapped mounts: binds only (as runc); "idmap" alone takes the
+	     * container's user namespace (config.md: else an error) */
 	    {DOC("\"mounts\":[{\"destination\":\"/a\"},{\"destination\":\"/b\","
-	         "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],"
-	         "\"gidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}]"),
-	     "not supported: mounts[1].uidMappings: id-mapped mounts are not implemented yet"},
+	         "\"type\":\"tmpfs\",\"uidMappings\":" MAP1 ",\"gidMappings\":" MAP1 "}]"),
+	     "not supported: mounts[1] (destination /b): an id-mapped mount of type tmpfs: only "
+	     "bind mounts (type \"bind\", or option bind or rbind) can be id-mapped"},
+	    {DOC("\"mounts\":[{\"destination\":\"/b\",\"type\":\"tmpfs\",\"options\":"
+	         "[\"ridmap\"]}],\"linux\":{\"namespaces\":[{\"type\":\"user\"}]}"),
+	     "not supported: mounts[0] (destination /b): an id-mapped mount of type tmpfs"},
+	    {DOC("\"mounts\":[{\"destination\":\"/b\",\"source\":\"/s\",\"options\":"
+	         "[\"rbind\",\"ridmap\"]}]"),
+	     "mounts[0].options: \"ridmap\" without uidMappings and gidMappings takes the "
+	     "container's user namespace, and linux.namespaces has no user namespace: give the "
+	     "mount uidMappings and gidMappings"},
+	    {DOC("\"mounts\":[{\"destination\":\"/b\",\"type\":\"bind\",\"source\":\"/s\","
+	         "\"options\":[\"idmap\"]}]"),
+	     "mounts[0].options: \"idmap\" without uidMappings"},
+	    {DOC("\"mounts\":[{\"destination\":\"/b\",\"type\":\"bind\",\"source\":\"/s\","
+	         "\"options\":[\"bind\",\"remount\",\"ro\"],\"uidMappings\":" MAP1
+	         ",\"gidMappings\":" MAP1 "}]"),
+	     "not supported: mounts[0] (destination /b): an id-mapped remount: only a new bind "
+	     "mount can be id-mapped"},
 	    {LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_NOTIFY\",\"listenerPath\":\"/s\"}"),
 	     "not supported: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY as the default"},
 	    {LINUX("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
@@ -146,6 +177,38 @@ static void test_unsupported(void **state)
 	     "linux.memoryPolicy.nodes: MPOL_BIND needs at least one node"},
 	};
 	ASSERT_REFUSED(cases, &all_lsm);
+}
+
+/* Which mounts are id-mapped, and how: runc's rule (specconv). */
+static void test_mount_idmap_kind(void **state)
+{
+	struct nook_id_mapping one = {.container_id = 0, .host_id = 1, .size = 1};
+	char *idmap_ridmap[] = {"rbind", "idmap", "ridmap"};
+	char *ridmap_idmap[] = {"ridmap", "ro", "idmap"};
+	char *bind[] = {"bind"};
+	char *none[] = {"idmapx", "nodev"};
+	struct nook_mount m = {.destination = "/d"};
+
+	assert_int_equal(nook_spec_mount_idmap(&m), NOOK_IDMAP_NONE);
+	assert_false(nook_spec_mount_is_bind(&m));
+	m.options = (struct nook_strv){.v = none, .n = 2};
+	assert_int_equal(nook_spec_mount_idmap(&m), NOOK_IDMAP_NONE);
+	/* the last of the two options counts */
+	m.options = (struct nook_strv){.v = idmap_ridmap, .n = 3};
+	assert_int_equal(nook_spec_mount_idmap(&m), NOOK_IDMAP_RECURSIVE);
+	assert_true(nook_spec_mount_is_bind(&m));
+	m.options = (struct nook_strv){.v = ridmap_idmap, .n = 3};
+	assert_int_equal(nook_spec_mount_idmap(&m), NOOK_IDMAP);
+	assert_false(nook_spec_mount_is_bind(&m));
+	/* mappings alone: idmap, not recursive */
+	m.options = (struct nook_strv){.v = bind, .n = 1};
+	m.uid_mappings = m.gid_mappings = &one;
+	m.n_uid_mappings = m.n_gid_mappings = 1;
+	assert_int_equal(nook_spec_mount_idmap(&m), NOOK_IDMAP);
+	assert_true(nook_spec_mount_is_bind(&m));
+	m.options = (struct nook_strv){0};
+	m.type = "bind";
+	assert_true(nook_spec_mount_is_bind(&m));
 }
 
 /* linux.netDevices (config-linux.md, "Network Devices"): checked before
@@ -232,6 +295,7 @@ int main(void)
 	    cmocka_unit_test(test_unsupported),
 	    cmocka_unit_test(test_hooks_supported),
 	    cmocka_unit_test(test_seccomp_listener_accepted),
+	    cmocka_unit_test(test_mount_idmap_kind),
 	    cmocka_unit_test(test_net_devices_checked),
 	};
 

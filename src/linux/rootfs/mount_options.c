@@ -7,7 +7,15 @@
 
 #include "nook/cleanup.h"
 
-enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_REC_SET, OPT_REC_CLEAR, OPT_REC_ATIME };
+enum opt_kind {
+	OPT_SET,
+	OPT_CLEAR,
+	OPT_PROPAGATION,
+	OPT_REC_SET,
+	OPT_REC_CLEAR,
+	OPT_REC_ATIME,
+	OPT_ELSEWHERE, /* not the kernel's: read by nook_spec_mount_idmap() */
+};
 
 struct opt {
 	const char *name;
@@ -80,6 +88,12 @@ static const struct opt opt_table[] = {
     {"rnorelatime", OPT_REC_ATIME, MOUNT_ATTR_STRICTATIME},
     {"rstrictatime", OPT_REC_ATIME, MOUNT_ATTR_STRICTATIME},
     {"rnostrictatime", OPT_REC_ATIME, MOUNT_ATTR_RELATIME},
+
+    /* config.md: "This option SHOULD NOT be passed to the underlying
+     * mount(2) call"; the mount is id-mapped by the runtime
+     * (src/linux/rootfs/mount_idmap.c). */
+    {"idmap", OPT_ELSEWHERE, 0},
+    {"ridmap", OPT_ELSEWHERE, 0},
 };
 
 static const struct opt *opt_lookup(const char *name)
@@ -138,14 +152,10 @@ int nook_mount_options_parse(const struct nook_strv *options, size_t idx,
 			return nook_fail(err, EINVAL, "mounts[%zu]: options[%zu]: empty option",
 			                 idx, i);
 		}
-		/* Also "idmap=uids=...;gids=..." (crun's inline mappings): as data
-		 * of a bind mount it would be dropped without a word. */
-		if (strcmp(name, "idmap") == 0 || strcmp(name, "ridmap") == 0 ||
-		    strncmp(name, "idmap=", 6) == 0 || strncmp(name, "ridmap=", 7) == 0) {
-			nook_mount_options_free(out);
-			return nook_fail(err, 0, "mounts[%zu]: option \"%s\": not supported", idx,
-			                 name);
-		}
+		/* crun's "idmap=uids=...;gids=...": mappings, which the parser
+		 * read (src/spec/parse_mount.c), not filesystem data. */
+		if (strncmp(name, "idmap=", 6) == 0 || strncmp(name, "ridmap=", 7) == 0)
+			continue;
 		if (strcmp(name, "tmpcopyup") == 0) {
 			out->tmpcopyup = true;
 			continue;
@@ -177,6 +187,8 @@ int nook_mount_options_parse(const struct nook_strv *options, size_t idx,
 		case OPT_REC_CLEAR:
 			out->rec_attr_clr |= o->value;
 			out->rec_attr_set &= ~o->value;
+			break;
+		case OPT_ELSEWHERE:
 			break;
 		case OPT_REC_ATIME:
 			out->rec_attr_clr |= MOUNT_ATTR__ATIME;

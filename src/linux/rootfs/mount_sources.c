@@ -10,7 +10,11 @@
  * does the same (goCreateMountSources: O_PATH fds taken in the container's
  * mount namespace with host credentials); crun opens them in the parent
  * too (prepare_and_send_mount_mounts). Locked mount flags stay locked:
- * the init still clones the mount itself. */
+ * the init still clones the mount itself.
+ *
+ * An id-mapped bind is the one exception: the runtime sends the clone
+ * itself, with the mapping set (mount_idmap.c), so the init asks for the
+ * sources whenever the config has one, in a user namespace or not. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,6 +27,7 @@
 #include "nook/log.h"
 #include "nook/mount_options.h"
 #include "linux/resolve.h"
+#include "linux/rootfs/steps.h"
 #include "nook/rootfs.h"
 #include "nook/sync.h"
 
@@ -54,6 +59,28 @@ static bool wants_source(const struct nook_mount *m)
 	return bind;
 }
 
+bool nook_mount_sources_idmapped(const struct nook_spec *spec)
+{
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (wants_source(&spec->mounts[i]) &&
+		    nook_spec_mount_idmap(&spec->mounts[i]) != NOOK_IDMAP_NONE)
+			return true;
+	return false;
+}
+
+/* Whether mounts[i] is cloned whole (rbind: MS_REC), as mount_bind() would. */
+static bool is_rbind(const struct nook_mount *m)
+{
+	struct nook_mount_options o;
+	bool rec;
+
+	if (nook_mount_options_parse(&m->options, 0, &o, NULL) < 0)
+		return false;
+	rec = (o.flags & MS_REC) != 0;
+	nook_mount_options_free(&o);
+	return rec;
+}
+
 int nook_mount_sources_send(int sock, pid_t init_pid, const struct nook_spec *spec,
                             const char *bundle, struct nook_error *err)
 {
@@ -78,11 +105,26 @@ int nook_mount_sources_send(int sock, pid_t init_pid, const struct nook_spec *sp
 		/* RESOLVE_IN_ROOT: an absolute symlink in the source stays in
 		 * the init's namespace. Failing here is not an error: the init
 		 * then tries itself and reports what it finds. */
-		if (root >= 0)
+		int open_errno = ENOENT;
+		if (root >= 0) {
 			fd = nook_openat_in_root(root, src, O_PATH, 0);
+			open_errno = errno;
+		}
 		if (fd < 0 && root >= 0)
 			nook_debug("mounts[%zu]: source %s: %s; the init opens it itself", i, src,
 			           strerror(errno));
+		if (nook_spec_mount_idmap(m) != NOOK_IDMAP_NONE) {
+			/* Only the runtime can id-map it: no source, no mount. */
+			if (fd < 0)
+				return nook_fail(err, open_errno,
+				                 "mounts[%zu] (destination %s): source %s", i,
+				                 m->destination, src);
+			int tree = nook_idmap_tree(init_pid, fd, m, i, src, is_rbind(m), err);
+			if (tree < 0)
+				return -1;
+			close(fd);
+			fd = tree;
+		}
 		if (nook_sync_send(sock, NOOK_SYNC_MOUNTS_REPLY, NULL, fd, err) < 0)
 			return nook_error_prefix(err, "mounts[%zu]: send the source", i);
 	}

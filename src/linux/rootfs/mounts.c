@@ -104,10 +104,19 @@ static int mount_bind(int root_fd, const struct nook_mount *m, size_t idx,
 	if ((src_fd >= 0 ? fstat(src_fd, &st) : stat(src, &st)) < 0)
 		return nook_fail(err, errno, "mounts[%zu] (destination %s): source %s", idx,
 		                 m->destination, src);
-	tree = open_tree(src_fd >= 0 ? src_fd : AT_FDCWD, src_fd >= 0 ? "" : src,
-	                 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-	                     ((o->flags & MS_REC) ? AT_RECURSIVE : 0) |
-	                     (src_fd >= 0 ? AT_EMPTY_PATH : 0));
+	/* An id-mapped bind comes cloned and mapped (mount_idmap.c). */
+	if (nook_spec_mount_idmap(m) != NOOK_IDMAP_NONE) {
+		if (src_fd < 0)
+			return nook_fail(err, 0,
+			                 "mounts[%zu] (destination %s): no id-mapped clone of %s "
+			                 "from the runtime",
+			                 idx, m->destination, src);
+		tree = fcntl(src_fd, F_DUPFD_CLOEXEC, 0);
+	} else
+		tree = open_tree(src_fd >= 0 ? src_fd : AT_FDCWD, src_fd >= 0 ? "" : src,
+		                 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+		                     ((o->flags & MS_REC) ? AT_RECURSIVE : 0) |
+		                     (src_fd >= 0 ? AT_EMPTY_PATH : 0));
 	if (tree < 0)
 		return nook_fail(err, errno, "mounts[%zu]: bind %s on %s", idx, src,
 		                 m->destination);
@@ -293,9 +302,6 @@ int nook_mount_entry(int root_fd, const struct nook_mount *m, size_t idx,
 
 	if (m->destination == NULL || m->destination[0] == '\0')
 		return nook_fail(err, EINVAL, "mounts[%zu]: no destination", idx);
-	if (m->n_uid_mappings || m->n_gid_mappings)
-		return nook_fail(err, 0, "mounts[%zu]: uidMappings/gidMappings: not supported",
-		                 idx);
 	if (nook_mount_options_parse(&m->options, idx, &o, err) < 0)
 		return -1;
 	if (o.tmpcopyup)

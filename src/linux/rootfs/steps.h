@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "nook/error.h"
 #include "nook/rootfs.h"
@@ -43,6 +44,12 @@ int nook_verify_mounted(int root_fd, const char *dest, int mnt, long magic, stru
 int nook_kernfs_open(const char *path, int flags, bool *under);
 /* Close the kept mounts (the end of nook_rootfs_finish). */
 void nook_kernfs_forget(void);
+
+/* mount_idmap.c, on the runtime's side: a detached clone of the bind
+ * source `src_fd` (O_PATH, in the init's mount namespace; `src` names it in
+ * messages), whole with `rbind`, with mounts[idx]'s id mapping set. */
+int nook_idmap_tree(pid_t init_pid, int src_fd, const struct nook_mount *m, size_t idx,
+                    const char *src, bool rbind, struct nook_error *err);
 
 /* Put a detached mount `tree` (from open_tree/fsmount) onto `dest_fd`. */
 int nook_move_mount_to(int tree, int dest_fd);
