@@ -212,9 +212,11 @@ int nook_cni_add(const struct nook_cni_net *net, const char *container_id, const
 	if ((lock = lock_data_dir(net, err)) < 0)
 		return -1;
 	const struct attachment a = {net, container_id, ifname, nsfd};
-	if (run_plugin(&a, "ADD", config, res, err) == 0 &&
-	    nook_cni_parse_result(res->data, ifname, net->bridge, out, err) == 0)
-		return 0;
+	if (run_plugin(&a, "ADD", config, res, err) == 0) {
+		if (nook_cni_parse_result(res->data, ifname, net->bridge, out, err) == 0)
+			return 0;
+		nook_error_prefix(err, "CNI plugin %s/bridge ADD", net->plugin_dir);
+	}
 	/* Half made (or killed at the deadline): taken down again. Its own
 	 * failure is most often the ADD's again (a bad configuration): the
 	 * ADD's error is the one the caller reads. */
