@@ -86,14 +86,16 @@ static int cpus_arg(const char *s, struct nook_job_spec *spec)
 	return 0;
 }
 
-static int bind_arg(struct job_args *a, char *s)
+/* The flags' strings are copied before they are cut: argv stays as it was
+ * for the re-exec of nook_exe_seal. */
+static int bind_arg(struct job_args *a, const char *raw)
 {
 	struct nook_job_bind *b = &a->binds[a->o.spec.n_binds];
-	char *raw = strdup(s);
-	char *dst = strchr(s, ':');
+	char *s = strdup(raw);
 
-	if (a->o.spec.n_binds == MAX_ITEMS)
-		return bad("--bind", s, "too many");
+	if (s == NULL || a->o.spec.n_binds == MAX_ITEMS)
+		return bad("--bind", raw, "too many");
+	char *dst = strchr(s, ':');
 	if (dst == NULL || dst == s || dst[1] != '/')
 		return bad("--bind", raw, "expected SRC:DST[:ro] with DST absolute");
 	*dst++ = '\0';
@@ -112,15 +114,16 @@ static int bind_arg(struct job_args *a, char *s)
 	return 0;
 }
 
-static int tmpfs_arg(struct job_args *a, char *s)
+static int tmpfs_arg(struct job_args *a, const char *raw)
 {
 	struct nook_job_tmpfs *t = &a->tmpfs[a->o.spec.n_tmpfs];
-	char *size = strchr(s, ':');
+	char *s = strdup(raw);
 
-	if (a->o.spec.n_tmpfs == MAX_ITEMS)
-		return bad("--tmpfs", s, "too many");
+	if (s == NULL || a->o.spec.n_tmpfs == MAX_ITEMS)
+		return bad("--tmpfs", raw, "too many");
+	char *size = strchr(s, ':');
 	if (s[0] != '/')
-		return bad("--tmpfs", s, "expected DST[:SIZE] with DST absolute");
+		return bad("--tmpfs", raw, "expected DST[:SIZE] with DST absolute");
 	if (size != NULL) {
 		*size++ = '\0';
 		if (size_arg("--tmpfs", size, &t->size) < 0)

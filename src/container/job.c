@@ -226,6 +226,20 @@ out:
 	return code;
 }
 
+/* The job's command cannot be run (not found, not executable): the job's
+ * own failure, with a shell's codes (127, 126) as docker run gives them,
+ * not nook's 125. The init reports it under the config path
+ * process.args[0]. */
+static int exec_failure(struct nook_error *err)
+{
+	static const char prefix[] = "process.args[0]";
+
+	if (strncmp(err->msg, prefix, sizeof(prefix) - 1) != 0)
+		return -1;
+	nook_log_error(err);
+	return err->errnum == ENOENT ? 127 : 126;
+}
+
 /* Everything after the keeper exists; -1 (with *err) when the job did not
  * run. */
 static int run_job(struct nook_job_opts *o, const char *id, struct job_root *r,
@@ -255,7 +269,7 @@ static int run_job(struct nook_job_opts *o, const char *id, struct job_root *r,
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	nook_container_clear(&c);
 	if (nook_container_create(&copts, &c, err) < 0)
-		return -1;
+		return exec_failure(err);
 	int code = run_created(o, &c, &u);
 	if (o->report != NULL) {
 		struct nook_error rerr;
@@ -291,13 +305,8 @@ int nook_job_run(struct nook_job_opts *o, struct nook_error *err)
 		return -1;
 	int code = run_job(o, id, &r, err);
 	job_root_remove(r.scratch);
-	if (o->upper != NULL) { /* the work directory is overlayfs' own */
-		char work[PATH_MAX + 16];
-		snprintf(work, sizeof(work), "%s/work/work", o->upper);
-		rmdir(work);
-		snprintf(work, sizeof(work), "%s/work", o->upper);
-		rmdir(work);
-	}
+	if (o->upper != NULL)
+		job_root_drop_work(o->upper);
 	job_keeper_done(&k);
 	return code;
 }

@@ -32,6 +32,8 @@ int job_root_make(const struct nook_job_opts *o, struct job_root *r, struct nook
 /* Unmount and remove the scratch directory (also the keeper's, from the
  * host's mount namespace, where it is a plain empty directory). */
 void job_root_remove(const char *scratch);
+/* --upper DIR: remove overlayfs' work directory DIR/work once unmounted. */
+void job_root_drop_work(const char *upper);
 
 struct job_keeper {
 	pid_t pid;

@@ -99,8 +99,11 @@ static void key_num(struct nook_gen *g, const char *k, double v, bool integer)
 		nook_gen_check(g, yajl_gen_null(g->g));
 	else if (integer)
 		nook_gen_check(g, yajl_gen_integer(g->g, (long long)v));
-	else
-		nook_gen_check(g, yajl_gen_double(g->g, v));
+	else {
+		char num[64];
+		int n = snprintf(num, sizeof(num), "%.6f", v);
+		nook_gen_check(g, yajl_gen_number(g->g, num, (size_t)n));
+	}
 }
 
 int job_report_write(const char *path, const struct job_usage *u, struct nook_error *err)

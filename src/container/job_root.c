@@ -5,7 +5,9 @@
  * killed), the kernel drops the mounts, and no other command has to. */
 #include "container/job_internal.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -69,4 +71,25 @@ void job_root_remove(const char *scratch)
 {
 	umount2(scratch, MNT_DETACH); /* in the host's namespace: not mounted */
 	rmdir(scratch);
+}
+
+void job_root_drop_work(const char *upper)
+{
+	char work[PATH_MAX + 16];
+
+	/* overlayfs keeps a shared whiteout ("#<hex>", a 0:0 device) and
+	 * leftovers of interrupted copy-ups in work/work: files only. */
+	snprintf(work, sizeof(work), "%s/work/work", upper);
+	DIR *d = opendir(work);
+	if (d != NULL) {
+		struct dirent *e;
+		while ((e = readdir(d)) != NULL)
+			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+			    unlinkat(dirfd(d), e->d_name, 0) < 0 && errno == EISDIR)
+				unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
+		closedir(d);
+	}
+	rmdir(work);
+	snprintf(work, sizeof(work), "%s/work", upper);
+	rmdir(work);
 }
