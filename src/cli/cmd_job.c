@@ -34,7 +34,8 @@ static void usage(FILE *out)
 	             "      --workdir DIR       working directory (default /)\n"
 	             "      --env K=V           environment (repeatable; PATH, HOME set)\n"
 	             "      --user UID[:GID]    run as UID (and GID; default 0:0)\n"
-	             "      --network MODE      none (loopback only, default) or host\n"
+	             "      --network MODE      none (loopback only, default), host, or bridge\n"
+	             "                          (eth0 on the host bridge nook0, 10.77.0.0/24)\n"
 	             "limits:\n"
 	             "      --timeout SECONDS   kill the whole job after SECONDS (exit 124)\n"
 	             "      --memory SIZE       memory limit (no swap beyond it); OOM reported\n"
@@ -158,9 +159,9 @@ static int network_arg(const char *s, struct nook_job_spec *spec)
 	else if (strcmp(s, "host") == 0)
 		spec->network = NOOK_JOB_NET_HOST;
 	else if (strcmp(s, "bridge") == 0)
-		return bad("--network", s, "not yet supported");
+		spec->network = NOOK_JOB_NET_BRIDGE;
 	else
-		return bad("--network", s, "expected none or host");
+		return bad("--network", s, "expected none, host or bridge");
 	return 0;
 }
 

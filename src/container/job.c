@@ -284,7 +284,7 @@ static int run_job(struct nook_job_opts *o, const char *id, struct job_root *r,
 
 int nook_job_run(struct nook_job_opts *o, struct nook_error *err)
 {
-	struct job_keeper k = {.fd = -1};
+	struct job_keeper k = {.fd = -1, .net_bridge = o->spec.network == NOOK_JOB_NET_BRIDGE};
 	struct job_root r = {0};
 	char id[64];
 

@@ -37,7 +37,8 @@ void job_root_drop_work(const char *upper);
 
 struct job_keeper {
 	pid_t pid;
-	int fd; /* write end: its end of file tells the keeper to clean up */
+	int fd;          /* write end: its end of file tells the keeper to clean up */
+	bool net_bridge; /* set before start: the keeper also runs job_net_forget */
 };
 /* Fork the keeper (its own session, in the host's mount namespace): when
  * every copy of the write end is closed without "done" (nook job died),
@@ -67,5 +68,8 @@ int job_report_write(const char *path, const struct job_usage *u, struct nook_er
  * before its process starts; down after it stopped, before delete. */
 int job_net_up(const struct nook_job_opts *o, struct nook_container *c, struct nook_error *err);
 void job_net_down(const struct nook_job_opts *o, struct nook_container *c);
+/* The keeper's DEL when nook job was killed: the namespace died with the
+ * job; the lease of `id` is released. */
+void job_net_forget(const char *id);
 
 #endif

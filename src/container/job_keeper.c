@@ -20,7 +20,8 @@
 
 #include "nook/log.h"
 
-static _Noreturn void keeper_main(int fd, const char *root, const char *id, const char *scratch)
+static _Noreturn void keeper_main(int fd, const char *root, const char *id, const char *scratch,
+                                  bool net_bridge)
 {
 	struct nook_error err;
 	char b;
@@ -48,6 +49,8 @@ static _Noreturn void keeper_main(int fd, const char *root, const char *id, cons
 		_exit(0);
 	if (nook_container_delete_by_id(root, id, true, &err) < 0)
 		nook_log_error(&err);
+	if (net_bridge)
+		job_net_forget(id);
 	job_root_remove(scratch);
 	_exit(0);
 }
@@ -67,7 +70,7 @@ int job_keeper_start(struct job_keeper *k, const char *root, const char *id, con
 	}
 	if (pid == 0) {
 		close(p[1]);
-		keeper_main(p[0], root, id, scratch);
+		keeper_main(p[0], root, id, scratch, k->net_bridge);
 	}
 	close(p[0]);
 	k->pid = pid;

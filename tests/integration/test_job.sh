@@ -8,7 +8,7 @@
 # shellcheck source=tests/lib/harness.sh
 source "$(dirname "$0")/../lib/harness.sh"
 
-nook_specific test_bad_input_exit_125_nothing_made test_bridge_not_yet
+nook_specific test_bad_input_exit_125_nothing_made
 
 # job ARGS...: nook job in the foreground; sets RC, OUT, ERR. The outer
 # timeout is not 124's source: a timed-out run also takes too long (checked).
@@ -159,13 +159,6 @@ test_network_none_and_host() {
 	job --rootfs "$ROOTFS" --network host -- sh -c 'tail -n +3 /proc/net/dev | wc -l'
 	assert_ok
 	assert_eq "$(tail -n +3 /proc/net/dev | wc -l)" "$OUT" "interfaces seen with --network host"
-	nothing_left
-}
-
-test_bridge_not_yet() {
-	job --rootfs "$ROOTFS" --network bridge -- true
-	assert_exit 125
-	assert_error_line 'network' 'not yet'
 	nothing_left
 }
 
