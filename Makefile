@@ -144,6 +144,7 @@ format-check:
 
 bench: all
 	bash bench/run-vs-runc.sh
+	bash bench/job-vs-run.sh
 
 example: all
 	bash tests/lib/make-example-bundle.sh example

@@ -257,6 +257,8 @@ test_sigkill_of_nook_job_leaves_nothing() {
 		sleep 0.05
 	done
 	[ -n "$state" ] || fail "the job did not start"
+	# should the keeper fail: what it should have done, after the test
+	on_exit "\"\$NOOK\" --root \"\$STATE\" delete --force $(basename "$(dirname "$state")") >/dev/null 2>&1 || true"
 	dirs=$(jq -r '.nookCgroup.dirs[].path' "$state")
 	[ -n "$dirs" ] || fail "no cgroup recorded in $state"
 	kill -KILL "$pid"
