@@ -34,7 +34,7 @@ static void usage(FILE *out)
 	             "      --workdir DIR       working directory (default /)\n"
 	             "      --env K=V           environment (repeatable; PATH, HOME set)\n"
 	             "      --user UID[:GID]    run as UID (and GID; default 0:0)\n"
-	             "      --network MODE      none (loopback only, default) or host\n"
+	             "      --network none|host loopback only (default), or the host's network\n"
 	             "limits:\n"
 	             "      --timeout SECONDS   kill the whole job after SECONDS (exit 124)\n"
 	             "      --memory SIZE       memory limit (no swap beyond it); OOM reported\n"
