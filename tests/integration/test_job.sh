@@ -250,6 +250,8 @@ test_sigkill_of_nook_job_leaves_nothing() {
 		sleep 0.05
 	done
 	[ -n "$state" ] || fail "the job did not start"
+	# should the keeper fail: what it should have done, after the test
+	on_exit "\"\$NOOK\" --root \"\$STATE\" delete --force $(basename "$(dirname "$state")") >/dev/null 2>&1 || true"
 	dirs=$(jq -r '.nookCgroup.dirs[].path' "$state")
 	[ -n "$dirs" ] || fail "no cgroup recorded in $state"
 	kill -KILL "$pid"
@@ -314,6 +316,34 @@ test_bad_input_exit_125_nothing_made() {
 	job --rootfs "$ROOTFS" -- /etc/hostname
 	assert_exit 126
 	nothing_left
+}
+
+# ---------------------------------------------------------------- completion
+
+# complete_line LINE: what TAB at the end of LINE offers (as test_install.sh
+# does it, with the repository's docs/completion/nook.bash).
+complete_line() {
+	bash -c '
+		. /usr/share/bash-completion/bash_completion
+		. "$1"
+		COMP_LINE=$2 COMP_POINT=${#2}
+		read -ra COMP_WORDS <<<"$2"
+		[[ $2 == *" " ]] && COMP_WORDS+=("")
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		COMPREPLY=()
+		_nook nook "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+		printf "%s\n" "${COMPREPLY[@]}"
+	' complete_line "$HARNESS_REPO/docs/completion/nook.bash" "$1" </dev/null | sort
+}
+
+test_completion_options_and_command() {
+	[ -f /usr/share/bash-completion/bash_completion ] || skip "bash-completion is not installed"
+	assert_eq "host
+none" "$(complete_line "$NOOK job --network ")" "values of --network"
+	assert_contains "$(complete_line "$NOOK job --")" "--rootfs" "options of job"
+	# after "--", the command to run and then its own arguments
+	assert_contains "$(complete_line "$NOOK job --rootfs / -- mkdi")" "mkdir"
+	assert_not_contains "$(complete_line "$NOOK job --rootfs / -- ls --")" "--rootfs"
 }
 
 harness_main "$@"
