@@ -142,6 +142,28 @@ test_sigkill_of_a_bridge_job_releases_its_address() {
 	nothing_left
 }
 
+# issue 14, point 7 with a bridge: 20 jobs at once (their plugin runs
+# serialised by nook's lock) get 20 different addresses, and leave nothing.
+test_twenty_bridge_jobs_at_once() {
+	net_setup
+	local i pids=()
+	mkdir "$T/out"
+	for ((i = 0; i < 20; i++)); do
+		timeout -k 5 60 "$NOOK" --root "$STATE" job --rootfs "$ROOTFS" --network bridge \
+			--bind "$T/out:/out" -- sh -c "ip -o -4 addr show dev eth0 >/out/$i" \
+			</dev/null >"$T/job$i.log" 2>&1 &
+		pids+=($!)
+	done
+	for ((i = 0; i < 20; i++)); do
+		wait "${pids[$i]}" || fail "job $i exited $?: $(cat "$T/job$i.log")"
+	done
+	local addrs
+	addrs=$(cat "$T"/out/* | sed 's/.*inet \([0-9.]*\)\/24 .*/\1/' | sort -u)
+	assert_eq 20 "$(wc -l <<<"$addrs")" "different addresses of 20 jobs: $(xargs <<<"$addrs")"
+	assert_no_match "$(xargs <<<"$addrs")" '[^0-9. ]' "the addresses"
+	nothing_left
+}
+
 # The bridge stays for the next job (it is the host's from then on, as
 # docker0 or cni-podman0): removing it when the last job leaves would race
 # with the next job's ADD.
