@@ -48,6 +48,8 @@ struct nook_job_spec {
 	const struct nook_job_tmpfs *tmpfs;
 	size_t n_tmpfs;
 	int64_t memory;     /* bytes, 0: no limit */
+	bool memory_swap;   /* with memory: no swap beyond it (the host swaps
+	                       and can limit swap) */
 	int64_t pids;       /* 0: no limit */
 	int64_t cpu_quota;  /* microseconds per cpu_period, 0: no limit */
 	int64_t cpu_period; /* microseconds */
@@ -58,6 +60,7 @@ struct nook_job_spec {
 struct nook_job_opts {
 	struct nook_job_spec spec;
 	const char *state_root; /* --root */
+	const char *id;         /* --id, or NULL: job-<pid>-<random hex> */
 	const char *rootfs;     /* --rootfs, or NULL: the host's root read-only */
 	const char *upper;      /* --upper DIR, or NULL: a tmpfs */
 	int64_t disk;           /* --disk: bytes of the tmpfs, 0: the kernel's default */

@@ -43,6 +43,7 @@ static void usage(FILE *out)
 	             "      --pids N            at most N processes\n"
 	             "      --cpus N            CPU quota, e.g. 0.5 or 2\n"
 	             "      --nofile N          RLIMIT_NOFILE (default 1024)\n"
+	             "      --id ID             the container's id (default job-PID-RANDOM)\n"
 	             "output:\n"
 	             "      --report FILE       JSON usage report when the job ends\n"
 	             "      --print-config      print the config.json and exit\n");
@@ -214,6 +215,9 @@ static int flag(struct job_args *a, int c, char *arg)
 	case 'P':
 		o->print_config = true;
 		return 0;
+	case 'i':
+		o->id = arg;
+		return 0;
 	}
 	usage(stderr);
 	return -1;
@@ -222,12 +226,25 @@ static int flag(struct job_args *a, int c, char *arg)
 int nook_cmd_job(const struct nook_globals *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    CLI_ARG("rootfs", 'r'),        CLI_ARG("disk", 'D'),    CLI_ARG("upper", 'U'),
-	    CLI_ARG("bind", 'B'),          CLI_ARG("tmpfs", 'T'),   CLI_ARG("workdir", 'w'),
-	    CLI_ARG("env", 'e'),           CLI_ARG("user", 'u'),    CLI_ARG("timeout", 't'),
-	    CLI_ARG("memory", 'm'),        CLI_ARG("pids", 'p'),    CLI_ARG("cpus", 'c'),
-	    CLI_ARG("nofile", 'n'),        CLI_ARG("network", 'N'), CLI_ARG("report", 'R'),
-	    CLI_FLAG("print-config", 'P'), CLI_FLAG("help", 'h'),   {0},
+	    CLI_ARG("rootfs", 'r'),
+	    CLI_ARG("disk", 'D'),
+	    CLI_ARG("upper", 'U'),
+	    CLI_ARG("bind", 'B'),
+	    CLI_ARG("tmpfs", 'T'),
+	    CLI_ARG("workdir", 'w'),
+	    CLI_ARG("env", 'e'),
+	    CLI_ARG("user", 'u'),
+	    CLI_ARG("timeout", 't'),
+	    CLI_ARG("memory", 'm'),
+	    CLI_ARG("pids", 'p'),
+	    CLI_ARG("cpus", 'c'),
+	    CLI_ARG("nofile", 'n'),
+	    CLI_ARG("network", 'N'),
+	    CLI_ARG("report", 'R'),
+	    CLI_FLAG("print-config", 'P'),
+	    CLI_ARG("id", 'i'),
+	    CLI_FLAG("help", 'h'),
+	    {0},
 	};
 	static struct job_args a;
 	struct nook_error err;

@@ -23,6 +23,7 @@
 #include "nook/file.h"
 #include "nook/log.h"
 #include "nook/sealed_exe.h"
+#include "nook/state.h"
 
 static bool is_dir(const char *path)
 {
@@ -43,6 +44,12 @@ static int check_layer_path(const char *flag, const char *path, struct nook_erro
 
 int nook_job_check(const struct nook_job_opts *o, struct nook_error *err)
 {
+	if (o->id != NULL) {
+		if (nook_id_check(o->id, err) < 0)
+			return nook_error_prefix(err, "--id");
+		if (nook_container_exists(o->state_root, o->id) == 1)
+			return nook_fail(err, 0, "--id: container \"%s\" already exists", o->id);
+	}
 	if (o->rootfs != NULL) {
 		if (!is_dir(o->rootfs))
 			return nook_fail(err, errno ? errno : ENOTDIR, "--rootfs %s", o->rootfs);
@@ -89,6 +96,27 @@ int nook_job_check(const struct nook_job_opts *o, struct nook_error *err)
 			                 parent);
 	}
 	return 0;
+}
+
+/* Does the host swap, and can a cgroup limit it? Then --memory also sets
+ * memory+swap to the limit. Without swap there is nothing to limit; with
+ * swap but no v1 swap accounting (swapaccount=0), the limit would be
+ * refused. */
+static bool host_swap_limit(void)
+{
+	char line[256];
+	int lines = 0;
+	FILE *f = fopen("/proc/swaps", "re");
+
+	if (f == NULL)
+		return false;
+	while (fgets(line, sizeof(line), f) != NULL)
+		lines++;
+	fclose(f);
+	if (lines < 2)
+		return false;
+	return access("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes", F_OK) == 0 ||
+	       access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0;
 }
 
 /* --print-config: the config as a bundle would hold it, with --rootfs as
@@ -245,7 +273,12 @@ static int exec_failure(struct nook_error *err)
 static int run_job(struct nook_job_opts *o, const char *id, struct job_root *r,
                    struct nook_error *err)
 {
-	struct job_usage u = {.exit_code = 0};
+	struct job_usage u = {
+	    .cpu_user_seconds = -1,
+	    .cpu_system_seconds = -1,
+	    .memory_peak_bytes = -1,
+	    .pids_peak = -1,
+	};
 	struct nook_container c;
 	sigset_t forwarded;
 
@@ -268,9 +301,13 @@ static int run_job(struct nook_job_opts *o, const char *id, struct job_root *r,
 	sigprocmask(SIG_BLOCK, &forwarded, NULL);
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	nook_container_clear(&c);
-	if (nook_container_create(&copts, &c, err) < 0)
-		return exec_failure(err);
-	int code = run_created(o, &c, &u);
+	int code;
+	if (nook_container_create(&copts, &c, err) == 0)
+		code = run_created(o, &c, &u);
+	else if ((code = exec_failure(err)) < 0)
+		return -1;
+	else
+		u.exit_code = code;
 	if (o->report != NULL) {
 		struct nook_error rerr;
 		if (job_report_write(o->report, &u, &rerr) < 0) {
@@ -286,10 +323,11 @@ int nook_job_run(struct nook_job_opts *o, struct nook_error *err)
 {
 	struct job_keeper k = {.fd = -1, .net_bridge = o->spec.network == NOOK_JOB_NET_BRIDGE};
 	struct job_root r = {0};
-	char id[64];
+	char id[1100];
 
 	if (nook_job_check(o, err) < 0)
 		return -1;
+	o->spec.memory_swap = o->spec.memory > 0 && host_swap_limit();
 	if (o->print_config)
 		return print_config(o, err);
 	if (nook_exe_seal(o->state_root, err) < 0) /* CVE-2019-5736 */
@@ -298,6 +336,8 @@ int nook_job_run(struct nook_job_opts *o, struct nook_error *err)
 	if (getentropy(&rnd, sizeof(rnd)) < 0)
 		rnd = (unsigned)now_seconds();
 	snprintf(id, sizeof(id), "job-%d-%08x", (int)getpid(), rnd);
+	if (o->id != NULL)
+		snprintf(id, sizeof(id), "%s", o->id);
 	if (mkdir_parents(o->state_root, err) < 0)
 		return -1;
 	snprintf(r.scratch, sizeof(r.scratch), "%s/@%s", o->state_root, id);

@@ -95,7 +95,8 @@ void nook_spec_job_resources(struct nook_gen *g, const struct nook_job_spec *job
 		 * to the limit, so the job is OOM-killed rather than swapped. */
 		nook_gen_open_map(g, "memory");
 		key_int(g, "limit", job->memory);
-		key_int(g, "swap", job->memory);
+		if (job->memory_swap)
+			key_int(g, "swap", job->memory);
 		nook_gen_close_map(g);
 	}
 	if (job->pids > 0) {

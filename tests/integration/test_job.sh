@@ -2,9 +2,10 @@
 # `nook job` (issue 14): a command in a throwaway container made from
 # `nook spec`'s defaults, with an overlay root over --rootfs, limits, a
 # wall-clock timeout, a usage report, a keeper that cleans up when nook job
-# is SIGKILLed, and exit 125 for bad input with nothing made. Each test also
-# checks that no state, scratch dir, cgroup or mount of a job is left
-# (jobs are named job-<pid>-<hex>, not $ID, so the harness cannot).
+# is SIGKILLed, and exit 125 for bad input with nothing made. The jobs are
+# named $ID (or $ID-N) with --id, so that the harness's leftover checks see
+# them; each test also checks that no state, scratch dir, cgroup or mount of
+# a job is left.
 # shellcheck source=tests/lib/harness.sh
 source "$(dirname "$0")/../lib/harness.sh"
 
@@ -14,7 +15,7 @@ nook_specific test_bad_input_exit_125_nothing_made
 # timeout is not 124's source: a timed-out run also takes too long (checked).
 job() {
 	RC=0
-	timeout -k 5 60 "$NOOK" --root "$STATE" job "$@" </dev/null >"$T/stdout" 2>"$T/stderr" || RC=$?
+	timeout -k 5 60 "$NOOK" --root "$STATE" job --id "$ID" "$@" </dev/null >"$T/stdout" 2>"$T/stderr" || RC=$?
 	OUT=$(cat "$T/stdout")
 	ERR=$(cat "$T/stderr")
 	echo "job: exit $RC" >&2
@@ -27,14 +28,15 @@ snapshot() {
 	(cd "$1" && find . -printf '%p %m %s %T@ %l\n' | sort && find . -type f -exec cat {} + | md5sum)
 }
 
-# Job cgroups under our own cgroup of every hierarchy (v2: beside it).
+# This test's job cgroups ($ID, $ID-N) under our own cgroup of every
+# hierarchy (v2: beside it).
 job_cgroups() {
 	local base path
 	for base in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
 		[ -d "$base" ] || continue
 		while IFS=: read -r _ _ path; do
 			for d in "${base%/}$path" "${base%/}${path%/*}"; do
-				[ -d "$d" ] && find "$d" -maxdepth 1 -type d -name 'job-*' 2>/dev/null
+				[ -d "$d" ] && find "$d" -maxdepth 1 -type d -name "$ID*" 2>/dev/null
 			done
 		done </proc/self/cgroup
 	done | sort -u
@@ -112,8 +114,11 @@ test_print_config_is_a_bundle() {
 	printf '%s\n' "$OUT" >"$BUNDLE/config.json"
 	assert_eq "$(realpath "$ROOTFS")" "$(jq -r .root.path "$BUNDLE/config.json")" root.path
 	assert_eq '["cat","/etc/hostname"]' "$(jq -c .process.args "$BUNDLE/config.json")"
-	assert_eq '{"memory":{"limit":67108864,"swap":67108864},"pids":{"limit":20},"cpu":{"quota":50000,"period":100000}}' \
-		"$(jq -c .linux.resources "$BUNDLE/config.json")"
+	# swap (memory+swap) equal to the limit where the host swaps
+	assert_eq '{"memory":{"limit":67108864},"pids":{"limit":20},"cpu":{"quota":50000,"period":100000}}' \
+		"$(jq -c 'del(.linux.resources.memory.swap)' "$BUNDLE/config.json" | jq -c .linux.resources)"
+	jq -e '.linux.resources.memory.swap // 67108864 == 67108864' "$BUNDLE/config.json" >/dev/null ||
+		fail "memory.swap: $(jq .linux.resources.memory.swap "$BUNDLE/config.json")"
 	assert_eq 256 "$(jq '.process.rlimits[0].hard' "$BUNDLE/config.json")"
 	assert_eq 0 "$(jq '[.linux.namespaces[] | select(.type == "network")] | length' "$BUNDLE/config.json")"
 	# nook spec's defaults, the same generator: mounts, masks, capabilities
@@ -240,7 +245,7 @@ test_pids_cpus_limits_apply() {
 # job is left, without any other command.
 test_sigkill_of_nook_job_leaves_nothing() {
 	local pid state dirs i d
-	"$NOOK" --root "$STATE" job --rootfs "$ROOTFS" -- sh -c 'sleep 400 & sleep 401' \
+	"$NOOK" --root "$STATE" job --id "$ID" --rootfs "$ROOTFS" -- sh -c 'sleep 400 & sleep 401' \
 		</dev/null >/dev/null 2>&1 &
 	pid=$!
 	for ((i = 0; i < 100; i++)); do
@@ -276,7 +281,7 @@ test_twenty_in_parallel() {
 	local i pids=() before
 	before=$(snapshot "$ROOTFS")
 	for i in $(seq 1 20); do
-		timeout -k 5 60 "$NOOK" --root "$STATE" job --rootfs "$ROOTFS" --pids 50 -- sh -c "
+		timeout -k 5 60 "$NOOK" --root "$STATE" job --id "$ID-$i" --rootfs "$ROOTFS" --pids 50 -- sh -c "
 			echo $i > /mine-$i; sleep 0.5
 			echo files \$(ls / | grep -c '^mine-'); echo procs \$(ls -d /proc/[0-9]* | wc -l)
 			cat /mine-$i" >"$T/out.$i" 2>&1 </dev/null &
@@ -299,7 +304,8 @@ test_bad_input_exit_125_nothing_made() {
 	local a
 	rmdir "$STATE"
 	for a in "--rootfs $T/missing" "--bind $T/missing:/x" "--memory 12q" "--disk 0" \
-		"--timeout 0" "--cpus x" "--tmpfs /t:big" "--user x" "--env NOEQUALS"; do
+		"--timeout 0" "--cpus x" "--tmpfs /t:big" "--user x" "--env NOEQUALS" "--id a/b" \
+		"--report $T/missing/r.json"; do
 		# shellcheck disable=SC2086 # the flag and its value
 		job $a -- true
 		assert_exit 125
@@ -311,8 +317,10 @@ test_bad_input_exit_125_nothing_made() {
 	assert_error_line 'no COMMAND'
 	mkdir "$STATE"
 	# the job's own failures keep their codes: 127 and 126 as a shell's
-	job --rootfs "$ROOTFS" -- /no/such/program
+	job --rootfs "$ROOTFS" --report "$T/report.json" -- /no/such/program
 	assert_exit 127
+	assert_eq 127 "$(report_field exit_code)"
+	assert_eq null "$(report_field memory_peak_bytes)"
 	job --rootfs "$ROOTFS" -- /etc/hostname
 	assert_exit 126
 	nothing_left

@@ -101,6 +101,7 @@ static void test_limits_mounts_network(void **state)
 	    .tmpfs = tmpfs,
 	    .n_tmpfs = 1,
 	    .memory = 33554432,
+	    .memory_swap = true,
 	    .pids = 10,
 	    .cpu_quota = 50000,
 	    .cpu_period = 100000,
@@ -126,6 +127,11 @@ static void test_limits_mounts_network(void **state)
 	assert_string_equal(b->destination, "/w");
 	assert_string_equal(b->source, "/src");
 	assert_string_equal(b->options.v[1], "ro");
+	nook_spec_free(&s);
+	job.memory_swap = false; /* a host without swap, or swap accounting */
+	parse(&job, &s);
+	assert_true(s.linux.resources.memory.has_limit);
+	assert_false(s.linux.resources.memory.has_swap);
 	nook_spec_free(&s);
 }
 
