@@ -52,7 +52,7 @@ unit-tests: $(UNIT_BIN)
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_BIN     := build-fuzz/fuzz-config
-FUZZ_SRC     := tests/fuzz/fuzz_config.c $(filter-out src/spec/default.c,$(sort $(wildcard src/spec/*.c))) \
+FUZZ_SRC     := tests/fuzz/fuzz_config.c $(filter-out src/spec/default.c src/spec/job_config.c,$(sort $(wildcard src/spec/*.c))) \
 	src/linux/rootfs/mount_options.c src/util/error.c
 FUZZ_CFLAGS  := -std=gnu17 $(filter-out -Wno-format-truncation,$(WARN)) -D_GNU_SOURCE -Iinclude -Isrc \
 	$(shell pkg-config --cflags yajl) -g -O1 -fno-omit-frame-pointer \
@@ -144,6 +144,7 @@ format-check:
 
 bench: all
 	bash bench/run-vs-runc.sh
+	bash bench/job-vs-run.sh
 
 example: all
 	bash tests/lib/make-example-bundle.sh example

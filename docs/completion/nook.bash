@@ -113,6 +113,18 @@ _nook() {
 	# shellcheck disable=SC2088
 	[[ $root == "~/"* ]] && root=$HOME/${root#"~/"}
 
+	# nook job [options] -- COMMAND [ARG...]: after "--", the command to
+	# run, completed as a line of its own
+	if [ "$cmd" = job ]; then
+		local j
+		for ((j = i + 1; j < cword; j++)); do
+			if [ "${words[j]}" = -- ]; then
+				_command_offset $((j + 1))
+				return
+			fi
+		done
+	fi
+
 	local options=$globals
 	[ -n "$cmd" ] && options=$(_nook_help_options "$nook" "$cmd")
 
@@ -153,7 +165,7 @@ _nook() {
 	done
 
 	case $cmd in
-	create | run | spec | features | list) ;; # a new id, or no argument
+	create | run | spec | features | list | job) ;; # a new id, or no argument
 	*)
 		if [ "$nargs" -eq 0 ]; then
 			# an existing container: its usage line names an ID

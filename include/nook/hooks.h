@@ -30,6 +30,23 @@ struct nook_hooks_opts {
 	bool keep_going;
 };
 
+/* Bytes kept of each of a hook's stdout and stderr, NUL-terminated. */
+#define NOOK_HOOK_CAPTURE_MAX 4096
+
+struct nook_hook_capture {
+	char data[NOOK_HOOK_CAPTURE_MAX + 1];
+	size_t len;
+};
+
+/* One program run as a hook is (the same child, stdin, capture and
+ * deadline), for a caller that reads what it printed: the CNI runner
+ * (src/container/cni.c). 0 once it exited, whatever its status (*status,
+ * as waitpid gives it); -1 if it could not be started (the errno says why)
+ * or outlived hook->timeout (killed with its process group then). */
+int nook_hook_exec(const struct nook_hook *hook, const char *state, const struct nook_hooks_opts *o,
+                   struct nook_hook_capture *out, struct nook_hook_capture *errc, int *status,
+                   struct nook_error *err);
+
 int nook_hooks_run_opts(const struct nook_hook_list *hooks, const char *kind,
                         const char *state_json, const struct nook_hooks_opts *opts,
                         struct nook_error *err);

@@ -29,6 +29,7 @@ static const struct nook_command commands[] = {
     {"events", "cgroup statistics and OOM events of a container", nook_cmd_events},
     {"features", "print what nook implements (features.md JSON)", nook_cmd_features},
     {"spec", "write a default config.json", nook_cmd_spec},
+    {"job", "run a command in a throwaway, limited container", nook_cmd_job},
 };
 
 static void usage(FILE *out)

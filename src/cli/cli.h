@@ -24,6 +24,7 @@ struct nook_command {
 int nook_cli_main(int argc, char **argv);
 
 int nook_cmd_create(const struct nook_globals *g, int argc, char **argv);
+int nook_cmd_job(const struct nook_globals *g, int argc, char **argv);
 int nook_cmd_exec(const struct nook_globals *g, int argc, char **argv);
 int nook_cmd_events(const struct nook_globals *g, int argc, char **argv);
 int nook_cmd_pause(const struct nook_globals *g, int argc, char **argv);

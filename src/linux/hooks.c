@@ -30,12 +30,7 @@
 #include "nook/cleanup.h"
 #include "nook/log.h"
 
-#define CAPTURE_MAX 4096 /* bytes kept of each of stdout and stderr */
-
-struct capture {
-	char data[CAPTURE_MAX + 1]; /* NUL-terminated */
-	size_t len;
-};
+#define CAPTURE_MAX NOOK_HOOK_CAPTURE_MAX
 
 /* The runtime's ends of one running hook; -1 once closed. */
 struct hook_proc {
@@ -221,7 +216,7 @@ static int64_t now_ms(void)
 
 /* Up to CAPTURE_MAX bytes are kept; the rest is read and dropped so the hook
  * never blocks on a full pipe. Closes the fd at end-of-file. */
-static void capture_read(int *fd, struct capture *cap)
+static void capture_read(int *fd, struct nook_hook_capture *cap)
 {
 	char buf[4096];
 
@@ -288,7 +283,7 @@ static int poll_timeout(const struct hook_proc *proc, int64_t deadline)
 }
 
 static void poll_once(struct hook_proc *proc, int timeout_ms, const char *state, size_t len,
-                      size_t *done, struct capture *out, struct capture *errc)
+                      size_t *done, struct nook_hook_capture *out, struct nook_hook_capture *errc)
 {
 	struct pollfd fds[] = {
 	    {.fd = proc->in_fd, .events = POLLOUT},
@@ -310,7 +305,7 @@ static void poll_once(struct hook_proc *proc, int timeout_ms, const char *state,
 /* Runs the loop until the hook exits (status filled, 0) or the deadline
  * passes (the process group killed and reaped, -1). */
 static int supervise(struct hook_proc *proc, const struct nook_hook *hook, const char *state,
-                     struct capture *out, struct capture *errc, int *status)
+                     struct nook_hook_capture *out, struct nook_hook_capture *errc, int *status)
 {
 	int64_t deadline = hook->has_timeout ? now_ms() + hook->timeout * 1000 : -1;
 	size_t len = strlen(state), done = 0;
@@ -366,7 +361,7 @@ static void sigpipe_restore(const sigset_t *saved, bool was_pending)
 /* ---- one hook ---- */
 
 /* "exited with status 3: <first line of stderr>" */
-static int status_error(int status, const struct capture *errc, struct nook_error *err)
+static int status_error(int status, const struct nook_hook_capture *errc, struct nook_error *err)
 {
 	size_t line = strcspn(errc->data, "\n");
 
@@ -378,7 +373,8 @@ static int status_error(int status, const struct capture *errc, struct nook_erro
 	                 errc->data);
 }
 
-static void log_output(const char *kind, size_t i, const char *name, const struct capture *cap)
+static void log_output(const char *kind, size_t i, const char *name,
+                       const struct nook_hook_capture *cap)
 {
 	if (cap->len > 0)
 		nook_debug("hooks.%s[%zu] %s: %s", kind, i, name, cap->data);
@@ -393,21 +389,21 @@ static char *const *hook_env(const struct nook_hook *hook, const struct nook_hoo
 	return o->default_env != NULL ? o->default_env : environ;
 }
 
-static int run_hook(const struct nook_hook *hook, const char *kind, size_t i, const char *state,
-                    const struct nook_hooks_opts *o, struct nook_error *err)
+int nook_hook_exec(const struct nook_hook *hook, const char *state, const struct nook_hooks_opts *o,
+                   struct nook_hook_capture *out, struct nook_hook_capture *errc, int *status,
+                   struct nook_error *err)
 {
 	char *path_argv[] = {hook->path, NULL};
 	char *const *argv = hook->args.n > 0 ? hook->args.v : path_argv;
 	char *const *envp = hook_env(hook, o);
-	autofree struct capture *out = calloc(1, sizeof(*out));
-	autofree struct capture *errc = calloc(1, sizeof(*errc));
 	struct hook_proc proc = {-1, -1, -1, -1, -1, -1};
 	sigset_t saved;
 	bool was_pending;
-	int status = 0, rc;
+	int rc;
 
-	if (out == NULL || errc == NULL)
-		return nook_fail(err, ENOMEM, "capture buffers");
+	*out = (struct nook_hook_capture){0};
+	*errc = (struct nook_hook_capture){0};
+	*status = 0;
 	if (spawn(hook->path, argv, envp, &proc, o, err) < 0)
 		return -1;
 	if (wait_exec(&proc, err) < 0) {
@@ -415,13 +411,28 @@ static int run_hook(const struct nook_hook *hook, const char *kind, size_t i, co
 		return -1;
 	}
 	sigpipe_block(&saved, &was_pending);
-	rc = supervise(&proc, hook, state, out, errc, &status);
+	rc = supervise(&proc, hook, state, out, errc, status);
 	sigpipe_restore(&saved, was_pending);
 	proc_close(&proc);
+	if (rc < 0)
+		return nook_fail(err, 0, "timed out after %" PRId64 "s", hook->timeout);
+	return 0;
+}
+
+static int run_hook(const struct nook_hook *hook, const char *kind, size_t i, const char *state,
+                    const struct nook_hooks_opts *o, struct nook_error *err)
+{
+	autofree struct nook_hook_capture *out = calloc(1, sizeof(*out));
+	autofree struct nook_hook_capture *errc = calloc(1, sizeof(*errc));
+	int status = 0;
+
+	if (out == NULL || errc == NULL)
+		return nook_fail(err, ENOMEM, "capture buffers");
+	int rc = nook_hook_exec(hook, state, o, out, errc, &status, err);
 	log_output(kind, i, "stdout", out);
 	log_output(kind, i, "stderr", errc);
 	if (rc < 0)
-		return nook_fail(err, 0, "timed out after %" PRId64 "s", hook->timeout);
+		return -1;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	return status_error(status, errc, err);

@@ -6,7 +6,11 @@
  * writable root. The rootless variant follows runc's ToRootless(): a user
  * namespace mapping the caller to root, no network namespace, /sys as a
  * read-only rbind of the host's (which brings /sys/fs/cgroup along, so no
- * cgroup mount of its own), and no gid= options. */
+ * cgroup mount of its own), and no gid= options.
+ *
+ * `nook job` makes its config here too (nook_spec_generate with a job,
+ * src/spec/job_config.c): the same document, with the job's process, root,
+ * extra mounts, resources and network in their places. */
 #include <errno.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
@@ -14,9 +18,10 @@
 #include "nook/cleanup.h"
 #include "nook/json_gen.h"
 #include "nook/spec.h"
+#include "spec/generate.h"
 
 /* "key": [ ...NULL-terminated strings ] */
-static void key_strv(struct nook_gen *g, const char *k, const char *const *v)
+void nook_spec_gen_strv(struct nook_gen *g, const char *k, const char *const *v)
 {
 	nook_gen_str(g, k);
 	nook_gen_check(g, yajl_gen_array_open(g->g));
@@ -25,7 +30,7 @@ static void key_strv(struct nook_gen *g, const char *k, const char *const *v)
 	nook_gen_check(g, yajl_gen_array_close(g->g));
 }
 
-static void process(struct nook_gen *g)
+static void process(struct nook_gen *g, const struct nook_job_spec *job)
 {
 	static const char *const args[] = {"sh", NULL};
 	static const char *const env[] = {
@@ -37,42 +42,49 @@ static void process(struct nook_gen *g)
 	nook_gen_open_map(g, "process");
 	nook_gen_key_bool(g, "terminal", false);
 	nook_gen_open_map(g, "user");
-	nook_gen_key_uint(g, "uid", 0);
-	nook_gen_key_uint(g, "gid", 0);
+	nook_gen_key_uint(g, "uid", job != NULL ? job->uid : 0);
+	nook_gen_key_uint(g, "gid", job != NULL ? job->gid : 0);
 	nook_gen_close_map(g);
-	key_strv(g, "args", args);
-	key_strv(g, "env", env);
-	nook_gen_key_str(g, "cwd", "/");
+	if (job != NULL) {
+		nook_spec_job_args(g, job);
+		nook_spec_job_env(g, env, job);
+	} else {
+		nook_spec_gen_strv(g, "args", args);
+		nook_spec_gen_strv(g, "env", env);
+	}
+	nook_gen_key_str(g, "cwd", job != NULL && job->workdir != NULL ? job->workdir : "/");
 	nook_gen_open_map(g, "capabilities");
-	key_strv(g, "bounding", caps);
-	key_strv(g, "effective", caps);
-	key_strv(g, "permitted", caps);
+	nook_spec_gen_strv(g, "bounding", caps);
+	nook_spec_gen_strv(g, "effective", caps);
+	nook_spec_gen_strv(g, "permitted", caps);
 	nook_gen_close_map(g);
 	nook_gen_str(g, "rlimits");
 	nook_gen_check(g, yajl_gen_array_open(g->g));
 	nook_gen_open_map(g, NULL);
 	nook_gen_key_str(g, "type", "RLIMIT_NOFILE");
-	nook_gen_key_uint(g, "hard", 1024);
-	nook_gen_key_uint(g, "soft", 1024);
+	nook_gen_key_uint(g, "hard",
+	                  job != NULL && job->nofile > 0 ? (unsigned long long)job->nofile : 1024);
+	nook_gen_key_uint(g, "soft",
+	                  job != NULL && job->nofile > 0 ? (unsigned long long)job->nofile : 1024);
 	nook_gen_close_map(g);
 	nook_gen_check(g, yajl_gen_array_close(g->g));
 	nook_gen_key_bool(g, "noNewPrivileges", true);
 	nook_gen_close_map(g);
 }
 
-static void mount(struct nook_gen *g, const char *dest, const char *type, const char *source,
-                  const char *const *options)
+void nook_spec_gen_mount(struct nook_gen *g, const char *dest, const char *type, const char *source,
+                         const char *const *options)
 {
 	nook_gen_open_map(g, NULL);
 	nook_gen_key_str(g, "destination", dest);
 	nook_gen_key_str(g, "type", type);
 	nook_gen_key_str(g, "source", source);
 	if (options != NULL)
-		key_strv(g, "options", options);
+		nook_spec_gen_strv(g, "options", options);
 	nook_gen_close_map(g);
 }
 
-static void mounts(struct nook_gen *g, bool rootless)
+static void mounts(struct nook_gen *g, bool rootless, const struct nook_job_spec *job)
 {
 	static const char *const dev[] = {"nosuid", "strictatime", "mode=755", "size=65536k", NULL};
 	static const char *const pts[] = {"nosuid",    "noexec", "newinstance", "ptmxmode=0666",
@@ -89,17 +101,19 @@ static void mounts(struct nook_gen *g, bool rootless)
 
 	nook_gen_str(g, "mounts");
 	nook_gen_check(g, yajl_gen_array_open(g->g));
-	mount(g, "/proc", "proc", "proc", NULL);
-	mount(g, "/dev", "tmpfs", "tmpfs", dev);
-	mount(g, "/dev/pts", "devpts", "devpts", rootless ? pts_rootless : pts);
-	mount(g, "/dev/shm", "tmpfs", "shm", shm);
-	mount(g, "/dev/mqueue", "mqueue", "mqueue", mqueue);
+	nook_spec_gen_mount(g, "/proc", "proc", "proc", NULL);
+	nook_spec_gen_mount(g, "/dev", "tmpfs", "tmpfs", dev);
+	nook_spec_gen_mount(g, "/dev/pts", "devpts", "devpts", rootless ? pts_rootless : pts);
+	nook_spec_gen_mount(g, "/dev/shm", "tmpfs", "shm", shm);
+	nook_spec_gen_mount(g, "/dev/mqueue", "mqueue", "mqueue", mqueue);
 	if (rootless) {
-		mount(g, "/sys", "none", "/sys", sys_rootless);
+		nook_spec_gen_mount(g, "/sys", "none", "/sys", sys_rootless);
 	} else {
-		mount(g, "/sys", "sysfs", "sysfs", sys);
-		mount(g, "/sys/fs/cgroup", "cgroup", "cgroup", cgroup);
+		nook_spec_gen_mount(g, "/sys", "sysfs", "sysfs", sys);
+		nook_spec_gen_mount(g, "/sys/fs/cgroup", "cgroup", "cgroup", cgroup);
 	}
+	if (job != NULL)
+		nook_spec_job_mounts(g, job);
 	nook_gen_check(g, yajl_gen_array_close(g->g));
 }
 
@@ -115,7 +129,8 @@ static void id_mapping(struct nook_gen *g, const char *key, unsigned long long h
 	nook_gen_check(g, yajl_gen_array_close(g->g));
 }
 
-static void linux_section(struct nook_gen *g, bool rootless, uid_t uid, gid_t gid)
+static void linux_section(struct nook_gen *g, bool rootless, uid_t uid, gid_t gid,
+                          const struct nook_job_spec *job)
 {
 	static const char *const masked[] = {"/proc/acpi",
 	                                     "/proc/asound",
@@ -142,33 +157,39 @@ static void linux_section(struct nook_gen *g, bool rootless, uid_t uid, gid_t gi
 	nook_gen_str(g, "namespaces");
 	nook_gen_check(g, yajl_gen_array_open(g->g));
 	for (const char *const *t = rootless ? ns_rootless : ns; *t != NULL; t++) {
+		/* --network host: the host's network namespace */
+		if (job != NULL && job->network == NOOK_JOB_NET_HOST && strcmp(*t, "network") == 0)
+			continue;
 		nook_gen_open_map(g, NULL);
 		nook_gen_key_str(g, "type", *t);
 		nook_gen_close_map(g);
 	}
 	nook_gen_check(g, yajl_gen_array_close(g->g));
-	key_strv(g, "maskedPaths", masked);
-	key_strv(g, "readonlyPaths", readonly);
+	nook_spec_gen_strv(g, "maskedPaths", masked);
+	nook_spec_gen_strv(g, "readonlyPaths", readonly);
+	if (job != NULL)
+		nook_spec_job_resources(g, job);
 	nook_gen_close_map(g);
 }
 
-static void document(struct nook_gen *g, bool rootless, uid_t uid, gid_t gid)
+static void document(struct nook_gen *g, bool rootless, uid_t uid, gid_t gid,
+                     const struct nook_job_spec *job)
 {
 	nook_gen_open_map(g, NULL);
 	nook_gen_key_str(g, "ociVersion", "1.3.0");
-	process(g);
+	process(g, job);
 	nook_gen_open_map(g, "root");
-	nook_gen_key_str(g, "path", "rootfs");
-	nook_gen_key_bool(g, "readonly", false);
+	nook_gen_key_str(g, "path", job != NULL ? job->root_path : "rootfs");
+	nook_gen_key_bool(g, "readonly", job != NULL && job->root_readonly);
 	nook_gen_close_map(g);
 	nook_gen_key_str(g, "hostname", "nook");
-	mounts(g, rootless);
-	linux_section(g, rootless, uid, gid);
+	mounts(g, rootless, job);
+	linux_section(g, rootless, uid, gid, job);
 	nook_gen_close_map(g);
 }
 
-char *nook_spec_default_json(bool rootless, uid_t uid, gid_t gid, size_t *len,
-                             struct nook_error *err)
+char *nook_spec_generate(bool rootless, uid_t uid, gid_t gid, const struct nook_job_spec *job,
+                         size_t *len, struct nook_error *err)
 {
 	struct nook_gen g = {0};
 	const unsigned char *buf;
@@ -181,7 +202,7 @@ char *nook_spec_default_json(bool rootless, uid_t uid, gid_t gid, size_t *len,
 	}
 	yajl_gen_config(g.g, yajl_gen_beautify, 1);
 	yajl_gen_config(g.g, yajl_gen_indent_string, "\t");
-	document(&g, rootless, uid, gid);
+	document(&g, rootless, uid, gid, job);
 	if (!g.failed)
 		nook_gen_check(&g, yajl_gen_get_buf(g.g, &buf, len));
 	if (!g.failed)
@@ -190,4 +211,10 @@ char *nook_spec_default_json(bool rootless, uid_t uid, gid_t gid, size_t *len,
 	if (out == NULL)
 		nook_fail(err, ENOMEM, "generate the default config.json");
 	return out;
+}
+
+char *nook_spec_default_json(bool rootless, uid_t uid, gid_t gid, size_t *len,
+                             struct nook_error *err)
+{
+	return nook_spec_generate(rootless, uid, gid, NULL, len, err);
 }

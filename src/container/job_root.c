@@ -1,0 +1,95 @@
+/* The job's ephemeral root (issue 14, point 1). `nook job` enters a mount
+ * namespace of its own before it mounts anything, so that the scratch
+ * tmpfs and the overlay exist only there and in the container's namespace
+ * copied from it: when both are gone (the job ended, or nook job was
+ * killed), the kernel drops the mounts, and no other command has to. */
+#include "container/job_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int make_dir(const char *path, struct nook_error *err)
+{
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return nook_fail(err, errno, "create %s", path);
+	return 0;
+}
+
+static int mount_overlay(const struct nook_job_opts *o, struct job_root *r, struct nook_error *err)
+{
+	char upper[PATH_MAX], work[PATH_MAX], data[3 * PATH_MAX + 64];
+	const char *base = o->upper != NULL ? o->upper : r->scratch;
+
+	/* overlayfs wants its work directory on the upper layer's file
+	 * system, beside (not inside) the upper directory. */
+	snprintf(upper, sizeof(upper), "%s/upper", base);
+	snprintf(work, sizeof(work), "%s/work", base);
+	if ((o->upper != NULL && make_dir(o->upper, err) < 0) || make_dir(upper, err) < 0 ||
+	    make_dir(work, err) < 0)
+		return -1;
+	snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s,workdir=%s", o->rootfs, upper, work);
+	if (mount("overlay", r->merged, "overlay", 0, data) < 0)
+		return nook_fail(err, errno, "mount an overlay of --rootfs %s (upper %s)",
+		                 o->rootfs, upper);
+	return 0;
+}
+
+int job_root_make(const struct nook_job_opts *o, struct job_root *r, struct nook_error *err)
+{
+	char data[64] = "mode=0700";
+
+	snprintf(r->bundle, sizeof(r->bundle), "%s/bundle", r->scratch);
+	snprintf(r->merged, sizeof(r->merged), "%s/root", r->scratch);
+	if (unshare(CLONE_NEWNS) < 0)
+		return nook_fail(err, errno, "unshare a mount namespace for the job");
+	/* What we mount from here on never reaches the host's namespace. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return nook_fail(err, errno, "make the job's mount namespace a slave");
+	if (o->disk > 0)
+		snprintf(data, sizeof(data), "mode=0700,size=%lld", (long long)o->disk);
+	if (mount("tmpfs", r->scratch, "tmpfs", MS_NOSUID | MS_NODEV, data) < 0)
+		return nook_fail(err, errno, "mount the job's tmpfs on %s", r->scratch);
+	r->mounted = true;
+	if (make_dir(r->bundle, err) < 0 || make_dir(r->merged, err) < 0)
+		return -1;
+	if (o->rootfs != NULL)
+		return mount_overlay(o, r, err);
+	/* The host's root; the config makes it read-only (root.readonly). */
+	if (mount("/", r->merged, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return nook_fail(err, errno, "bind the host's / on %s", r->merged);
+	return 0;
+}
+
+void job_root_remove(const char *scratch)
+{
+	umount2(scratch, MNT_DETACH); /* in the host's namespace: not mounted */
+	rmdir(scratch);
+}
+
+void job_root_drop_work(const char *upper)
+{
+	char work[PATH_MAX + 16];
+
+	/* overlayfs keeps a shared whiteout ("#<hex>", a 0:0 device) and
+	 * leftovers of interrupted copy-ups in work/work: files only. */
+	snprintf(work, sizeof(work), "%s/work/work", upper);
+	DIR *d = opendir(work);
+	if (d != NULL) {
+		struct dirent *e;
+		while ((e = readdir(d)) != NULL)
+			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+			    unlinkat(dirfd(d), e->d_name, 0) < 0 && errno == EISDIR)
+				unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
+		closedir(d);
+	}
+	rmdir(work);
+	snprintf(work, sizeof(work), "%s/work", upper);
+	rmdir(work);
+}
