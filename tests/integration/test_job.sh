@@ -346,7 +346,8 @@ complete_line() {
 
 test_completion_options_and_command() {
 	[ -f /usr/share/bash-completion/bash_completion ] || skip "bash-completion is not installed"
-	assert_eq "host
+	assert_eq "bridge
+host
 none" "$(complete_line "$NOOK job --network ")" "values of --network"
 	assert_contains "$(complete_line "$NOOK job --")" "--rootfs" "options of job"
 	# after "--", the command to run and then its own arguments
