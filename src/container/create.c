@@ -220,6 +220,18 @@ static int check_rootless(const struct nook_container *c, const struct nook_crea
 		                 "network interface (that needs CAP_NET_ADMIN in the host's "
 		                 "network namespace); its networking is the caller's job "
 		                 "(slirp4netns, pasta)");
+	/* The kernel id-maps a mount only for a caller with CAP_SYS_ADMIN over
+	 * its filesystem's user namespace (mount_setattr(2)), for disk
+	 * filesystems the initial one. */
+	for (size_t i = 0; i < c->spec.n_mounts; i++) {
+		if (nook_spec_mount_idmap(&c->spec.mounts[i]) != NOOK_IDMAP_NONE)
+			return nook_fail(err, 0,
+			                 "mounts[%zu] (destination %s): a rootless caller cannot "
+			                 "make an id-mapped mount (the kernel requires "
+			                 "CAP_SYS_ADMIN over the source's filesystem, i.e. root "
+			                 "of the host)",
+			                 i, c->spec.mounts[i].destination);
+	}
 	return nook_cgroup_rootless_check(&c->spec, c->id, o->systemd_cgroup, err);
 }
 

@@ -242,6 +242,10 @@ static int run_created(struct nook_job_opts *o, struct nook_container *c, struct
 	u->exit_code = code;
 	if (c->have_cgroup)
 		job_usage_read(&c->cgroup, u);
+	if (u->timed_out)
+		nook_warn("job: killed at its --timeout of %lld s", (long long)o->timeout);
+	if (u->oom_killed)
+		nook_warn("job: a process was killed for hitting the --memory limit (OOM kill)");
 	job_net_down(o, c);
 out:
 	if (nook_container_delete(c, true, &err) < 0) {

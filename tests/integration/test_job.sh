@@ -188,6 +188,7 @@ test_timeout_kills_every_process_124() {
 	assert_eq true "$(report_field timed_out)"
 	assert_eq 124 "$(report_field exit_code)"
 	assert_eq 9 "$(report_field signal)"
+	assert_contains "$ERR" "killed at its --timeout of 1 s"
 	if grep -ls -E '^sleep.30[012]' /proc/[0-9]*/cmdline; then fail "a job process is alive"; fi
 	nothing_left
 }
@@ -218,6 +219,7 @@ test_memory_limit_is_reported_as_oom() {
 	assert_exit 137
 	assert_not_contains "$OUT" survived
 	assert_eq true "$(report_field oom_killed)"
+	assert_contains "$ERR" "--memory limit (OOM kill)"
 	jq -e '.memory_peak_bytes <= 33554432 and .memory_peak_bytes > 16000000' "$T/report.json" \
 		>/dev/null || fail "memory_peak_bytes: $(report_field memory_peak_bytes)"
 	job --rootfs "$ROOTFS" --memory 32m --report "$T/report.json" -- true

@@ -378,6 +378,21 @@ test_rootless_limits_refused_without_delegation() {
 	rl_nothing_left
 }
 
+test_rootless_idmapped_mount_refused() {
+	rl_user
+	# mount_setattr(2) id-maps a mount only for CAP_SYS_ADMIN over its
+	# filesystem's user namespace: root of the host for a disk filesystem
+	mkdir -p "$BUNDLE/data"
+	cfg '.mounts += [{destination: "/data", type: "bind", source: "'"$BUNDLE"'/data",
+		options: ["bind", "idmap"],
+		uidMappings: [{containerID: 0, hostID: 1000, size: 1}],
+		gidMappings: [{containerID: 0, hostID: 1000, size: 1}]}]'
+	as_user "$NOOK" run --bundle "$BUNDLE" "$ID"
+	assert_failed
+	assert_error_line 'mounts\[[0-9]+\] \(destination /data\): a rootless caller cannot make an id-mapped mount'
+	rl_nothing_left
+}
+
 test_rootless_xdg_runtime_dir_errors() {
 	rl_user
 	RC=0
