@@ -56,10 +56,18 @@ static void usage(FILE *out)
 	             "nook COMMAND --help tells about a command.\n");
 }
 
-/* Commands that keep no state need no state root. */
-static bool needs_root(const char *command)
+/* Commands that keep no state need no state root, nor does a command's
+ * --help (an unprivileged caller without $XDG_RUNTIME_DIR can read it).
+ * args: the command's name and its arguments. */
+static bool needs_root(int argc, char **args)
 {
-	return strcmp(command, "spec") != 0 && strcmp(command, "features") != 0;
+	if (strcmp(args[0], "spec") == 0 || strcmp(args[0], "features") == 0)
+		return false;
+	for (int i = 1; i < argc && strcmp(args[i], "--") != 0; i++) {
+		if (strcmp(args[i], "--help") == 0 || strcmp(args[i], "-h") == 0)
+			return false;
+	}
+	return true;
 }
 
 /* The global flags as given; checked once the log is open, so that a wrong
@@ -163,7 +171,7 @@ int nook_cli_main(int argc, char **argv)
 	}
 	const char *name = argv[optind];
 	g.rootless = nook_rootless_decide(raw.rootless);
-	if (g.root == NULL && needs_root(name)) {
+	if (g.root == NULL && needs_root(argc - optind, argv + optind)) {
 		if (nook_state_root_default(default_root, sizeof(default_root), &err) < 0) {
 			nook_log_error(&err);
 			return 1;

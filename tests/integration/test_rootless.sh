@@ -418,6 +418,12 @@ test_rootless_xdg_runtime_dir_errors() {
 	assert_failed
 	assert_error_line "XDG_RUNTIME_DIR=$T/ro" "cannot make the state root $T/ro/nook" 'Permission denied'
 	[ -z "$(ls -A "$T/ro")" ] || fail "something made in the read-only XDG_RUNTIME_DIR"
+	# a command's --help needs no state root
+	RC=0
+	setpriv --reuid="$RL_UID" --regid="$RL_GID" --clear-groups env -i PATH=/usr/bin:/bin \
+		"$NOOK" exec --help </dev/null >"$T/u.out" 2>"$T/u.err" || RC=$?
+	assert_ok
+	assert_contains "$(cat "$T/u.out")" "usage: nook exec"
 	rl_nothing_left
 }
 
