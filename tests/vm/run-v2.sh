@@ -44,9 +44,11 @@ repo=$(cd "$here/../.." && pwd)
 # costs 10-25 s (a fork and exec alone 0.25 s, jq 1.5 s; more while the
 # host is busy), all of them most of an hour. So: what the stage is for,
 # cgroup v2 (test_cgroups*, the cgroup mount and namespace, the commands
-# that read or change the cgroup, killing what is left through it), and a
-# few lifecycle tests; about 25 tests, 6-10 minutes.
-VM_TESTS=${VM_TESTS:-test_cgroups* test_mounts.sh::test_mount_cgroup_present test_namespaces.sh::test_cgroup_ns_paths_are_root test_lifecycle.sh::test_same_id_can_run_again test_lifecycle.sh::test_init_killed_from_host_gives_137 test_process.sh::test_run_reaps_orphans_without_pid_namespace test_commands.sh::test_delete_force_paused test_commands.sh::test_kill_all_reaches_child test_commands.sh::test_kill_all_without_pid_namespace test_commands.sh::test_ps_json_and_table test_commands.sh::test_pause_resume_progress test_commands.sh::test_update_pids_limit test_commands.sh::test_update_memory test_commands.sh::test_events_stats test_commands.sh::test_events_stream_oom}
+# that read or change the cgroup, killing what is left through it), a
+# few lifecycle tests, and nook job's report, limits, timeout and SIGKILL
+# clean-up read from cgroup v2 files (memory.peak, cpu.stat, pids.peak);
+# about 30 tests, 7-11 minutes.
+VM_TESTS=${VM_TESTS:-test_cgroups* test_mounts.sh::test_mount_cgroup_present test_namespaces.sh::test_cgroup_ns_paths_are_root test_lifecycle.sh::test_same_id_can_run_again test_lifecycle.sh::test_init_killed_from_host_gives_137 test_process.sh::test_run_reaps_orphans_without_pid_namespace test_commands.sh::test_delete_force_paused test_commands.sh::test_kill_all_reaches_child test_commands.sh::test_kill_all_without_pid_namespace test_commands.sh::test_ps_json_and_table test_commands.sh::test_pause_resume_progress test_commands.sh::test_update_pids_limit test_commands.sh::test_update_memory test_commands.sh::test_events_stats test_commands.sh::test_events_stream_oom test_job.sh::test_report_fields_sane test_job.sh::test_memory_limit_is_reported_as_oom test_job.sh::test_pids_cpus_limits_apply test_job.sh::test_timeout_kills_every_process_124 test_job.sh::test_sigkill_of_nook_job_leaves_nothing}
 
 VM_TIMEOUT=${VM_TIMEOUT:-600}
 VM_SILENCE=${VM_SILENCE:-120}
