@@ -10,6 +10,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 repo=$(cd "$here/.." && pwd)
 NOOK=${NOOK:-$repo/build/nook}
 RUNC=${RUNC:-runc}
@@ -75,18 +77,9 @@ one_run() {
 			</dev/null >/dev/null 2>"$work/err.tmp" || rc=$?
 		end=$(date +%s%N)
 	fi
-	if [ "$rc" -ne 0 ]; then
-		echo "run-vs-runc: $name run $n failed (exit $rc):" >&2
-		cat "$work/err.tmp" >&2
-		exit 1
-	fi
-	echo $(((end - start) / 1000)) >>"$work/$name.us"
+	record_run run-vs-runc "$name" "$n" "$rc" "$start" "$end"
 }
 
-median() { # FILE: median of the numbers in FILE
-	sort -n "$1" | awk '{v[NR] = $1} END {
-		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 # one untimed run each first: page cache, binary loading
 one_run nook "$NOOK" warm

@@ -42,6 +42,22 @@ static int check_layer_path(const char *flag, const char *path, struct nook_erro
 	return 0;
 }
 
+/* Is the directory `path` would be made in there? (`what` names the flag
+ * in the error.) */
+static int check_parent_dir(const char *flag, const char *path, const char *what,
+                            struct nook_error *err)
+{
+	autofree char *copy = strdup(path);
+
+	if (copy == NULL)
+		return nook_fail(err, ENOMEM, "%s", flag);
+	char *slash = strrchr(copy, '/');
+	const char *parent = slash == NULL ? "." : slash == copy ? "/" : (*slash = '\0', copy);
+	if (!is_dir(parent))
+		return nook_fail(err, ENOENT, "%s %s: %s %s", flag, path, what, parent);
+	return 0;
+}
+
 int nook_job_check(const struct nook_job_opts *o, struct nook_error *err)
 {
 	if (o->id != NULL) {
@@ -62,16 +78,8 @@ int nook_job_check(const struct nook_job_opts *o, struct nook_error *err)
 		                 o->upper != NULL ? "--upper" : "--disk");
 	}
 	if (o->upper != NULL) {
-		autofree char *copy = strdup(o->upper);
-		if (copy == NULL)
-			return nook_fail(err, ENOMEM, "--upper");
-		char *slash = strrchr(copy, '/');
-		const char *parent = slash == NULL   ? "."
-		                     : slash == copy ? "/"
-		                                     : (*slash = '\0', copy);
-		if (!is_dir(parent))
-			return nook_fail(err, ENOENT, "--upper %s: its parent %s", o->upper,
-			                 parent);
+		if (check_parent_dir("--upper", o->upper, "its parent", err) < 0)
+			return -1;
 		if (access(o->upper, F_OK) == 0 && !is_dir(o->upper))
 			return nook_fail(err, ENOTDIR, "--upper %s", o->upper);
 		if (check_layer_path("--upper", o->upper, err) < 0)
@@ -83,18 +91,8 @@ int nook_job_check(const struct nook_job_opts *o, struct nook_error *err)
 			                 o->spec.binds[i].src, o->spec.binds[i].dst,
 			                 o->spec.binds[i].src);
 	}
-	if (o->report != NULL && access(o->report, F_OK) < 0) {
-		autofree char *copy = strdup(o->report);
-		if (copy == NULL)
-			return nook_fail(err, ENOMEM, "--report");
-		char *slash = strrchr(copy, '/');
-		const char *parent = slash == NULL   ? "."
-		                     : slash == copy ? "/"
-		                                     : (*slash = '\0', copy);
-		if (!is_dir(parent))
-			return nook_fail(err, ENOENT, "--report %s: its directory %s", o->report,
-			                 parent);
-	}
+	if (o->report != NULL && access(o->report, F_OK) < 0)
+		return check_parent_dir("--report", o->report, "its directory", err);
 	return 0;
 }
 
