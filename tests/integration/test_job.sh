@@ -307,7 +307,7 @@ test_bad_input_exit_125_nothing_made() {
 	rmdir "$STATE"
 	for a in "--rootfs $T/missing" "--bind $T/missing:/x" "--memory 12q" "--disk 0" \
 		"--timeout 0" "--cpus x" "--tmpfs /t:big" "--user x" "--env NOEQUALS" "--id a/b" \
-		"--report $T/missing/r.json"; do
+		"--report $T/missing/r.json" "--rootfs $ROOTFS --upper $T/missing/up"; do
 		# shellcheck disable=SC2086 # the flag and its value
 		job $a -- true
 		assert_exit 125

@@ -87,42 +87,18 @@ PU() {
 # memory limit of 64 MiB and a pids limit of 20
 rl_bundle() {
 	rm -rf "$1"
-	mkdir -p "$1"
-	cp -a "$BB_ROOTFS" "$1/rootfs"
-	cat >"$1/config.json" <<JSON
-{
-  "ociVersion": "1.0.2",
-  "process": {
-    "terminal": false, "user": {"uid": 0, "gid": 0},
-    "args": $2,
-    "env": ["PATH=/bin:/usr/bin:/sbin"], "cwd": "/",
-    "capabilities": {
-      "bounding": ["CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_AUDIT_WRITE"],
-      "effective": ["CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_AUDIT_WRITE"],
-      "permitted": ["CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_AUDIT_WRITE"]
-    },
-    "noNewPrivileges": true
-  },
-  "root": {"path": "rootfs", "readonly": true},
-  "hostname": "rootless",
-  "mounts": [
-    {"destination": "/proc", "type": "proc", "source": "proc"},
-    {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
-    {"destination": "/sys", "type": "none", "source": "/sys", "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]},
-    {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]},
-    {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev"]}
-  ],
-  "linux": {
-    "uidMappings": [{"containerID": 0, "hostID": $RL_UID, "size": 1}],
-    "gidMappings": [{"containerID": 0, "hostID": $RL_UID, "size": 1}],
-    "cgroupsPath": "${3:-}",
-    "resources": {"memory": {"limit": 67108864}, "pids": {"limit": 20}},
-    "namespaces": [{"type": "pid"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}, {"type": "user"}, {"type": "cgroup"}],
-    "maskedPaths": ["/proc/kcore", "/sys/firmware"],
-    "readonlyPaths": ["/proc/sys", "/proc/sysrq-trigger"]
-  }
-}
-JSON
+	make_bundle "$1" "$2"
+	jq --argjson u "$RL_UID" --arg cg "${3:-}" '
+		.hostname = "rootless"
+		| .mounts |= map(if .destination == "/sys" then
+			{destination: "/sys", type: "none", source: "/sys",
+			 options: ["rbind", "nosuid", "noexec", "nodev", "ro"]} else . end)
+		| .linux.uidMappings = [{containerID: 0, hostID: $u, size: 1}]
+		| .linux.gidMappings = [{containerID: 0, hostID: $u, size: 1}]
+		| .linux.cgroupsPath = $cg
+		| .linux.resources = {memory: {limit: 67108864}, pids: {limit: 20}}
+		| .linux.namespaces += [{type: "user"}]' "$1/config.json" >"$1/config.json.new"
+	mv "$1/config.json.new" "$1/config.json"
 	chown -R $RL_UID:$RL_UID "$1"
 }
 
