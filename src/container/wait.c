@@ -172,27 +172,47 @@ int nook_container_wait(struct nook_container *c, struct nook_error *err)
 	return code;
 }
 
-/* Is a child of ours on its way out (SIGKILLed, not yet a zombie)? */
+static bool exiting_child(pid_t pid, pid_t self)
+{
+	struct nook_error ignored;
+	pid_t ppid;
+	unsigned long flags;
+
+	return nook_proc_parent_flags(pid, &ppid, &flags, &ignored) == 0 && ppid == self &&
+	       (flags & NOOK_PF_EXITING) != 0;
+}
+
+/* Is a child of ours on its way out (SIGKILLed, not yet a zombie)? Our
+ * children are listed in /proc/self/task/<tid>/children (nook is one
+ * thread), so only they are looked at; a kernel without that file
+ * (CONFIG_PROC_CHILDREN) has every process of /proc looked at. The list is
+ * a snapshot; the caller asks again until none is left. */
 static bool dying_child(void)
 {
-	DIR *proc = opendir("/proc");
-	struct dirent *e;
+	char path[64];
 	pid_t self = getpid();
 	bool found = false;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)self);
+	FILE *children = fopen(path, "re");
+	if (children != NULL) {
+		long pid;
+		while (!found && fscanf(children, "%ld", &pid) == 1)
+			found = exiting_child((pid_t)pid, self);
+		fclose(children);
+		return found;
+	}
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
 
 	if (proc == NULL)
 		return false;
 	while (!found && (e = readdir(proc)) != NULL) {
-		struct nook_error ignored;
-		pid_t ppid;
-		unsigned long flags;
 		char *end;
 		long pid = strtol(e->d_name, &end, 10);
 
-		if (*end != '\0' || pid <= 0)
-			continue;
-		found = nook_proc_parent_flags((pid_t)pid, &ppid, &flags, &ignored) == 0 &&
-		        ppid == self && (flags & NOOK_PF_EXITING) != 0;
+		if (*end == '\0' && pid > 0)
+			found = exiting_child((pid_t)pid, self);
 	}
 	closedir(proc);
 	return found;
