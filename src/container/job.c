@@ -24,6 +24,7 @@
 #include "nook/log.h"
 #include "nook/sealed_exe.h"
 #include "nook/state.h"
+#include "nook/userns.h"
 
 static bool is_dir(const char *path)
 {
@@ -60,6 +61,12 @@ static int check_parent_dir(const char *flag, const char *path, const char *what
 
 int nook_job_check(const struct nook_job_opts *o, struct nook_error *err)
 {
+	/* The job's root is an overlay mounted in a mount namespace of nook
+	 * job's own, and its limits are cgroups it makes: root's work. */
+	if (!o->print_config && (geteuid() != 0 || !nook_in_initial_userns()))
+		return nook_fail(err, EPERM,
+		                 "needs root of the host (it mounts the job's overlay root and "
+		                 "makes its cgroup); rootless jobs are not supported");
 	if (o->id != NULL) {
 		if (nook_id_check(o->id, err) < 0)
 			return nook_error_prefix(err, "--id");

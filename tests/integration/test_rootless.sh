@@ -13,7 +13,8 @@ source "$(dirname "$0")/../lib/harness.sh"
 
 nook_specific test_rootless_no_subuid_entry test_rootless_no_newuidmap \
 	test_rootless_limits_refused_without_delegation test_rootless_xdg_runtime_dir_errors \
-	test_rootless_pause_without_cgroup test_rootless_rlimits_only_lowered
+	test_rootless_pause_without_cgroup test_rootless_rlimits_only_lowered \
+	test_rootless_job_refused test_rootless_idmapped_mount_refused
 
 RL_ETC=(passwd group shadow gshadow subuid subgid passwd- group- shadow- gshadow- subuid- subgid-)
 
@@ -390,6 +391,17 @@ test_rootless_idmapped_mount_refused() {
 	as_user "$NOOK" run --bundle "$BUNDLE" "$ID"
 	assert_failed
 	assert_error_line 'mounts\[[0-9]+\] \(destination /data\): a rootless caller cannot make an id-mapped mount'
+	rl_nothing_left
+}
+
+test_rootless_job_refused() {
+	rl_user
+	# nook job mounts an overlay root in its own mount namespace and makes
+	# the job's cgroup: it says it needs root before it makes anything
+	as_user "$NOOK" job --rootfs "$ROOTFS" -- true
+	assert_exit 125
+	assert_error_line 'job: needs root of the host' 'rootless jobs are not supported'
+	[ -z "$(ls -A "$T/xdg")" ] || fail "something made in XDG_RUNTIME_DIR: $(ls -A "$T/xdg")"
 	rl_nothing_left
 }
 
