@@ -253,6 +253,13 @@ test_rootless_bundle_systemd_scope() {
 	assert_eq "exec from outside the user's subtree" from-outside "$out"
 	[ -d "$(rl_state_root)/$id" ] || fail "no state $(rl_state_root)/$id"
 	rl_others_blind "$id"
+	# pause and resume: the delegated scope's own cgroup.freeze
+	run_ok U "$RT" pause "$id"
+	assert_eq "status after pause" paused "$(rl_status "$id")"
+	assert_eq "cgroup.freeze after pause" 1 "$(cat "$dir/cgroup.freeze")"
+	run_ok U "$RT" resume "$id"
+	assert_eq "status after resume" running "$(rl_status "$id")"
+	assert_eq "cgroup.freeze after resume" 0 "$(cat "$dir/cgroup.freeze")"
 	run_ok U "$RT" kill "$id" TERM
 	wait_until 20 rl_stopped "$id" || fail "not stopped 20 s after SIGTERM: $(rl_status "$id")"
 	run_ok U "$RT" delete "$id"
