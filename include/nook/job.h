@@ -55,6 +55,10 @@ struct nook_job_spec {
 	int64_t cpu_period; /* microseconds */
 	int64_t nofile;     /* RLIMIT_NOFILE, 0: the default of `nook spec` */
 	enum nook_job_network network;
+	bool in_userns; /* run by a caller that is not root of the host: nook job
+	                   is root of a user namespace of its own, the container
+	                   gets no user namespace of its own (as under rootless
+	                   podman), and the mounts are those such a root may make */
 };
 
 struct nook_job_opts {

@@ -61,12 +61,10 @@ static int check_parent_dir(const char *flag, const char *path, const char *what
 
 int nook_job_check(const struct nook_job_opts *o, struct nook_error *err)
 {
-	/* The job's root is an overlay mounted in a mount namespace of nook
-	 * job's own, and its limits are cgroups it makes: root's work. */
-	if (!o->print_config && (geteuid() != 0 || !nook_in_initial_userns()))
+	if (!o->print_config && job_rootless() && o->spec.network == NOOK_JOB_NET_BRIDGE)
 		return nook_fail(err, EPERM,
-		                 "needs root of the host (it mounts the job's overlay root and "
-		                 "makes its cgroup); rootless jobs are not supported");
+		                 "--network bridge: a rootless job cannot put an interface on "
+		                 "a host bridge (that needs CAP_NET_ADMIN on the host)");
 	if (o->id != NULL) {
 		if (nook_id_check(o->id, err) < 0)
 			return nook_error_prefix(err, "--id");
@@ -303,6 +301,7 @@ static int run_job(struct nook_job_opts *o, const char *id, struct job_root *r,
 	    .root = o->state_root,
 	    .id = id,
 	    .bundle = r->bundle,
+	    .rootless = job_rootless(),
 	};
 	/* As nook_container_run: signals held until the wait forwards them;
 	 * the job's orphans come to us, and are reaped after the delete. */
@@ -337,6 +336,7 @@ int nook_job_run(struct nook_job_opts *o, struct nook_error *err)
 	if (nook_job_check(o, err) < 0)
 		return -1;
 	o->spec.memory_swap = o->spec.memory > 0 && host_swap_limit();
+	o->spec.in_userns = job_rootless();
 	if (o->print_config)
 		return print_config(o, err);
 	if (nook_exe_seal(o->state_root, err) < 0) /* CVE-2019-5736 */

@@ -29,6 +29,9 @@ struct job_root {
  * scratch tmpfs and the root: an overlay over --rootfs (upper and work on
  * the tmpfs, or in --upper DIR), or the host's / bound read-only. */
 int job_root_make(const struct nook_job_opts *o, struct job_root *r, struct nook_error *err);
+/* Is nook job run by a caller that is not root of the host (it then enters
+ * a user namespace of its own in job_root_make)? */
+bool job_rootless(void);
 /* Unmount and remove the scratch directory (also the keeper's, from the
  * host's mount namespace, where it is a plain empty directory). */
 void job_root_remove(const char *scratch);

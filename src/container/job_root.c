@@ -15,6 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "nook/cleanup.h"
+#include "nook/userns.h"
+
 static int make_dir(const char *path, struct nook_error *err)
 {
 	if (mkdir(path, 0755) < 0 && errno != EEXIST)
@@ -41,12 +44,53 @@ static int mount_overlay(const struct nook_job_opts *o, struct job_root *r, stru
 	return 0;
 }
 
+bool job_rootless(void)
+{
+	return geteuid() != 0 || !nook_in_initial_userns();
+}
+
+static int write_self(const char *file, const char *text, struct nook_error *err)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/%s", file);
+	autoclose int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		return nook_fail(err, errno, "rootless job: write \"%.*s\" to %s",
+		                 (int)strcspn(text, "\n"), text, path);
+	return 0;
+}
+
+/* An unprivileged caller: nook job itself enters a user namespace that maps
+ * its own uid and gid to 0 (user_namespaces(7): a single mapping of one's
+ * own ids needs no privilege, and setgroups "deny" first). From there on it
+ * is uid 0 of a user namespace, as a runtime under rootless podman is: it
+ * may mount a tmpfs and an overlay (Linux 5.11+) in a mount namespace of
+ * that user namespace, and create makes the container without a user
+ * namespace of its own, binding the devices. */
+static int enter_own_userns(struct nook_error *err)
+{
+	char map[64];
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+
+	if (unshare(CLONE_NEWUSER) < 0)
+		return nook_fail(err, errno, "rootless job: unshare a user namespace");
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
+	if (write_self("uid_map", map, err) < 0 || write_self("setgroups", "deny", err) < 0)
+		return -1;
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
+	return write_self("gid_map", map, err);
+}
+
 int job_root_make(const struct nook_job_opts *o, struct job_root *r, struct nook_error *err)
 {
 	char data[64] = "mode=0700";
 
 	snprintf(r->bundle, sizeof(r->bundle), "%s/bundle", r->scratch);
 	snprintf(r->merged, sizeof(r->merged), "%s/root", r->scratch);
+	if (geteuid() != 0 && enter_own_userns(err) < 0)
+		return -1;
 	if (unshare(CLONE_NEWNS) < 0)
 		return nook_fail(err, errno, "unshare a mount namespace for the job");
 	/* What we mount from here on never reaches the host's namespace. */

@@ -103,10 +103,16 @@ static void mounts(struct nook_gen *g, bool rootless, const struct nook_job_spec
 	nook_gen_check(g, yajl_gen_array_open(g->g));
 	nook_spec_gen_mount(g, "/proc", "proc", "proc", NULL);
 	nook_spec_gen_mount(g, "/dev", "tmpfs", "tmpfs", dev);
-	nook_spec_gen_mount(g, "/dev/pts", "devpts", "devpts", rootless ? pts_rootless : pts);
+	/* In a user namespace gid 5 (tty) is not mapped, and sysfs can be
+	 * mounted only for a network namespace of that user namespace. */
+	bool in_userns = rootless || (job != NULL && job->in_userns);
+	bool host_sysfs =
+	    rootless || (in_userns && job != NULL && job->network == NOOK_JOB_NET_HOST);
+
+	nook_spec_gen_mount(g, "/dev/pts", "devpts", "devpts", in_userns ? pts_rootless : pts);
 	nook_spec_gen_mount(g, "/dev/shm", "tmpfs", "shm", shm);
 	nook_spec_gen_mount(g, "/dev/mqueue", "mqueue", "mqueue", mqueue);
-	if (rootless) {
+	if (host_sysfs) {
 		nook_spec_gen_mount(g, "/sys", "none", "/sys", sys_rootless);
 	} else {
 		nook_spec_gen_mount(g, "/sys", "sysfs", "sysfs", sys);

@@ -14,7 +14,7 @@ source "$(dirname "$0")/../lib/harness.sh"
 nook_specific test_rootless_no_subuid_entry test_rootless_no_newuidmap \
 	test_rootless_limits_refused_without_delegation test_rootless_xdg_runtime_dir_errors \
 	test_rootless_pause_without_cgroup test_rootless_rlimits_only_lowered \
-	test_rootless_job_refused test_rootless_idmapped_mount_refused
+	test_rootless_idmapped_mount_refused
 
 RL_ETC=(passwd group shadow gshadow subuid subgid passwd- group- shadow- gshadow- subuid- subgid-)
 
@@ -394,14 +394,57 @@ test_rootless_idmapped_mount_refused() {
 	rl_nothing_left
 }
 
-test_rootless_job_refused() {
+test_rootless_job() {
 	rl_user
-	# nook job mounts an overlay root in its own mount namespace and makes
-	# the job's cgroup: it says it needs root before it makes anything
-	as_user "$NOOK" job --rootfs "$ROOTFS" -- true
+	local before
+	before=$(cd "$ROOTFS" && find . -printf '%p %s %T@\n' | sort | md5sum)
+	# nook job maps the caller to root of a user namespace of its own and
+	# mounts the overlay root there; the container has devices bound
+	as_user "$NOOK" job --rootfs "$ROOTFS" -- sh -c \
+		'cat /proc/self/uid_map; echo x >/etc/written && cat /etc/written; test -c /dev/null && echo dev-ok'
+	assert_ok
+	assert_match "$OUT" "^ *0 +$RL_UID +1" "uid_map inside"
+	assert_contains "$OUT" "x"
+	assert_contains "$OUT" "dev-ok"
+	[ "$before" = "$(cd "$ROOTFS" && find . -printf '%p %s %T@\n' | sort | md5sum)" ] ||
+		fail "--rootfs was modified"
+	# the deadline and the report (no cgroup here: its figures are null)
+	as_user "$NOOK" job --rootfs "$ROOTFS" --timeout 1 --report "$T/xdg/r.json" -- sleep 30
+	assert_exit 124
+	assert_eq true "$(jq -r .timed_out "$T/xdg/r.json")"
+	assert_eq null "$(jq -r .memory_peak_bytes "$T/xdg/r.json")"
+	rm -f "$T/xdg/r.json"
+	# limits need a delegated cgroup; the bridge needs the host's root
+	as_user "$NOOK" job --rootfs "$ROOTFS" --memory 64m -- true
 	assert_exit 125
-	assert_error_line 'job: needs root of the host' 'rootless jobs are not supported'
-	[ -z "$(ls -A "$T/xdg")" ] || fail "something made in XDG_RUNTIME_DIR: $(ls -A "$T/xdg")"
+	assert_error_line 'linux\.resources\.memory: cannot set memory limit'
+	as_user "$NOOK" job --rootfs "$ROOTFS" --network bridge -- true
+	assert_exit 125
+	assert_error_line '--network bridge: a rootless job cannot'
+	[ -z "$(ls -A "$T/xdg/nook" 2>/dev/null)" ] || fail "left in the state root: $(ls -A "$T/xdg/nook")"
+	rl_nothing_left
+}
+
+test_rootless_job_killed_leaves_nothing() {
+	rl_user
+	local pid waited=0
+	setpriv --reuid="$RL_UID" --regid="$RL_GID" --clear-groups env -i PATH=/usr/bin:/bin \
+		XDG_RUNTIME_DIR="$T/xdg" "$NOOK" job --rootfs "$ROOTFS" -- sleep 301 \
+		</dev/null >/dev/null 2>&1 &
+	pid=$!
+	until [ -n "$(ls -A "$T/xdg/nook" 2>/dev/null)" ] && pgrep -u "$RL_UID" -x sleep >/dev/null; do
+		waited=$((waited + 1))
+		[ "$waited" -lt 100 ] || fail "the job did not start"
+		sleep 0.1
+	done
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null || true
+	waited=0
+	while pgrep -u "$RL_UID" >/dev/null || [ -n "$(ls -A "$T/xdg/nook")" ]; do
+		waited=$((waited + 1))
+		[ "$waited" -lt 30 ] || fail "3 s after SIGKILL: processes $(pgrep -u "$RL_UID" -a), state $(ls -A "$T/xdg/nook")"
+		sleep 0.1
+	done
 	rl_nothing_left
 }
 
