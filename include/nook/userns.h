@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "nook/error.h"
@@ -47,6 +48,10 @@ int nook_ns_write_id_maps(const struct nook_spec *spec, pid_t pid, struct nook_e
  * namespaces use it too (src/linux/rootfs/mount_idmap.c). */
 int nook_ns_write_map(pid_t pid, const char *file, const struct nook_id_mapping *maps, size_t n,
                       const char *json_path, struct nook_error *err);
+
+/* The caller's first range in `file` (/etc/subuid or /etc/subgid, whose
+ * lines name the user or its uid): 0 and *start, *count; -1 none. */
+int nook_subid_range(const char *file, uint32_t *start, uint32_t *count);
 
 /* exec by an unprivileged caller (`flags`: the CLONE_NEW* of the
  * container's namespaces that are not ours): joining the container's pid

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "nook/cleanup.h"
@@ -61,26 +62,112 @@ static int write_self(const char *file, const char *text, struct nook_error *err
 	return 0;
 }
 
-/* An unprivileged caller: nook job itself enters a user namespace that maps
- * its own uid and gid to 0 (user_namespaces(7): a single mapping of one's
- * own ids needs no privilege, and setgroups "deny" first). From there on it
- * is uid 0 of a user namespace, as a runtime under rootless podman is: it
- * may mount a tmpfs and an overlay (Linux 5.11+) in a mount namespace of
- * that user namespace, and create makes the container without a user
- * namespace of its own, binding the devices. */
-static int enter_own_userns(struct nook_error *err)
+/* The single mapping of the caller's own ids, which an unprivileged process
+ * may write for itself (user_namespaces(7); setgroups "deny" first). */
+static int map_own_ids(uid_t uid, gid_t gid, struct nook_error *err)
 {
 	char map[64];
-	uid_t uid = geteuid();
-	gid_t gid = getegid();
 
-	if (unshare(CLONE_NEWUSER) < 0)
-		return nook_fail(err, errno, "rootless job: unshare a user namespace");
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
 	if (write_self("uid_map", map, err) < 0 || write_self("setgroups", "deny", err) < 0)
 		return -1;
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
 	return write_self("gid_map", map, err);
+}
+
+/* The whole mapping, as for a rootless container (issue 12): 0 the caller,
+ * 1..N the caller's ranges of /etc/subuid and /etc/subgid, when both grant
+ * one and newuidmap/newgidmap are there (nook_id_maps_check). Then the
+ * job can have other users (--user) and a root made by `mmdebstrap
+ * --mode=unshare` has its owners. */
+static bool full_mapping(struct nook_spec *spec, struct nook_id_mapping u[2],
+                         struct nook_id_mapping g[2])
+{
+	uint32_t us, uc, gs, gc;
+	struct nook_error ignored;
+
+	if (nook_subid_range("/etc/subuid", &us, &uc) < 0 ||
+	    nook_subid_range("/etc/subgid", &gs, &gc) < 0)
+		return false;
+	u[0] = (struct nook_id_mapping){0, (uint32_t)geteuid(), 1};
+	u[1] = (struct nook_id_mapping){1, us, uc};
+	g[0] = (struct nook_id_mapping){0, (uint32_t)getegid(), 1};
+	g[1] = (struct nook_id_mapping){1, gs, gc};
+	spec->linux.uid_mappings = u;
+	spec->linux.n_uid_mappings = 2;
+	spec->linux.gid_mappings = g;
+	spec->linux.n_gid_mappings = 2;
+	return nook_id_maps_check(spec, &ignored) == 0;
+}
+
+/* newuidmap must run from outside the new user namespace: a process forked
+ * before unshare writes the maps of nook job (its parent) once told, and
+ * sends back an error's text. */
+static int enter_userns_mapped_by_helpers(const struct nook_spec *spec, struct nook_error *err)
+{
+	int go[2], back[2];
+
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(back, O_CLOEXEC) < 0)
+		return nook_fail(err, errno, "rootless job: pipe");
+	pid_t mapper = fork();
+	if (mapper < 0)
+		return nook_fail(err, errno, "rootless job: fork the id mapper");
+	if (mapper == 0) {
+		struct nook_error e;
+		char text[NOOK_ERROR_MSG_MAX + 64];
+		char c;
+		close(go[1]);
+		close(back[0]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(1); /* the unshare failed */
+		if (nook_ns_write_id_maps(spec, getppid(), &e) == 0)
+			_exit(0);
+		const char *t = nook_error_text(&e, text, sizeof(text));
+		if (write(back[1], t, strlen(t)) < 0)
+			_exit(2);
+		_exit(1);
+	}
+	close(go[0]);
+	close(back[1]);
+	autoclose int answer = back[0];
+	int rc = unshare(CLONE_NEWUSER);
+	int saved = errno;
+	if (rc == 0 && write(go[1], "m", 1) != 1)
+		saved = errno, rc = -1;
+	close(go[1]);
+	char msg[NOOK_ERROR_MSG_MAX + 64] = "";
+	ssize_t n = read(answer, msg, sizeof(msg) - 1);
+	msg[n > 0 ? n : 0] = '\0';
+	int status = 0;
+	while (waitpid(mapper, &status, 0) < 0 && errno == EINTR)
+		;
+	if (rc < 0)
+		return nook_fail(err, saved, "rootless job: unshare a user namespace");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return nook_fail(err, 0, "rootless job: map the ids of its user namespace: %s",
+		                 msg[0] != '\0' ? msg : "the mapper failed");
+	return 0;
+}
+
+/* An unprivileged caller: nook job itself enters a user namespace that maps
+ * it to 0 (with the caller's subordinate ids where it has them, else its
+ * own ids alone). From there on it is uid 0 of a user namespace, as a
+ * runtime under rootless podman is: it may mount a tmpfs and an overlay
+ * (Linux 5.11+) in a mount namespace of that user namespace, and create
+ * makes the container without a user namespace of its own, binding the
+ * devices. */
+static int enter_own_userns(struct nook_error *err)
+{
+	struct nook_spec spec = {0};
+	struct nook_id_mapping u[2], g[2];
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+
+	if (full_mapping(&spec, u, g))
+		return enter_userns_mapped_by_helpers(&spec, err);
+	if (unshare(CLONE_NEWUSER) < 0)
+		return nook_fail(err, errno, "rootless job: unshare a user namespace");
+	return map_own_ids(uid, gid, err);
 }
 
 int job_root_make(const struct nook_job_opts *o, struct job_root *r, struct nook_error *err)

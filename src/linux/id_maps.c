@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,31 +84,63 @@ static int find_helper(const char *name, char *out, size_t size)
 	return -1;
 }
 
-/* Is [start, start+count) inside a range /etc/subuid (subgid) grants the
- * caller (by name or by number)? 1 yes, 0 no, -1 the file cannot be read. */
-static int granted(const struct map_kind *k, unsigned long long start, unsigned long long count)
+/* The ranges `file` (/etc/subuid, /etc/subgid) grants the caller, by name
+ * or by number: up to `max` into `out`; their number, or -1 when the file
+ * cannot be read. */
+struct subid_range {
+	unsigned long long start, count;
+};
+
+static int caller_ranges(const char *file, struct subid_range *out, int max)
 {
-	autofclose FILE *f = fopen(k->subids, "re");
+	autofclose FILE *f = fopen(file, "re");
 	struct passwd *pw = getpwuid(geteuid());
 	char number[32];
 	char line[512];
+	int n = 0;
 
 	if (f == NULL)
 		return -1;
 	snprintf(number, sizeof(number), "%u", (unsigned)geteuid());
-	while (fgets(line, sizeof(line), f) != NULL) {
+	while (n < max && fgets(line, sizeof(line), f) != NULL) {
 		char *owner = strtok(line, ":\n");
 		char *first = strtok(NULL, ":\n");
-		char *n = strtok(NULL, ":\n");
-		if (owner == NULL || first == NULL || n == NULL)
+		char *len = strtok(NULL, ":\n");
+		if (owner == NULL || first == NULL || len == NULL)
 			continue;
 		if (strcmp(owner, number) != 0 && (pw == NULL || strcmp(owner, pw->pw_name) != 0))
 			continue;
-		unsigned long long lo = strtoull(first, NULL, 10), len = strtoull(n, NULL, 10);
-		if (start >= lo && start + count <= lo + len)
-			return 1;
+		out[n++] = (struct subid_range){strtoull(first, NULL, 10), strtoull(len, NULL, 10)};
 	}
-	return 0;
+	return n;
+}
+
+/* Is [start, start+count) inside a range /etc/subuid (subgid) grants the
+ * caller? 1 yes, 0 no, -1 the file cannot be read. */
+static int granted(const struct map_kind *k, unsigned long long start, unsigned long long count)
+{
+	struct subid_range r[64];
+	int n = caller_ranges(k->subids, r, 64);
+
+	for (int i = 0; i < n; i++)
+		if (start >= r[i].start && start + count <= r[i].start + r[i].count)
+			return 1;
+	return n < 0 ? -1 : 0;
+}
+
+int nook_subid_range(const char *file, uint32_t *start, uint32_t *count)
+{
+	struct subid_range r[64];
+	int n = caller_ranges(file, r, 64);
+
+	for (int i = 0; i < n; i++) {
+		if (r[i].count == 0 || r[i].start + r[i].count > UINT32_MAX)
+			continue;
+		*start = (uint32_t)r[i].start;
+		*count = (uint32_t)r[i].count;
+		return 0;
+	}
+	return -1;
 }
 
 static int check_kind(const struct map_kind *k, struct nook_error *err)

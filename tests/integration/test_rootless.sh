@@ -404,8 +404,20 @@ test_rootless_job() {
 		'cat /proc/self/uid_map; echo x >/etc/written && cat /etc/written; test -c /dev/null && echo dev-ok'
 	assert_ok
 	assert_match "$OUT" "^ *0 +$RL_UID +1" "uid_map inside"
+	# the user's subordinate ids too, written by newuidmap/newgidmap as for
+	# a rootless container: the job can have other users
+	rl_subids
+	assert_match "$OUT" $'\n *1 +'"$RL_SUBUID"' +65536' "uid_map inside"
 	assert_contains "$OUT" "x"
 	assert_contains "$OUT" "dev-ok"
+	as_user "$NOOK" job --rootfs "$ROOTFS" --user 1000:1000 -- id -u
+	assert_ok
+	assert_eq 1000 "$OUT"
+	# without newuidmap: the caller's own ids alone
+	mkdir "$T/bin"
+	RL_PATH=$T/bin as_user "$NOOK" job --rootfs "$ROOTFS" -- cat /proc/self/uid_map
+	assert_ok
+	assert_eq 1 "$(grep -c . <<<"$OUT")" "lines of uid_map without newuidmap"
 	[ "$before" = "$(cd "$ROOTFS" && find . -printf '%p %s %T@\n' | sort | md5sum)" ] ||
 		fail "--rootfs was modified"
 	# the deadline and the report (no cgroup here: its figures are null)
