@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -87,6 +89,31 @@ static void test_root_of_a_user_namespace_is_rootless(void **state)
 	assert_int_equal(got[2], 'r');
 }
 
+/* /etc/subuid lines name the user or its uid; the first usable range wins
+ * (a range of size 0, or one past 2^32, is skipped). */
+static void test_subid_range_of_the_caller(void **state)
+{
+	char path[] = "/tmp/nook-subuid-XXXXXX";
+	int fd = mkstemp(path);
+	uint32_t start = 0, count = 0;
+
+	assert_true(fd >= 0);
+	dprintf(fd,
+	        "someoneelse:100000:65536\n%u:200000:0\nbroken line\n%u:4294967000:65536\n"
+	        "%u:300000:1000\n%u:400000:5\n",
+	        (unsigned)geteuid(), (unsigned)geteuid(), (unsigned)geteuid(), (unsigned)geteuid());
+	close(fd);
+	assert_int_equal(nook_subid_range(path, &start, &count), 0);
+	assert_int_equal(start, 300000);
+	assert_int_equal(count, 1000);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	dprintf(fd, "someoneelse:100000:65536\n");
+	close(fd);
+	assert_int_equal(nook_subid_range(path, &start, &count), -1);
+	unlink(path);
+	assert_int_equal(nook_subid_range(path, &start, &count), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -94,6 +121,7 @@ int main(void)
 	    cmocka_unit_test(test_cpu_fields_are_limits),
 	    cmocka_unit_test(test_flag_wins),
 	    cmocka_unit_test(test_root_of_a_user_namespace_is_rootless),
+	    cmocka_unit_test(test_subid_range_of_the_caller),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
