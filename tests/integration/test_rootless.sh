@@ -14,7 +14,8 @@ source "$(dirname "$0")/../lib/harness.sh"
 nook_specific test_rootless_no_subuid_entry test_rootless_no_newuidmap \
 	test_rootless_limits_refused_without_delegation test_rootless_xdg_runtime_dir_errors \
 	test_rootless_pause_without_cgroup test_rootless_rlimits_only_lowered \
-	test_rootless_job_refused test_rootless_idmapped_mount_refused
+	test_rootless_job_refused test_rootless_idmapped_mount_refused \
+	test_rootless_userns_without_mappings_refused
 
 RL_ETC=(passwd group shadow gshadow subuid subgid passwd- group- shadow- gshadow- subuid- subgid-)
 
@@ -329,6 +330,26 @@ test_rootless_no_subuid_entry() {
 	as_user "$NOOK" run --bundle "$BUNDLE" "$ID"
 	assert_failed
 	assert_error_line 'linux\.uidMappings\[1\]' "host ids $RL_SUBUID-" '/etc/subuid'
+	rl_nothing_left
+}
+
+# crun's peer suite, run by an unprivileged user (tests/peer/run-crun-suite-rootless.sh),
+# found it: a new user namespace without linux.uidMappings got as far as the
+# init, which failed with "become gid 0 (is gid 0 mapped?)". Refused up
+# front, as runc does ("User namespaces enabled, but no uid mappings found"),
+# as the user itself and as uid 0 of its own user namespace (rootless podman).
+test_rootless_userns_without_mappings_refused() {
+	rl_user
+	command -v unshare >/dev/null || skip "unshare (util-linux) is not installed"
+	cfg 'del(.linux.uidMappings, .linux.gidMappings)'
+	as_user "$NOOK" run --bundle "$BUNDLE" "$ID"
+	assert_failed
+	assert_error_line '^nook: linux\.uidMappings: a new user namespace' 'needs both'
+	rl_nothing_left
+	cfg '.linux.uidMappings = [{containerID: 0, hostID: 0, size: 1}]'
+	as_user env -u USER unshare --user --map-root-user "$NOOK" run --bundle "$BUNDLE" "$ID"
+	assert_failed
+	assert_error_line '^nook: linux\.gidMappings: a new user namespace' 'needs both'
 	rl_nothing_left
 }
 
