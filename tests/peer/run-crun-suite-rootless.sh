@@ -129,9 +129,14 @@ mode() {
 	fi
 	PEER_JUDGE_ONLY=$out PEER_EXPECTED=$here/$expected PEER_LABEL=$label \
 		bash "$here/run-crun-suite.sh" "${files[@]}" || fails=$((fails + 1))
-	local pid left=""
+	# processes of the user still exiting (a killed container's) get 5 s
+	local pid left="" _
+	for _ in $(seq 50); do
+		pgrep -u "$uid" >/dev/null || break
+		sleep 0.1
+	done
 	for pid in $(pgrep -u "$uid"); do
-		left="$left $pid($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null))"
+		left="$left $pid($(awk '/^State:/ {print $2}' "/proc/$pid/status" 2>/dev/null): $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null))"
 		kill -KILL "$pid" 2>/dev/null
 	done
 	if [ -n "$left" ]; then
