@@ -220,8 +220,9 @@ suite_files() {
 
 # ------------------------------------------------------------------ peer
 
-# crun's integration suite against $NOOK (tests/peer/run-crun-suite.sh): its
-# "PASS|FAIL|SKIP peer:..." lines count here. Arguments name its test files
+# crun's integration suite against $NOOK (tests/peer/run-crun-suite.sh), then
+# run by an unprivileged user (tests/peer/run-crun-suite-rootless.sh): their
+# "PASS|FAIL|SKIP peer...:..." lines count here. Arguments name its test files
 # (test_mounts.py); integration-test arguments do not apply to it.
 suite_peer() {
 	local before after rc=0 line name files=() arg
@@ -229,22 +230,28 @@ suite_peer() {
 		case $arg in test_*.py) files+=("$arg") ;; esac
 	done
 	if [ $# -gt 0 ] && [ ${#files[@]} -eq 0 ]; then return; fi
-	before=$(grep -c '^FAIL ' "$results" || true)
-	bash "$here/peer/run-crun-suite.sh" "${files[@]}" 2>&1 | while IFS= read -r line; do
-		printf '%s\n' "$line"
-		case $line in
-		"PASS peer"* | "FAIL peer"* | "SKIP peer"*)
-			name=${line#* }
-			name=${name%% *}
-			record "${line%% *}" "$name"
-			;;
-		esac
-	done || rc=$?
-	after=$(grep -c '^FAIL ' "$results" || true)
-	if [ "$rc" -ne 0 ] && [ "$before" = "$after" ]; then
-		echo "FAIL peer: tests/peer/run-crun-suite.sh exited $rc without a failed test"
-		record FAIL peer
-	fi
+	local script
+	# as root, then as an unprivileged user (peer-rootless*), one after the
+	# other: the suite's cleanup kills the containers of a run beside it
+	for script in run-crun-suite.sh run-crun-suite-rootless.sh; do
+		rc=0
+		before=$(grep -c '^FAIL ' "$results" || true)
+		bash "$here/peer/$script" "${files[@]}" 2>&1 | while IFS= read -r line; do
+			printf '%s\n' "$line"
+			case $line in
+			"PASS peer"* | "FAIL peer"* | "SKIP peer"*)
+				name=${line#* }
+				name=${name%% *}
+				record "${line%% *}" "$name"
+				;;
+			esac
+		done || rc=$?
+		after=$(grep -c '^FAIL ' "$results" || true)
+		if [ "$rc" -ne 0 ] && [ "$before" = "$after" ]; then
+			echo "FAIL peer: tests/peer/$script exited $rc without a failed test"
+			record FAIL "peer:$script"
+		fi
+	done
 }
 
 # ------------------------------------------------------------------ vm

@@ -209,10 +209,22 @@ static int check_rootless(const struct nook_container *c, const struct nook_crea
 		return -1;
 	if (!o->rootless)
 		return 0;
-	if (nook_spec_namespace(&c->spec, NOOK_NS_USER) == NULL && geteuid() != 0)
+	const struct nook_namespace *user = nook_spec_namespace(&c->spec, NOOK_NS_USER);
+	if (user == NULL && geteuid() != 0)
 		return nook_fail(err, 0,
 		                 "linux.namespaces: a rootless container requires a user "
 		                 "namespace (nook spec --rootless writes one)");
+	/* A new user namespace with no map: its init could become no one
+	 * (crun's peer suite found "become gid 0 (is gid 0 mapped?)" only
+	 * after the clone). runc refuses it up front, so does nook. */
+	if (user != NULL && user->path == NULL &&
+	    (c->spec.linux.n_uid_mappings == 0 || c->spec.linux.n_gid_mappings == 0))
+		return nook_fail(err, 0,
+		                 "%s: a new user namespace (linux.namespaces has \"user\" "
+		                 "without a path) needs both linux.uidMappings and "
+		                 "linux.gidMappings (nook spec --rootless writes them)",
+		                 c->spec.linux.n_uid_mappings == 0 ? "linux.uidMappings"
+		                                                   : "linux.gidMappings");
 	/* runc and crun leave networking to the caller (slirp4netns, pasta). */
 	if (c->spec.linux.n_net_devices > 0)
 		return nook_fail(err, 0,

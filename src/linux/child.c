@@ -12,7 +12,8 @@
 #include "nook/sync.h"
 #include "nook/terminal.h"
 
-void nook_child_begin(int sync_fd, int preserve_fds, const int *keep, size_t n_keep)
+void nook_child_begin(int sync_fd, int preserve_fds, const int *keep, size_t n_keep,
+                      bool maps_from_outside)
 {
 	int all[8];
 	size_t n = 0;
@@ -21,8 +22,16 @@ void nook_child_begin(int sync_fd, int preserve_fds, const int *keep, size_t n_k
 	nook_sync_route_log(sync_fd);
 	/* Until execve this process is the nook binary: non-dumpable, nothing
 	 * in the container may open its /proc/<pid>/exe to overwrite the
-	 * runtime on the host (CVE-2019-5736). execve resets it. */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	 * runtime on the host (CVE-2019-5736). execve resets it. But while
+	 * the runtime writes the maps of our new user namespace, its owner
+	 * must be able to open our /proc/<pid>/uid_map, which a non-dumpable
+	 * process's /proc files forbid: dumpable, as runc's nsexec, until the
+	 * init's GO, and never so much as for a moment non-dumpable before:
+	 * the runtime writes right after the clone (crun's peer suite run by
+	 * an unprivileged user found "open /proc/PID/uid_map: Permission
+	 * denied" in one run out of twenty). Nothing of the container runs
+	 * until GO. */
+	prctl(PR_SET_DUMPABLE, maps_from_outside ? 1 : 0, 0, 0, 0);
 	/* Before anything else, above all before a namespace is joined or the
 	 * cwd changed: the runtime's fds (state directory, whose flock `start`
 	 * and `delete` wait for, cgroup directories) lead to the host's

@@ -29,8 +29,12 @@
 #include "nook/spec.h"
 
 /* sync_fd: the child's end of the sync socket; keep: fds besides it and
- * the caller's --preserve-fds to keep open (negative entries ignored). */
-void nook_child_begin(int sync_fd, int preserve_fds, const int *keep, size_t n_keep);
+ * the caller's --preserve-fds to keep open (negative entries ignored).
+ * maps_from_outside: the child is in a new user namespace whose id maps the
+ * runtime writes now: it stays dumpable (until the init's GO) instead of
+ * becoming non-dumpable here. */
+void nook_child_begin(int sync_fd, int preserve_fds, const int *keep, size_t n_keep,
+                      bool maps_from_outside);
 
 /* Report err to the runtime as an ERROR message and exit 255. When nobody
  * listens any more (the init after a separate `create` returned), the

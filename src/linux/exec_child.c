@@ -51,7 +51,7 @@ __attribute__((noreturn)) void nook_exec_child_main(const struct nook_exec_child
 	/* Besides stdio and --preserve-fds, the sync socket, the pidfd and
 	 * the root to chroot into. */
 	const int keep[] = {a->init_pidfd, a->root_fd};
-	nook_child_begin(a->sync_fd, a->preserve_fds, keep, NOOK_ARRAY_SIZE(keep));
+	nook_child_begin(a->sync_fd, a->preserve_fds, keep, NOOK_ARRAY_SIZE(keep), false);
 	/* While /proc is the runtime's (src/linux/lsm.h). */
 	if (nook_lsm_open(&a->spec->process, &plan.lsm, &err) < 0 ||
 	    nook_sync_expect(a->sync_fd, NOOK_SYNC_GO, "runtime went away", &err) < 0 ||

@@ -143,10 +143,66 @@ int nook_subid_range(const char *file, uint32_t *start, uint32_t *count)
 	return -1;
 }
 
+/* Is [start, start+count) mapped in the runtime's own user namespace (the
+ * first column of /proc/self/uid_map)? 1 yes, 0 no, -1 unreadable. */
+static int mapped_here(const struct map_kind *k, unsigned long long start, unsigned long long count)
+{
+	char path[32];
+	char line[128];
+	unsigned long long cur = start, end = start + count;
+	bool moved = true;
+
+	snprintf(path, sizeof(path), "/proc/self/%s", k->file);
+	while (cur < end && moved) {
+		autofclose FILE *f = fopen(path, "re");
+		if (f == NULL)
+			return -1;
+		moved = false;
+		while (fgets(line, sizeof(line), f) != NULL) {
+			unsigned long long in, out, n;
+			if (sscanf(line, "%llu %llu %llu", &in, &out, &n) == 3 && cur >= in &&
+			    cur < in + n) {
+				cur = in + n;
+				moved = true;
+				break;
+			}
+		}
+	}
+	return cur >= end;
+}
+
+/* uid 0 of a user namespace that is not the initial one (rootless podman,
+ * `unshare --map-root-user`) writes the maps itself, but the kernel takes
+ * only ids mapped in that namespace: say which are not, before anything is
+ * made (crun's peer suite found a bare "write .../uid_map: Operation not
+ * permitted" after the clone). */
+static int check_direct(const struct map_kind *k, struct nook_error *err)
+{
+	if (how_to_map(k) != MAP_DIRECT || nook_in_initial_userns())
+		return 0;
+	for (size_t i = 0; i < k->n; i++) {
+		const struct nook_id_mapping *m = &k->maps[i];
+		int ok = mapped_here(k, m->host_id, m->size);
+		if (ok < 0)
+			return nook_fail(err, errno, "%s[%zu]: read /proc/self/%s", k->json, i,
+			                 k->file);
+		if (ok == 0)
+			return nook_fail(err, 0,
+			                 "%s[%zu]: host ids %u-%llu are not all mapped in the "
+			                 "runtime's own user namespace (see /proc/self/%s): "
+			                 "only those can be mapped into the container",
+			                 k->json, i, m->host_id,
+			                 (unsigned long long)m->host_id + m->size - 1, k->file);
+	}
+	return 0;
+}
+
 static int check_kind(const struct map_kind *k, struct nook_error *err)
 {
 	char path[PATH_MAX];
 
+	if (check_direct(k, err) < 0)
+		return -1;
 	if (how_to_map(k) != MAP_HELPER)
 		return 0;
 	if (find_helper(k->helper, path, sizeof(path)) < 0)

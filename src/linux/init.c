@@ -282,18 +282,16 @@ __attribute__((noreturn)) void nook_init_main(const struct nook_init_args *a)
 	struct nook_error err;
 
 	nook_error_clear(&err);
-	/* Besides stdio and --preserve-fds, the sync socket and exec.fifo. */
-	nook_child_begin(a->sync_fd, a->preserve_fds, &a->fifo_fd, 1);
-	/* While /proc is the runtime's (src/linux/lsm.h). */
-	if (spec->has_process && nook_lsm_open(&spec->process, &plan.lsm, &err) < 0)
-		init_fail(a, &err);
 	/* A new user namespace: until GO the runtime (or newuidmap, as the
 	 * unprivileged caller) writes our /proc/<pid>/uid_map and gid_map,
 	 * which a non-dumpable process's owner cannot open; nothing of the
 	 * container runs yet (runc's nsexec does the same). */
 	bool maps_from_outside = ((a->new_ns_flags & ~a->unshare_flags) & CLONE_NEWUSER) != 0;
-	if (maps_from_outside)
-		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	/* Besides stdio and --preserve-fds, the sync socket and exec.fifo. */
+	nook_child_begin(a->sync_fd, a->preserve_fds, &a->fifo_fd, 1, maps_from_outside);
+	/* While /proc is the runtime's (src/linux/lsm.h). */
+	if (spec->has_process && nook_lsm_open(&spec->process, &plan.lsm, &err) < 0)
+		init_fail(a, &err);
 	if (receive_hook_state(a, &err) < 0 ||
 	    nook_sync_expect(a->sync_fd, NOOK_SYNC_GO, "runtime went away before start", &err) < 0)
 		init_fail(a, &err);

@@ -9,7 +9,10 @@
 #               repo: CI has it; a bare clone does not, and then this says SKIP)
 #   PEER_OUT    keep the harness's output here (default: a temporary folder)
 #   PEER_JUDGE_ONLY=DIR  judge the output DIR of an earlier run (PEER_OUT)
-#   PEER_UPDATE=1  rewrite crun-expected.txt from this run (reasons already in
+#   PEER_EXPECTED  the expected file (default tests/peer/crun-expected.txt)
+#   PEER_LABEL  the prefix of the result lines (default peer; the rootless run,
+#               tests/peer/run-crun-suite-rootless.sh, judges with its own)
+#   PEER_UPDATE=1  rewrite the expected file from this run (reasons already in
 #               the file are kept; a new skip takes the suite's own note, a new
 #               failure "REASON?", to be written by hand before committing)
 #
@@ -29,7 +32,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 NOOK=${NOOK:-$repo/build/nook}
 PEER_SUITE=${PEER_SUITE:-$repo/../shared/peer-suites/crun}
-expected=$here/crun-expected.txt
+expected=${PEER_EXPECTED:-$here/crun-expected.txt}
+label=${PEER_LABEL:-peer}
+expected_name=tests/peer/$(basename "$expected")
 
 if [ ! -x "$PEER_SUITE/harness/run-suite.sh" ]; then
 	echo "SKIP peer: crun's suite is not at $PEER_SUITE (set PEER_SUITE; CI has ../shared)"
@@ -163,16 +168,16 @@ while IFS=$'\t' read -r file name status note; do
 	exp=${want[$key]:-}
 	if [ -z "$exp" ]; then
 		# a subtest we do not know: only those of the files asked for count
-		echo "FAIL peer:$key (not in tests/peer/crun-expected.txt; got $status $note)"
+		echo "FAIL $label:$key (not in $expected_name; got $status $note)"
 		fails=$((fails + 1))
 	elif [ "$exp" = ok ] && [ "$status" = ok ]; then
-		echo "PASS peer:$key"
+		echo "PASS $label:$key"
 	elif [ "$exp" = skip ] && [ "$status" = skip ]; then
-		echo "SKIP peer:$key (${why[$key]:-$note})"
+		echo "SKIP $label:$key (${why[$key]:-$note})"
 	elif [ "$exp" = fail ] && [ "$status" = fail ]; then
-		echo "SKIP peer:$key (known failure: ${why[$key]})"
+		echo "SKIP $label:$key (known failure: ${why[$key]})"
 	else
-		echo "FAIL peer:$key (expected $exp, got $status${note:+ $note}; update tests/peer/crun-expected.txt, see tests/README.md)"
+		echo "FAIL $label:$key (expected $exp, got $status${note:+ $note}; update $expected_name, see tests/README.md)"
 		python3 "$PEER_SUITE/harness/summarize.py" --why "$out" "$file" "$name" 2>/dev/null |
 			grep -v '^E| #  ' | tail -12 | sed 's/^/    | /'
 		fails=$((fails + 1))
@@ -184,7 +189,7 @@ for key in "${!want[@]}"; do
 	file=${key%%::*}
 	if [ $# -gt 0 ] && [[ " $* " != *" $file "* ]]; then continue; fi
 	if [ -z "${seen[$key]:-}" ]; then
-		echo "FAIL peer:$key (no result: the file crashed or timed out)"
+		echo "FAIL $label:$key (no result: the file crashed or timed out)"
 		fails=$((fails + 1))
 	fi
 done
@@ -193,7 +198,7 @@ done
 for log in "$out"/*.cleanup; do
 	[ -f "$log" ] || continue
 	if grep -q '^LEFTOVER' "$log"; then
-		echo "FAIL peer:$(basename "$log" .cleanup).py (left things behind)"
+		echo "FAIL $label:$(basename "$log" .cleanup).py (left things behind)"
 		grep '^LEFTOVER' "$log" | head -10 | sed 's/^/    | /'
 		fails=$((fails + 1))
 	fi
