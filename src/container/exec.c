@@ -95,8 +95,7 @@ static int check_request(struct nook_container *c, const struct nook_exec_opts *
  * runc's rootless exec does (it ignores the join's error). */
 static bool cgroup_denied(struct nook_error *err)
 {
-	if ((err->errnum != EACCES && err->errnum != EPERM) ||
-	    (geteuid() == 0 && nook_in_initial_userns()))
+	if ((err->errnum != EACCES && err->errnum != EPERM) || !nook_rootless_decide(NULL))
 		return false;
 	char text[NOOK_ERROR_MSG_MAX + 64];
 	nook_debug("rootless exec: not in the container's cgroup: %s",

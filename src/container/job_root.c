@@ -47,7 +47,7 @@ static int mount_overlay(const struct nook_job_opts *o, struct job_root *r, stru
 
 bool job_rootless(void)
 {
-	return geteuid() != 0 || !nook_in_initial_userns();
+	return nook_rootless_decide(NULL); /* the default, whatever --rootless says */
 }
 
 static int write_self(const char *file, const char *text, struct nook_error *err)
@@ -105,10 +105,15 @@ static bool full_mapping(struct nook_spec *spec, struct nook_id_mapping u[2],
  * sends back an error's text. */
 static int enter_userns_mapped_by_helpers(const struct nook_spec *spec, struct nook_error *err)
 {
-	int go[2], back[2];
+	int go[2] = {-1, -1}, back[2] = {-1, -1};
 
-	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(back, O_CLOEXEC) < 0)
-		return nook_fail(err, errno, "rootless job: pipe");
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(back, O_CLOEXEC) < 0) {
+		int e = errno;
+		close(go[0]), close(go[1]);
+		return nook_fail(err, e, "rootless job: pipe");
+	}
+	autoclose int go_read = go[0], go_write = go[1];
+	autoclose int back_read = back[0], back_write = back[1];
 	pid_t mapper = fork();
 	if (mapper < 0)
 		return nook_fail(err, errno, "rootless job: fork the id mapper");
@@ -116,27 +121,24 @@ static int enter_userns_mapped_by_helpers(const struct nook_spec *spec, struct n
 		struct nook_error e;
 		char text[NOOK_ERROR_MSG_MAX + 64];
 		char c;
-		close(go[1]);
-		close(back[0]);
-		if (read(go[0], &c, 1) != 1)
+		close(go_write);
+		if (read(go_read, &c, 1) != 1)
 			_exit(1); /* the unshare failed */
 		if (nook_ns_write_id_maps(spec, getppid(), &e) == 0)
 			_exit(0);
 		const char *t = nook_error_text(&e, text, sizeof(text));
-		if (write(back[1], t, strlen(t)) < 0)
+		if (write(back_write, t, strlen(t)) < 0)
 			_exit(2);
 		_exit(1);
 	}
-	close(go[0]);
-	close(back[1]);
-	autoclose int answer = back[0];
+	close(back_write), back_write = -1;
 	int rc = unshare(CLONE_NEWUSER);
 	int saved = errno;
-	if (rc == 0 && write(go[1], "m", 1) != 1)
+	if (rc == 0 && write(go_write, "m", 1) != 1)
 		saved = errno, rc = -1;
-	close(go[1]);
+	close(go_write), go_write = -1; /* after a failed unshare: EOF, the mapper ends */
 	char msg[NOOK_ERROR_MSG_MAX + 64] = "";
-	ssize_t n = read(answer, msg, sizeof(msg) - 1);
+	ssize_t n = read(back_read, msg, sizeof(msg) - 1);
 	msg[n > 0 ? n : 0] = '\0';
 	int status = 0;
 	while (waitpid(mapper, &status, 0) < 0 && errno == EINTR)
