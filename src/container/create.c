@@ -200,23 +200,20 @@ static int make_cgroup(struct nook_container *c, bool rootless, struct nook_erro
 	return save_state(c, NOOK_CREATING, err);
 }
 
-/* Rootless: what would need privileges the caller lacks is refused now,
- * before anything is made. */
+/* Before anything is made: the user namespace's maps (can they be written,
+ * is there one), and, rootless, what would need privileges the caller
+ * lacks. */
 static int check_rootless(const struct nook_container *c, const struct nook_create_opts *o,
                           struct nook_error *err)
 {
+	const struct nook_namespace *user = nook_spec_namespace(&c->spec, NOOK_NS_USER);
+
 	if (nook_id_maps_check(&c->spec, err) < 0)
 		return -1;
-	if (!o->rootless)
-		return 0;
-	const struct nook_namespace *user = nook_spec_namespace(&c->spec, NOOK_NS_USER);
-	if (user == NULL && geteuid() != 0)
-		return nook_fail(err, 0,
-		                 "linux.namespaces: a rootless container requires a user "
-		                 "namespace (nook spec --rootless writes one)");
 	/* A new user namespace with no map: its init could become no one
-	 * (crun's peer suite found "become gid 0 (is gid 0 mapped?)" only
-	 * after the clone). runc refuses it up front, so does nook. */
+	 * (crun's peer suite, run by an unprivileged user, found "become gid 0
+	 * (is gid 0 mapped?)" only after the clone). runc refuses it up front,
+	 * for root too; so does nook. */
 	if (user != NULL && user->path == NULL &&
 	    (c->spec.linux.n_uid_mappings == 0 || c->spec.linux.n_gid_mappings == 0))
 		return nook_fail(err, 0,
@@ -225,6 +222,12 @@ static int check_rootless(const struct nook_container *c, const struct nook_crea
 		                 "linux.gidMappings (nook spec --rootless writes them)",
 		                 c->spec.linux.n_uid_mappings == 0 ? "linux.uidMappings"
 		                                                   : "linux.gidMappings");
+	if (!o->rootless)
+		return 0;
+	if (user == NULL && geteuid() != 0)
+		return nook_fail(err, 0,
+		                 "linux.namespaces: a rootless container requires a user "
+		                 "namespace (nook spec --rootless writes one)");
 	/* runc and crun leave networking to the caller (slirp4netns, pasta). */
 	if (c->spec.linux.n_net_devices > 0)
 		return nook_fail(err, 0,

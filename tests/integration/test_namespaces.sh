@@ -110,6 +110,21 @@ test_user_ns_uid_gid_map() {
 	assert_ne "$(readlink /proc/self/ns/user)" "${OUT##*$'\n'}" "user namespace"
 }
 
+# A new user namespace needs both maps, for root too (runc's validator):
+# refused before anything is made, not when the init cannot become gid 0.
+test_user_ns_without_mappings_refused() {
+	add_ns user
+	rm -f "$ROOTFS/ran"
+	run_sh 'touch /ran'
+	assert_failed
+	assert_error_line 'linux\.uidMappings: a new user namespace .* needs both linux\.uidMappings and linux\.gidMappings'
+	cfg '.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+	run_sh 'touch /ran'
+	assert_failed
+	assert_error_line 'linux\.gidMappings: a new user namespace'
+	[ ! -e "$ROOTFS/ran" ] || fail "the container's process ran"
+}
+
 test_user_ns_file_owner_seen_from_host() {
 	chown -R -h 100000:100000 "$ROOTFS"
 	add_ns user
