@@ -117,6 +117,19 @@ int nook_cgroup_signal_all(const struct nook_cgroup *cg, int sig, struct nook_er
  * (usage, max, failcnt, ...), pids, blkio, hugetlb. */
 int nook_cgroup_stats(const struct nook_cgroup *cg, yajl_gen g, struct nook_error *err);
 
+/* What the cgroup's processes used, as far as the kernel keeps it (-1
+ * where not): cpu time (v2 cpu.stat; v1 cpuacct.usage_user/_sys, else
+ * cpuacct.stat in clock ticks), peak memory (v2 memory.peak, v1
+ * memory.max_usage_in_bytes), peak pids (pids.peak, Linux 6.1+). nook
+ * job's report. */
+struct nook_cgroup_usage {
+	double cpu_user_seconds;
+	double cpu_system_seconds;
+	int64_t memory_peak_bytes;
+	int64_t pids_peak;
+};
+void nook_cgroup_usage(const struct nook_cgroup *cg, struct nook_cgroup_usage *u);
+
 /* OOM kills so far (memory.events oom_kill on v2, memory.oom_control
  * oom_kill on v1); and an fd that becomes readable when it may have changed
  * (v2: inotify on memory.events; v1: eventfd via cgroup.event_control). */

@@ -1,6 +1,6 @@
 /* The job's report (issue 14, point 4; isolate's --meta file is the model):
- * what the kernel kept in the job's cgroup, read after the job ended and
- * before delete removes the cgroup. Where a figure is not kept (pids.peak
+ * what the kernel kept in the job's cgroup (nook_cgroup_usage), read after
+ * the job ended and before delete removes the cgroup. Where a figure is not kept (pids.peak
  * before Linux 6.1, say), the report says null. */
 #include "container/job_internal.h"
 
@@ -15,79 +15,17 @@
 #include "nook/cleanup.h"
 #include "nook/json_gen.h"
 
-/* The number in <dir>/<file>, or after "key " on one of its lines. */
-static bool read_num(const struct nook_cgroup_dir *d, const char *file, const char *key,
-                     double *out)
-{
-	char path[PATH_MAX + 64], buf[4096];
-	ssize_t n;
-
-	if (d == NULL)
-		return false;
-	snprintf(path, sizeof(path), "%s/%s", d->path, file);
-	autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
-		return false;
-	buf[n] = '\0';
-	const char *p = buf;
-	if (key != NULL) {
-		size_t len = strlen(key);
-		for (p = buf; p != NULL; p = strchr(p, '\n'), p = p != NULL ? p + 1 : NULL)
-			if (strncmp(p, key, len) == 0 && p[len] == ' ')
-				break;
-		if (p == NULL)
-			return false;
-		p += strlen(key) + 1;
-	}
-	char *end;
-	errno = 0;
-	*out = strtod(p, &end);
-	return end != p && errno == 0;
-}
-
-static bool is_v2(const struct nook_cgroup_dir *d)
-{
-	return d != NULL && d->hierarchy[0] == '\0';
-}
-
-static void read_cpu(const struct nook_cgroup *cg, struct job_usage *u)
-{
-	const struct nook_cgroup_dir *d = nook_cgroup_dir_for(cg, "cpuacct");
-	double user, sys;
-
-	if (d == NULL)
-		d = nook_cgroup_dir_for(cg, "cpu");
-	if (is_v2(d) && read_num(d, "cpu.stat", "user_usec", &user) &&
-	    read_num(d, "cpu.stat", "system_usec", &sys)) {
-		u->cpu_user_seconds = user / 1e6;
-		u->cpu_system_seconds = sys / 1e6;
-	} else if (!is_v2(d) && read_num(d, "cpuacct.usage_user", NULL, &user) &&
-	           read_num(d, "cpuacct.usage_sys", NULL, &sys)) {
-		u->cpu_user_seconds = user / 1e9;
-		u->cpu_system_seconds = sys / 1e9;
-	} else if (!is_v2(d) && read_num(d, "cpuacct.stat", "user", &user) &&
-	           read_num(d, "cpuacct.stat", "system", &sys)) {
-		long hz = sysconf(_SC_CLK_TCK);
-		u->cpu_user_seconds = user / (double)hz;
-		u->cpu_system_seconds = sys / (double)hz;
-	}
-}
-
 void job_usage_read(const struct nook_cgroup *cg, struct job_usage *u)
 {
-	const struct nook_cgroup_dir *mem = nook_cgroup_dir_for(cg, "memory");
-	const struct nook_cgroup_dir *pids = nook_cgroup_dir_for(cg, "pids");
+	struct nook_cgroup_usage used;
 	struct nook_error ignored;
 	uint64_t ooms = 0;
-	double v;
 
-	u->cpu_user_seconds = u->cpu_system_seconds = -1;
-	u->memory_peak_bytes = u->pids_peak = -1;
-	read_cpu(cg, u);
-	if (read_num(mem, is_v2(mem) ? "memory.peak" : "memory.max_usage_in_bytes", NULL, &v))
-		u->memory_peak_bytes = (int64_t)v;
-	if (read_num(pids, "pids.peak", NULL, &v))
-		u->pids_peak = (int64_t)v;
+	nook_cgroup_usage(cg, &used);
+	u->cpu_user_seconds = used.cpu_user_seconds;
+	u->cpu_system_seconds = used.cpu_system_seconds;
+	u->memory_peak_bytes = used.memory_peak_bytes;
+	u->pids_peak = used.pids_peak;
 	if (nook_cgroup_oom_count(cg, &ooms, &ignored) == 0 && ooms > 0)
 		u->oom_killed = true;
 }

@@ -1,5 +1,5 @@
-/* What a container's cgroup has used: stats for `events --stats`, and OOM
- * kills for `events`. */
+/* What a container's cgroup has used: stats for `events --stats`, the
+ * usage of nook job's report, and OOM kills for `events`. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -221,6 +221,61 @@ int nook_cgroup_stats(const struct nook_cgroup *cg, yajl_gen g, struct nook_erro
 	if (yajl_gen_map_close(g) != yajl_gen_status_ok)
 		return nook_fail(err, 0, "cgroup: stats JSON");
 	return 0;
+}
+
+/* A number file, or a "key N" line of one, as a double; false if absent. */
+static bool read_number(const char *dir, const char *file, const char *name, double *out)
+{
+	struct nook_error ignored;
+	char buf[64];
+	uint64_t v;
+
+	if (dir == NULL)
+		return false;
+	if (name != NULL) {
+		if (nook_cg_read_key(dir, file, name, &v, &ignored) < 0)
+			return false;
+		*out = (double)v;
+		return true;
+	}
+	if (nook_cg_read(dir, file, buf, sizeof(buf), &ignored) < 0 || buf[0] < '0' || buf[0] > '9')
+		return false;
+	*out = strtod(buf, NULL);
+	return true;
+}
+
+static void cpu_usage(const struct nook_cgroup *cg, struct nook_cgroup_usage *u)
+{
+	const char *ctl = nook_cgroup_dir_for(cg, "cpuacct") != NULL ? "cpuacct" : "cpu";
+	const char *dir = dir_of(cg, ctl);
+	double user, sys;
+
+	if (v2_of(cg, ctl)) {
+		if (read_number(dir, "cpu.stat", "user_usec", &user) &&
+		    read_number(dir, "cpu.stat", "system_usec", &sys))
+			u->cpu_user_seconds = user / 1e6, u->cpu_system_seconds = sys / 1e6;
+	} else if (read_number(dir, "cpuacct.usage_user", NULL, &user) &&
+	           read_number(dir, "cpuacct.usage_sys", NULL, &sys)) {
+		u->cpu_user_seconds = user / 1e9, u->cpu_system_seconds = sys / 1e9;
+	} else if (read_number(dir, "cpuacct.stat", "user", &user) &&
+	           read_number(dir, "cpuacct.stat", "system", &sys)) {
+		double hz = (double)sysconf(_SC_CLK_TCK);
+		u->cpu_user_seconds = user / hz, u->cpu_system_seconds = sys / hz;
+	}
+}
+
+void nook_cgroup_usage(const struct nook_cgroup *cg, struct nook_cgroup_usage *u)
+{
+	double v;
+
+	*u = (struct nook_cgroup_usage){-1, -1, -1, -1};
+	cpu_usage(cg, u);
+	if (read_number(dir_of(cg, "memory"),
+	                v2_of(cg, "memory") ? "memory.peak" : "memory.max_usage_in_bytes", NULL,
+	                &v))
+		u->memory_peak_bytes = (int64_t)v;
+	if (read_number(dir_of(cg, "pids"), "pids.peak", NULL, &v))
+		u->pids_peak = (int64_t)v;
 }
 
 int nook_cgroup_oom_count(const struct nook_cgroup *cg, uint64_t *count, struct nook_error *err)
